@@ -1,0 +1,77 @@
+// The embedded default store: one process, nothing on disk. Values are copied on the way in and
+// out so a caller can never mutate stored state by accident (Redis would not let it either).
+import type { CounterHit, Store } from "./store.ts";
+
+const copy = <T>(value: T): T => (value === undefined ? value : structuredClone(value));
+
+export class MemoryStore implements Store {
+  #docs = new Map<string, Map<string, unknown>>();
+  #sets = new Map<string, Set<string>>();
+  #journals = new Map<string, unknown[]>();
+  #counters = new Map<string, { count: number; resetAt: number }>();
+
+  #collection(name: string): Map<string, unknown> {
+    let c = this.#docs.get(name);
+    if (!c) this.#docs.set(name, (c = new Map()));
+    return c;
+  }
+
+  async get<T>(collection: string, id: string): Promise<T | undefined> {
+    return copy(this.#collection(collection).get(id) as T | undefined);
+  }
+
+  async getMany<T>(collection: string, ids: string[]): Promise<(T | undefined)[]> {
+    const c = this.#collection(collection);
+    return ids.map((id) => copy(c.get(id) as T | undefined));
+  }
+
+  async put<T>(collection: string, id: string, value: T): Promise<void> {
+    this.#collection(collection).set(id, copy(value));
+  }
+
+  async putIfAbsent<T>(collection: string, id: string, value: T): Promise<boolean> {
+    const c = this.#collection(collection);
+    if (c.has(id)) return false;
+    c.set(id, copy(value));
+    return true;
+  }
+
+  async remove(collection: string, id: string): Promise<void> {
+    this.#collection(collection).delete(id);
+  }
+
+  async all<T>(collection: string): Promise<T[]> {
+    return [...this.#collection(collection).values()].map((v) => copy(v as T));
+  }
+
+  async addToSet(set: string, member: string): Promise<void> {
+    let s = this.#sets.get(set);
+    if (!s) this.#sets.set(set, (s = new Set()));
+    s.add(member);
+  }
+
+  async members(set: string): Promise<string[]> {
+    return [...(this.#sets.get(set) ?? [])];
+  }
+
+  async append(journal: string, events: readonly unknown[]): Promise<number> {
+    let j = this.#journals.get(journal);
+    if (!j) this.#journals.set(journal, (j = []));
+    for (const e of events) j.push(copy(e));
+    return j.length;
+  }
+
+  async read<T>(journal: string, from = 0): Promise<T[]> {
+    return (this.#journals.get(journal) ?? []).slice(from).map((e) => copy(e as T));
+  }
+
+  async hit(counter: string, windowMs: number): Promise<CounterHit> {
+    const now = Date.now();
+    let c = this.#counters.get(counter);
+    if (!c || c.resetAt <= now) this.#counters.set(counter, (c = { count: 0, resetAt: now + windowMs }));
+    c.count += 1;
+    return { count: c.count, resetInMs: c.resetAt - now };
+  }
+
+  async close(): Promise<void> {}
+}

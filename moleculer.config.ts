@@ -1,0 +1,111 @@
+// The one place that reads the environment. Everything else receives a MarqueeConfig.
+import type { BrokerOptions } from "moleculer";
+
+export const ALL_SERVICES = ["api", "admin", "show", "catalog", "pricing", "payment", "auth"] as const;
+export type ServiceName = (typeof ALL_SERVICES)[number];
+
+export interface MarqueeConfig {
+  /** Gateway port; 0 picks a free one (tests). */
+  port: number;
+  host: string;
+  nodeID: string | undefined;
+  namespace: string;
+  /** Moleculer transporter URL; undefined = embedded single-process broker. */
+  transporter: string | undefined;
+  /** Redis URL; undefined = in-memory stores. */
+  redisUrl: string | undefined;
+  services: ServiceName[];
+  logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | false;
+  holdTtlMs: number;
+  maxSeatsPerHold: number;
+  /** How much a hold may be stretched, once, while its payment is being charged. */
+  paymentGraceMs: number;
+  /** Bookings can be cancelled until this long before the show starts. */
+  cancelCutoffMs: number;
+  adminEmail: string;
+  adminPassword: string;
+  tokenSecret: string;
+  tokenTtlSeconds: number;
+  /** scrypt cost N (a power of two); r and p stay at OWASP's 8 and 5. */
+  scryptN: number;
+  loginMaxPerAccount: number;
+  loginMaxPerAddress: number;
+  loginWindowMs: number;
+  /** Seed the demo catalog on start (idempotent). */
+  seedDemo: boolean;
+  /** Largest accepted JSON body. */
+  maxBodyBytes: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+function int(env: Env, name: string, fallback: number, min = 0): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) {
+    throw new Error(`${name} must be an integer >= ${min}, got "${raw}"; fix it in the environment or unset it for the default ${fallback}`);
+  }
+  return value;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  return !["0", "false", "no", "off"].includes(raw.toLowerCase());
+}
+
+function services(raw: string | undefined): ServiceName[] {
+  if (!raw) return [...ALL_SERVICES];
+  const names = raw.split(",").map((s) => s.trim()).filter(Boolean);
+  const unknown = names.filter((n) => !(ALL_SERVICES as readonly string[]).includes(n));
+  if (unknown.length) throw new Error(`SERVICES names unknown services: ${unknown.join(", ")}; choose from ${ALL_SERVICES.join(", ")}`);
+  return names as ServiceName[];
+}
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace"] as const;
+
+export function readConfig(env: Env = process.env): MarqueeConfig {
+  const logLevel = (env.LOG_LEVEL ?? "info").toLowerCase();
+  const tokenSecret = env.TOKEN_SECRET ?? "marquee-dev-secret-change-me-in-production";
+  if (tokenSecret.length < 32) throw new Error("TOKEN_SECRET must be at least 32 characters; generate one with: openssl rand -hex 32");
+  return {
+    port: int(env, "PORT", 3000),
+    host: env.HOST ?? "0.0.0.0",
+    nodeID: env.NODE_ID || undefined,
+    namespace: env.NAMESPACE ?? "marquee",
+    transporter: env.TRANSPORTER || undefined,
+    redisUrl: env.REDIS_URL || undefined,
+    services: services(env.SERVICES),
+    logLevel: logLevel === "off" || logLevel === "false" ? false : (LOG_LEVELS as readonly string[]).includes(logLevel) ? (logLevel as MarqueeConfig["logLevel"]) : "info",
+    holdTtlMs: int(env, "HOLD_TTL_MS", 8 * 60_000, 1),
+    maxSeatsPerHold: int(env, "MAX_SEATS_PER_HOLD", 10, 1),
+    paymentGraceMs: int(env, "PAYMENT_GRACE_MS", 60_000, 0),
+    cancelCutoffMs: int(env, "CANCEL_CUTOFF_MS", 2 * 3_600_000, 0),
+    adminEmail: (env.ADMIN_EMAIL ?? "admin@marquee.local").toLowerCase(),
+    adminPassword: env.ADMIN_PASSWORD ?? "marquee-admin",
+    tokenSecret,
+    tokenTtlSeconds: int(env, "TOKEN_TTL_SECONDS", 12 * 3600, 1),
+    scryptN: int(env, "SCRYPT_N", 16_384, 2),
+    loginMaxPerAccount: int(env, "LOGIN_MAX_PER_ACCOUNT", 5, 1),
+    loginMaxPerAddress: int(env, "LOGIN_MAX_PER_ADDRESS", 50, 1),
+    loginWindowMs: int(env, "LOGIN_WINDOW_MS", 15 * 60_000, 1),
+    seedDemo: bool(env, "SEED_DEMO", true),
+    maxBodyBytes: env.MAX_BODY ?? "64kb",
+  };
+}
+
+export function brokerOptions(cfg: MarqueeConfig): BrokerOptions {
+  return {
+    namespace: cfg.namespace,
+    nodeID: cfg.nodeID,
+    // A URL string ("nats://host:4222") is what Moleculer resolves; its typings only list names.
+    transporter: (cfg.transporter ?? null) as BrokerOptions["transporter"],
+    logger: cfg.logLevel === false ? false : { type: "Console", options: { level: cfg.logLevel, formatter: "short" } },
+    // Explicit timeouts: a request never hangs past this, whatever the failure.
+    requestTimeout: 10_000,
+    retryPolicy: { enabled: false },
+    validator: true,
+  };
+}
+

@@ -1,0 +1,44 @@
+// The one error family. Every error a client can see is a MarqueeError with a stable `type`;
+// moleculer-web turns `code` into the HTTP status and sends {name, message, code, type, data}.
+import { Errors } from "moleculer";
+
+export class MarqueeError extends Errors.MoleculerClientError {
+  constructor(message: string, code: number, type: string, data?: unknown) {
+    super(message, code, type, data);
+    this.name = new.target.name;
+  }
+}
+
+export class BadRequestError extends MarqueeError {
+  constructor(message: string, type = "BAD_REQUEST", data?: unknown) { super(message, 400, type, data); }
+}
+export class UnauthorizedError extends MarqueeError {
+  constructor(message = "Sign in first: send Authorization: Bearer <token> from POST /api/auth/login", type = "UNAUTHORIZED", data?: unknown) { super(message, 401, type, data); }
+}
+export class PaymentRequiredError extends MarqueeError {
+  constructor(message: string, type = "PAYMENT_FAILED", data?: unknown) { super(message, 402, type, data); }
+}
+export class ForbiddenError extends MarqueeError {
+  constructor(message = "This needs the admin role", type = "FORBIDDEN", data?: unknown) { super(message, 403, type, data); }
+}
+export class NotFoundError extends MarqueeError {
+  constructor(what: string, id: string, type = "NOT_FOUND") { super(`${what} ${id} was not found`, 404, type, { [`${what.toLowerCase()}Id`]: id }); }
+}
+export class ConflictError extends MarqueeError {
+  constructor(message: string, type = "CONFLICT", data?: unknown) { super(message, 409, type, data); }
+}
+export class GoneError extends MarqueeError {
+  constructor(message: string, type = "GONE", data?: unknown) { super(message, 410, type, data); }
+}
+export class PayloadTooLargeError extends MarqueeError {
+  constructor(message: string, type = "TOO_LARGE", data?: unknown) { super(message, 413, type, data); }
+}
+export class UnprocessableError extends MarqueeError {
+  constructor(message: string, type = "UNPROCESSABLE", data?: unknown) { super(message, 422, type, data); }
+}
+export class TooManyRequestsError extends MarqueeError {
+  constructor(message: string, retryAfterSeconds: number, type = "TOO_MANY_REQUESTS") { super(message, 429, type, { retryAfter: retryAfterSeconds }); }
+}
+export class ServiceUnavailableError extends MarqueeError {
+  constructor(message: string, retryAfterSeconds: number, type = "UNAVAILABLE", data?: object) { super(message, 503, type, { retryAfter: retryAfterSeconds, ...data }); }
+}
