@@ -1,6 +1,7 @@
 // The one error family. Every error a client can see is a MarqueeError with a stable `type`;
 // moleculer-web turns `code` into the HTTP status and sends {name, message, code, type, data}.
 import { Errors } from "moleculer";
+import type { Rejection } from "../domain/show/types.ts";
 
 export class MarqueeError extends Errors.MoleculerClientError {
   constructor(message: string, code: number, type: string, data?: unknown) {
@@ -41,4 +42,26 @@ export class TooManyRequestsError extends MarqueeError {
 }
 export class ServiceUnavailableError extends MarqueeError {
   constructor(message: string, retryAfterSeconds: number, type = "UNAVAILABLE", data?: object) { super(message, 503, type, { retryAfter: retryAfterSeconds, ...data }); }
+}
+
+// ---- the show decider's rejections, mapped to statuses in this one place ----
+
+export function rejectionError(rejection: Rejection, showId: string): MarqueeError {
+  const { code, message } = rejection;
+  switch (rejection.code) {
+    case "SHOW_NOT_SCHEDULED": return new NotFoundError("Show", showId);
+    case "SEAT_UNAVAILABLE": return new ConflictError(message, code, { showId, seats: rejection.seats });
+    case "DUPLICATE_SEATS": return new UnprocessableError(message, code, { showId, seats: rejection.seats });
+    case "TOO_MANY_SEATS": return new UnprocessableError(message, code, { showId, max: rejection.max });
+    case "NO_SEATS": return new UnprocessableError(message, code, { showId });
+    case "HOLD_NOT_FOUND": return new MarqueeError(message, 404, code, { showId });
+    case "BOOKING_NOT_FOUND": return new MarqueeError(message, 404, code, { showId });
+    case "HOLD_EXPIRED": return new GoneError(message, code, { showId });
+    case "HOLD_ENDED": return new ConflictError(message, code, { showId, end: rejection.end });
+    case "CANCEL_WINDOW_CLOSED": return new ConflictError(message, code, { showId, cutoffAt: new Date(rejection.cutoffAt).toISOString() });
+    case "SHOW_STARTED":
+    case "HOLD_IN_PAYMENT":
+    case "ALREADY_SCHEDULED":
+      return new ConflictError(message, code, { showId });
+  }
 }

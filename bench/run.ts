@@ -1,0 +1,121 @@
+// `npm run bench`: hold/release throughput against a no-op baseline on the same gateway, in one
+// run, and a contention scenario. Machines here are noisy, so the ratio is what counts.
+import autocannon from "autocannon";
+import { startServerProcess } from "./server.ts";
+
+const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const RACERS = Number(process.env.BENCH_RACERS ?? 1000);
+
+type Json = any;
+const log = (message: string) => process.stderr.write(`${message}\n`);
+
+async function call(url: string, method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: Json }> {
+  const res = await fetch(url + path, {
+    method,
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null };
+}
+
+async function register(url: string, count: number, label: string): Promise<string[]> {
+  const tokens: string[] = [];
+  for (let i = 0; i < count; i += 50) {
+    const batch = await Promise.all(Array.from({ length: Math.min(50, count - i) }, (_, j) =>
+      call(url, "POST", "/api/auth/register", { email: `${label}-${i + j}-${Date.now()}@bench.local`, password: "bench password", name: "Bench" })));
+    tokens.push(...batch.map((r) => r.body.token as string));
+    process.stderr.write(`\r  registering ${label} users: ${tokens.length}/${count}`);
+  }
+  process.stderr.write("\n");
+  return tokens;
+}
+
+function run(opts: autocannon.Options): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(opts, (err, result) => (err ? reject(err) : resolve(result)));
+    autocannon.track(instance, { renderProgressBar: true, renderResultsTable: false, renderLatencyTable: false });
+  });
+}
+
+async function throughput(url: string) {
+  const tokens = await register(url, CONNECTIONS, "load");
+  const shows: Json[] = (await call(url, "GET", "/api/shows")).body.filter((s: Json) => Date.parse(s.startsAt) > Date.now() + 3 * 3600_000);
+  const seatsByShow = new Map<string, string[]>();
+  for (const show of shows) {
+    const details = (await call(url, "GET", `/api/shows/${show.id}`)).body;
+    seatsByShow.set(show.id, details.seats.filter((s: Json) => s.status === "available").map((s: Json) => s.id));
+  }
+  const showIds = [...seatsByShow.keys()];
+  log(`  ${showIds.length} shows, ${[...seatsByShow.values()].reduce((n, s) => n + s.length, 0)} seats`);
+  let next = 0;
+  const setupClient = (client: Json) => client.setHeaders({ authorization: `Bearer ${tokens[next++ % tokens.length]}`, "content-type": "application/json" });
+  const pick = <T>(xs: T[]) => xs[Math.floor(Math.random() * xs.length)]!;
+
+  log(`baseline: GET /api/health (a no-op action) for ${DURATION}s, ${CONNECTIONS} connections`);
+  const baseline = await run({ url, connections: CONNECTIONS, duration: DURATION, setupClient, requests: [{ method: "GET", path: "/api/health" }] });
+
+  log(`holds: POST /api/shows/:id/holds + DELETE /api/holds/:id cycles over ${showIds.length} shows for ${DURATION}s`);
+  const holds = await run({
+    url, connections: CONNECTIONS, duration: DURATION, setupClient,
+    requests: [
+      {
+        method: "POST",
+        setupRequest: (req: Json, context: Json) => {
+          const showId = pick(showIds);
+          context.showId = showId;
+          return { ...req, path: `/api/shows/${showId}/holds`, body: JSON.stringify({ seats: [pick(seatsByShow.get(showId)!)] }) };
+        },
+        onResponse: (status: number, body: string, context: Json) => { context.holdId = status === 201 ? JSON.parse(body).id : "none"; },
+      },
+      { method: "DELETE", setupRequest: (req: Json, context: Json) => ({ ...req, path: `/api/holds/${context.holdId}` }) },
+    ],
+  });
+  return { baseline, holds };
+}
+
+async function contention(url: string) {
+  const admin = (await call(url, "POST", "/api/auth/login", { email: "admin@marquee.local", password: "marquee-admin" })).body.token;
+  const movie = (await call(url, "POST", "/api/admin/movies", { title: `Contention ${Date.now()}`, durationMinutes: 100, rating: "U", languages: ["English"], genres: ["Drama"] }, admin)).body;
+  const rows = Array.from({ length: 10 }, (_, i) => ({ row: String.fromCharCode(65 + i), category: "standard", seats: "sssss_sssss" }));
+  const cinema = (await call(url, "POST", "/api/admin/cinemas", { name: `Race ${Date.now()}`, city: "Benchpur", timezone: "Asia/Kolkata", screens: [{ name: "Race", layout: { rows } }] }, admin)).body;
+  const show = (await call(url, "POST", "/api/admin/shows", { movieId: movie.id, cinemaId: cinema.id, screenId: cinema.screens[0].id, startsAt: new Date(Date.now() + 5 * 86_400_000).toISOString(), prices: { standard: 20000 } }, admin)).body;
+  const seats: string[] = (await call(url, "GET", `/api/shows/${show.id}`)).body.seats.map((s: Json) => s.id);
+  const fillers = await register(url, 9, "filler");
+  for (let i = 0; i < 9; i++) {
+    const r = await call(url, "POST", `/api/shows/${show.id}/holds`, { seats: seats.slice(i * 10, i * 10 + 10) }, fillers[i]);
+    if (r.status !== 201) throw new Error(`filler hold failed: ${r.status}`);
+  }
+  const last10 = seats.slice(90);
+  const racers = await register(url, RACERS, "racer");
+  log(`contention: ${RACERS} clients race for the last ${last10.length} seats of one show`);
+  const latencies: number[] = [];
+  const statuses = await Promise.all(racers.map(async (token, i) => {
+    const started = performance.now();
+    const r = await call(url, "POST", `/api/shows/${show.id}/holds`, { seats: [last10[i % last10.length]] }, token);
+    latencies.push(performance.now() - started);
+    return r.status;
+  }));
+  latencies.sort((a, b) => a - b);
+  const final = (await call(url, "GET", `/api/shows/${show.id}`)).body.seats.filter((s: Json) => s.status === "held").length;
+  return { winners: statuses.filter((s) => s === 201).length, conflicts: statuses.filter((s) => s === 409).length, other: statuses.filter((s) => s !== 201 && s !== 409).length, heldAfter: final, p50: latencies[Math.floor(latencies.length * 0.5)]!, p99: latencies[Math.floor(latencies.length * 0.99)]! };
+}
+
+const server = await startServerProcess({ SCRYPT_N: "1024", LOGIN_MAX_PER_ADDRESS: "100000" });
+try {
+  const { baseline, holds } = await throughput(server.url);
+  const race = await contention(server.url);
+  const ratio = holds.requests.average / baseline.requests.average;
+  const row = (name: string, r: autocannon.Result) =>
+    `| ${name} | ${Math.round(r.requests.average)} | ${r.latency.p50} | ${r.latency.p99} | ${r.non2xx} |`;
+  console.log(`\nnode ${process.version}, ${DURATION}s per scenario, ${CONNECTIONS} connections, in-memory store\n`);
+  console.log("| scenario | requests/s | p50 ms | p99 ms | non-2xx |\n|---|---|---|---|---|");
+  console.log(row("no-op action (GET /api/health)", baseline));
+  console.log(row("hold + release cycles", holds));
+  console.log(`\nhold/release throughput = ${(ratio * 100).toFixed(0)}% of the no-op baseline (target >= 70%)`);
+  console.log(`contention: ${RACERS} clients, last 10 seats: ${race.winners} winners, ${race.conflicts} conflicts, ${race.other} other; ${race.heldAfter - 90} of the 10 seats held after; p50 ${race.p50.toFixed(1)} ms, p99 ${race.p99.toFixed(1)} ms`);
+  if (race.winners !== 10) { console.error("contention: expected exactly 10 winners"); process.exitCode = 1; }
+} finally {
+  await server.stop();
+}

@@ -1,0 +1,58 @@
+// Calendar arithmetic in a cinema's own time zone. Festivals, seasons and show-time bands are
+// about the local wall clock, not UTC: a 23:30 show in Mumbai on Diwali is a Diwali show.
+
+export interface LocalTime {
+  /** YYYY-MM-DD */
+  date: string;
+  /** MM-DD */
+  monthDay: string;
+  /** 0 = Sunday ... 6 = Saturday */
+  weekday: number;
+  /** minutes since local midnight */
+  minutes: number;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-US", { timeZone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", weekday: "short", hourCycle: "h23" });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+const WEEKDAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+
+export function localTime(epochMs: number, timeZone: string): LocalTime {
+  const parts: Record<string, string> = {};
+  for (const p of formatter(timeZone).formatToParts(new Date(epochMs))) parts[p.type] = p.value;
+  const monthDay = `${parts.month}-${parts.day}`;
+  return {
+    date: `${parts.year}-${monthDay}`,
+    monthDay,
+    weekday: WEEKDAYS.indexOf(parts.weekday!),
+    minutes: Number(parts.hour) * 60 + Number(parts.minute),
+  };
+}
+
+/** Inclusive range of YYYY-MM-DD dates. */
+export const inDateRange = (date: string, from: string, to: string): boolean => from <= date && date <= to;
+
+/** Inclusive range of MM-DD days that may wrap the year end (e.g. 12-20 .. 01-05). */
+export const inYearlyRange = (monthDay: string, from: string, to: string): boolean =>
+  from <= to ? from <= monthDay && monthDay <= to : monthDay >= from || monthDay <= to;
+
+export function parseClock(hhmm: string): number {
+  const m = /^(\d{2}):(\d{2})$/.exec(hhmm);
+  if (!m || Number(m[1]) > 23 || Number(m[2]) > 59) throw new Error(`not a HH:MM time: ${hhmm}`);
+  return Number(m[1]) * 60 + Number(m[2]);
+}
+
+/** Half-open band [from, to) of local clock times that may cross midnight (e.g. 22:00 .. 02:00). */
+export function inClockBand(minutes: number, from: string, to: string): boolean {
+  const a = parseClock(from);
+  const b = parseClock(to);
+  return a <= b ? a <= minutes && minutes < b : minutes >= a || minutes < b;
+}

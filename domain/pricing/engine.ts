@@ -1,0 +1,88 @@
+// The dynamic price of a seat: base price x every factor that applies, then the guard rails.
+// Every seat's lines name each factor with its multiplier and reason, so a customer can see why
+// a seat costs what it costs.
+//
+// Two layers: the show's multiplier (calendar, demand, lead time, city, forecast) is what is
+// published and moves at most so much per hour; the customer's zone applies on top of it per
+// quote, within the floor and ceiling, so one customer's location never moves anyone else's price.
+import type { Quote, QuoteLine } from "./quote.ts";
+import type { PricingRules } from "./rules.ts";
+import {
+  calendarFactors, cityFactors, demandFactors, forecastFactors, leadTimeFactors, zoneFactors,
+  type CustomerLocation, type DemandFacts, type Factor, type ShowFacts,
+} from "./factors.ts";
+import type { Forecast } from "./forecast.ts";
+import { guardMultiplier, roundPrice, type Published } from "./guard.ts";
+import type { PricedShow } from "./base.ts";
+
+export interface PricingInput {
+  show: PricedShow & ShowFacts;
+  rules: PricingRules;
+  demand: DemandFacts;
+  forecast?: Forecast;
+  customer?: CustomerLocation;
+  previous?: Published;
+  now: number;
+}
+
+export interface ShowPricing {
+  factors: Factor[];
+  raw: number;
+  /** The show's guarded multiplier, before any customer zone: what the hourly cap tracks. */
+  published: number;
+  multiplier: number;
+  guardNotes: string[];
+  /** Price per category after rails and rounding. */
+  categoryPrices: Record<string, number>;
+}
+
+/** Everything about a show's price that does not depend on the seat: computed once per quote. */
+export function priceShow(input: PricingInput): ShowPricing {
+  const { rules, show, now } = input;
+  const showFactors = [
+    ...calendarFactors(rules, show),
+    ...demandFactors(rules, input.demand),
+    ...leadTimeFactors(rules, show.startsAt, now),
+    ...cityFactors(rules, show.city),
+    ...forecastFactors(rules, input.forecast),
+  ];
+  const raw = showFactors.reduce((m, f) => m * f.multiplier, 1);
+  const guarded = guardMultiplier(raw, rules.guardRails, input.previous, now);
+  const published = guarded.multiplier;
+
+  const customerFactors = zoneFactors(rules, input.customer);
+  const zone = customerFactors.reduce((m, f) => m * f.multiplier, 1);
+  const { floor, ceiling } = rules.guardRails;
+  const multiplier = Math.min(ceiling, Math.max(floor, published * zone));
+  const guardNotes = [...guarded.notes];
+  if (multiplier !== published * zone) guardNotes.push(multiplier === ceiling ? `ceiling ${ceiling}x of base` : `floor ${floor}x of base`);
+
+  const categoryPrices: Record<string, number> = {};
+  for (const [category, base] of Object.entries(show.prices)) categoryPrices[category] = roundPrice(base, multiplier, rules.guardRails);
+  return { factors: [...showFactors, ...customerFactors], raw: raw * zone, published, multiplier, guardNotes, categoryPrices };
+}
+
+export function quoteDynamic(input: PricingInput, seats: readonly string[], pricing: ShowPricing = priceShow(input)): Quote {
+  const { show, now } = input;
+  const byId = new Map(show.seats.map((s) => [s.id, s]));
+  const lines: QuoteLine[] = [];
+  const seatPrices: Record<string, number> = {};
+  let total = 0;
+  for (const seatId of new Set(seats)) {
+    const seat = byId.get(seatId);
+    const base = seat?.forSale ? show.prices[seat.category] : undefined;
+    const price = seat ? pricing.categoryPrices[seat.category] : undefined;
+    if (!seat || base === undefined || price === undefined) continue;
+    lines.push({ seat: seatId, category: seat.category, factor: "base", amount: base, reason: `${seat.category} seat` });
+    for (const f of pricing.factors) lines.push({ seat: seatId, category: seat.category, factor: f.factor, multiplier: f.multiplier, reason: f.reason });
+    if (pricing.guardNotes.length || price !== Math.round(base * pricing.raw)) {
+      lines.push({
+        seat: seatId, category: seat.category, factor: "guard_rails", multiplier: Number((price / base).toFixed(4)), amount: price,
+        reason: [...pricing.guardNotes, `rounded to a multiple of ${input.rules.guardRails.roundTo}`].join("; "),
+      });
+    }
+    seatPrices[seatId] = price;
+    total += price;
+  }
+  return { showId: show.id, currency: show.currency, total, seatPrices, lines, quotedAt: new Date(now).toISOString() };
+}

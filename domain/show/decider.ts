@@ -1,0 +1,231 @@
+// The show decider: every rule about who may hold or book which seat lives here, and nowhere
+// else. decide() never throws for business outcomes and never looks at a clock (now is given);
+// evolve() is total, so replaying a journal can never be refused.
+import type {
+  Decision, Hold, HoldSeats, Rejection, SeatProblem, ShowCommand, ShowEvent, ShowState,
+} from "./types.ts";
+
+export function initialState(showId: string): ShowState {
+  return { showId, startsAt: 0, seats: {}, claims: {}, holds: {}, endedHolds: {}, bookings: {}, holdByUser: {}, version: 0 };
+}
+
+const accept = (...events: ShowEvent[]): Decision => ({ ok: true, events });
+const reject = (rejection: Rejection): Decision => ({ ok: false, rejection });
+
+/** The active hold a user may act on, or the reason they may not. Another user's hold is "not found". */
+function ownHold(state: ShowState, holdId: string, userId: string, now: number): Hold | Rejection {
+  const hold = state.holds[holdId];
+  if (hold && hold.userId === userId) {
+    if (now >= hold.expiresAt) return { code: "HOLD_EXPIRED", message: `Hold ${holdId} expired; hold the seats again` };
+    return hold;
+  }
+  const ended = state.endedHolds[holdId];
+  if (ended && ended.userId === userId) {
+    if (ended.end === "expired") return { code: "HOLD_EXPIRED", message: `Hold ${holdId} expired; hold the seats again` };
+    return { code: "HOLD_ENDED", message: `Hold ${holdId} was ${ended.end}`, end: ended.end };
+  }
+  return { code: "HOLD_NOT_FOUND", message: `Hold ${holdId} was not found` };
+}
+
+const isRejection = (x: Hold | Rejection): x is Rejection => "code" in x;
+
+function decideHold(state: ShowState, cmd: HoldSeats, now: number): Decision {
+  if (now >= state.startsAt) return reject({ code: "SHOW_STARTED", message: "This show has already started; pick a later show" });
+  if (cmd.seats.length === 0) return reject({ code: "NO_SEATS", message: "Choose at least one seat" });
+  const duplicates = [...new Set(cmd.seats.filter((s, i) => cmd.seats.indexOf(s) !== i))];
+  if (duplicates.length) return reject({ code: "DUPLICATE_SEATS", message: `Seats listed twice: ${duplicates.join(", ")}`, seats: duplicates });
+  if (cmd.seats.length > cmd.maxSeats) {
+    return reject({ code: "TOO_MANY_SEATS", message: `At most ${cmd.maxSeats} seats per hold`, max: cmd.maxSeats });
+  }
+
+  const existing = state.holds[cmd.holdId];
+  if (existing) {
+    // The same hold asked for again (a retried request): already done, nothing new to record.
+    if (existing.userId === cmd.userId) return accept();
+    return reject({ code: "HOLD_NOT_FOUND", message: `Hold ${cmd.holdId} was not found` });
+  }
+
+  // A user has one hold per show: a new hold replaces the old one, unless it is being paid for.
+  const previousId = state.holdByUser[cmd.userId];
+  const previous = previousId ? state.holds[previousId] : undefined;
+  if (previous?.paying) {
+    return reject({ code: "HOLD_IN_PAYMENT", message: `Your hold ${previous.id} is being paid for; wait for the payment to finish` });
+  }
+
+  const problems: { seat: string; reason: SeatProblem }[] = [];
+  for (const seat of cmd.seats) {
+    const forSale = state.seats[seat];
+    if (forSale === undefined) problems.push({ seat, reason: "unknown" });
+    else if (!forSale) problems.push({ seat, reason: "not_for_sale" });
+    else {
+      const claim = state.claims[seat];
+      if (claim && !(claim.kind === "hold" && claim.id === previous?.id)) problems.push({ seat, reason: claim.kind === "hold" ? "held" : "booked" });
+    }
+  }
+  if (problems.length) {
+    return reject({ code: "SEAT_UNAVAILABLE", message: `${problems.length} of the seats cannot be held`, seats: problems });
+  }
+
+  const held: ShowEvent = {
+    type: "SeatsHeld", holdId: cmd.holdId, userId: cmd.userId, seats: [...cmd.seats], at: now,
+    // A hold never outlives the show's start.
+    expiresAt: Math.min(now + cmd.ttlMs, state.startsAt), quote: cmd.quote,
+  };
+  return previous ? accept({ type: "HoldReleased", holdId: previous.id, reason: "replaced", at: now }, held) : accept(held);
+}
+
+export function decide(state: ShowState, cmd: ShowCommand, now: number): Decision {
+  if (cmd.type === "ScheduleShow") {
+    if (state.startsAt !== 0) return reject({ code: "ALREADY_SCHEDULED", message: `Show ${state.showId} is already scheduled` });
+    return accept({ type: "ShowScheduled", showId: cmd.showId, startsAt: cmd.startsAt, seats: cmd.seats });
+  }
+  if (state.startsAt === 0) return reject({ code: "SHOW_NOT_SCHEDULED", message: `Show ${state.showId} is not scheduled` });
+
+  switch (cmd.type) {
+    case "HoldSeats":
+      return decideHold(state, cmd, now);
+
+    case "ReleaseHold": {
+      const hold = ownHold(state, cmd.holdId, cmd.userId, now);
+      if (isRejection(hold)) return reject(hold);
+      if (hold.paying) return reject({ code: "HOLD_IN_PAYMENT", message: `Hold ${hold.id} is being paid for; wait for the payment to finish` });
+      return accept({ type: "HoldReleased", holdId: hold.id, reason: "released", at: now });
+    }
+
+    case "ExpireHolds":
+      return accept(...Object.values(state.holds)
+        .filter((h) => h.expiresAt <= now)
+        .map((h): ShowEvent => ({ type: "HoldExpired", holdId: h.id, at: now })));
+
+    case "StartPayment": {
+      const hold = ownHold(state, cmd.holdId, cmd.userId, now);
+      if (isRejection(hold)) return reject(hold);
+      if (hold.paying) return reject({ code: "HOLD_IN_PAYMENT", message: `Hold ${hold.id} is already being paid for` });
+      // Extend once, bounded: a slow card processor cannot let a hold lapse mid-charge, and
+      // repeated attempts cannot keep seats locked for ever.
+      const expiresAt = hold.extended ? hold.expiresAt : Math.min(Math.max(hold.expiresAt, now + cmd.graceMs), state.startsAt);
+      return accept({ type: "PaymentStarted", holdId: hold.id, expiresAt, at: now });
+    }
+
+    case "AbortPayment": {
+      const hold = state.holds[cmd.holdId];
+      if (!hold || hold.userId !== cmd.userId || !hold.paying) return accept();
+      return accept({ type: "PaymentAborted", holdId: hold.id, at: now });
+    }
+
+    case "ConfirmBooking": {
+      const booking = state.bookings[cmd.bookingId];
+      if (booking && booking.holdId === cmd.holdId && booking.userId === cmd.userId) return accept();
+      const hold = ownHold(state, cmd.holdId, cmd.userId, now);
+      if (isRejection(hold)) return reject(hold);
+      return accept({ type: "BookingConfirmed", bookingId: cmd.bookingId, holdId: hold.id, paymentId: cmd.paymentId, at: now });
+    }
+
+    case "CancelBooking": {
+      const booking = state.bookings[cmd.bookingId];
+      if (!booking || (cmd.userId !== undefined && booking.userId !== cmd.userId)) {
+        return reject({ code: "BOOKING_NOT_FOUND", message: `Booking ${cmd.bookingId} was not found` });
+      }
+      if (booking.status === "cancelled") return accept();
+      const cutoffAt = state.startsAt - cmd.cutoffMs;
+      if (now > cutoffAt) {
+        return reject({ code: "CANCEL_WINDOW_CLOSED", message: `Bookings can be cancelled until ${new Date(cutoffAt).toISOString()}`, cutoffAt });
+      }
+      return accept({ type: "BookingCancelled", bookingId: booking.id, at: now });
+    }
+  }
+}
+
+function without<V>(record: Record<string, V>, keys: readonly string[]): Record<string, V> {
+  const next = { ...record };
+  for (const k of keys) delete next[k];
+  return next;
+}
+
+function endHold(state: ShowState, holdId: string, end: EndedHoldEnd, at: number, bookingId?: string): ShowState {
+  const hold = state.holds[holdId];
+  if (!hold) return state;
+  const holdByUser = state.holdByUser[hold.userId] === holdId ? without(state.holdByUser, [hold.userId]) : state.holdByUser;
+  return {
+    ...state,
+    holds: without(state.holds, [holdId]),
+    holdByUser,
+    claims: end === "booked" ? state.claims : without(state.claims, hold.seats),
+    endedHolds: { ...state.endedHolds, [holdId]: { userId: hold.userId, seats: hold.seats, end, at, ...(bookingId ? { bookingId } : {}) } },
+  };
+}
+
+type EndedHoldEnd = ShowState["endedHolds"][string]["end"];
+
+export function evolve(state: ShowState, event: ShowEvent): ShowState {
+  const next = applyEvent(state, event);
+  return { ...next, version: state.version + 1 };
+}
+
+function applyEvent(state: ShowState, event: ShowEvent): ShowState {
+  switch (event.type) {
+    case "ShowScheduled":
+      return { ...state, startsAt: event.startsAt, seats: Object.fromEntries(event.seats.map((s) => [s.id, s.forSale])) };
+
+    case "SeatsHeld": {
+      const claims = { ...state.claims };
+      for (const seat of event.seats) claims[seat] = { kind: "hold", id: event.holdId };
+      const hold: Hold = {
+        id: event.holdId, userId: event.userId, seats: event.seats, heldAt: event.at, expiresAt: event.expiresAt,
+        quote: event.quote, paying: false, extended: false,
+      };
+      return { ...state, claims, holds: { ...state.holds, [hold.id]: hold }, holdByUser: { ...state.holdByUser, [hold.userId]: hold.id } };
+    }
+
+    case "HoldReleased":
+      return endHold(state, event.holdId, event.reason, event.at);
+
+    case "HoldExpired":
+      return endHold(state, event.holdId, "expired", event.at);
+
+    case "PaymentStarted": {
+      const hold = state.holds[event.holdId];
+      if (!hold) return state;
+      return { ...state, holds: { ...state.holds, [hold.id]: { ...hold, paying: true, extended: true, expiresAt: event.expiresAt } } };
+    }
+
+    case "PaymentAborted": {
+      const hold = state.holds[event.holdId];
+      if (!hold) return state;
+      return { ...state, holds: { ...state.holds, [hold.id]: { ...hold, paying: false } } };
+    }
+
+    case "BookingConfirmed": {
+      const hold = state.holds[event.holdId];
+      if (!hold) return state;
+      const claims = { ...state.claims };
+      for (const seat of hold.seats) claims[seat] = { kind: "booking", id: event.bookingId };
+      const ended = endHold(state, hold.id, "booked", event.at, event.bookingId);
+      return {
+        ...ended,
+        claims,
+        bookings: {
+          ...state.bookings,
+          [event.bookingId]: {
+            id: event.bookingId, holdId: hold.id, userId: hold.userId, seats: hold.seats, paymentId: event.paymentId,
+            amount: hold.quote.total, currency: hold.quote.currency, quote: hold.quote, confirmedAt: event.at, status: "confirmed",
+          },
+        },
+      };
+    }
+
+    case "BookingCancelled": {
+      const booking = state.bookings[event.bookingId];
+      if (!booking || booking.status === "cancelled") return state;
+      return {
+        ...state,
+        claims: without(state.claims, booking.seats),
+        bookings: { ...state.bookings, [booking.id]: { ...booking, status: "cancelled", cancelledAt: event.at } },
+      };
+    }
+  }
+}
+
+/** Rebuilds a state from its journal. */
+export const replay = (showId: string, events: readonly ShowEvent[], from: ShowState = initialState(showId)): ShowState =>
+  events.reduce(evolve, from);

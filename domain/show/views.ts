@@ -1,0 +1,92 @@
+// Read models of a show's state: what a customer sees of seats, holds and bookings.
+import type { Booking, ShowState } from "./types.ts";
+
+export type SeatStatus = "available" | "held" | "booked" | "not_for_sale";
+
+export function seatStatus(state: ShowState, seat: string): SeatStatus {
+  if (state.seats[seat] === false) return "not_for_sale";
+  const claim = state.claims[seat];
+  return claim ? (claim.kind === "hold" ? "held" : "booked") : "available";
+}
+
+export function seatStatuses(state: ShowState): Record<string, SeatStatus> {
+  const out: Record<string, SeatStatus> = {};
+  for (const seat of Object.keys(state.seats)) out[seat] = seatStatus(state, seat);
+  return out;
+}
+
+export interface HoldView {
+  id: string;
+  showId: string;
+  userId: string;
+  seats: string[];
+  status: "active" | "paying" | "expired" | "released" | "replaced" | "booked";
+  heldAt?: string;
+  expiresAt?: string;
+  bookingId?: string;
+  quote?: ShowState["holds"][string]["quote"];
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** A hold as its owner sees it, or undefined when the user has no such hold on this show. */
+export function holdView(state: ShowState, holdId: string, userId?: string): HoldView | undefined {
+  const hold = state.holds[holdId];
+  if (hold && (userId === undefined || hold.userId === userId)) {
+    return {
+      id: hold.id, showId: state.showId, userId: hold.userId, seats: hold.seats, status: hold.paying ? "paying" : "active",
+      heldAt: iso(hold.heldAt), expiresAt: iso(hold.expiresAt), quote: hold.quote,
+    };
+  }
+  const ended = state.endedHolds[holdId];
+  if (ended && (userId === undefined || ended.userId === userId)) {
+    return { id: holdId, showId: state.showId, userId: ended.userId, seats: ended.seats, status: ended.end, ...(ended.bookingId ? { bookingId: ended.bookingId } : {}) };
+  }
+  return undefined;
+}
+
+export function bookingOf(state: ShowState, bookingId: string, userId?: string): Booking | undefined {
+  const booking = state.bookings[bookingId];
+  return booking && (userId === undefined || booking.userId === userId) ? booking : undefined;
+}
+
+export interface Occupancy { total: number; forSale: number; held: number; booked: number; available: number }
+
+export function occupancy(state: ShowState): Occupancy {
+  const o: Occupancy = { total: 0, forSale: 0, held: 0, booked: 0, available: 0 };
+  for (const seat of Object.keys(state.seats)) {
+    o.total++;
+    const s = seatStatus(state, seat);
+    if (s === "not_for_sale") continue;
+    o.forSale++;
+    if (s === "held") o.held++;
+    else if (s === "booked") o.booked++;
+    else o.available++;
+  }
+  return o;
+}
+
+export interface Demand { forSale: number; claimed: number; recentlyClaimed: number }
+
+/** What dynamic pricing needs to know about a show's demand: occupancy and recent pace. */
+export function demand(state: ShowState, now: number, windowMs: number): Demand {
+  const since = now - windowMs;
+  const o = occupancy(state);
+  let recentlyClaimed = 0;
+  for (const hold of Object.values(state.holds)) if (hold.heldAt >= since) recentlyClaimed += hold.seats.length;
+  for (const booking of Object.values(state.bookings)) {
+    if (booking.status === "confirmed" && booking.confirmedAt >= since) recentlyClaimed += booking.seats.length;
+  }
+  return { forSale: o.forSale, claimed: o.held + o.booked, recentlyClaimed };
+}
+
+/** A finished show's booking history for forecasting: when (hours before start) each sold seat was confirmed. */
+export function bookingHistory(state: ShowState): { capacity: number; claimHoursBefore: number[] } {
+  const claimHoursBefore: number[] = [];
+  for (const b of Object.values(state.bookings)) {
+    if (b.status !== "confirmed") continue;
+    const hours = Math.max(0, (state.startsAt - b.confirmedAt) / 3_600_000);
+    for (let i = 0; i < b.seats.length; i++) claimHoursBefore.push(hours);
+  }
+  return { capacity: occupancy(state).forSale, claimHoursBefore };
+}

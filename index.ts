@@ -1,0 +1,33 @@
+// `npm start`: reads the environment once, starts this node, stops cleanly on SIGINT/SIGTERM.
+import { readConfig } from "./moleculer.config.ts";
+import { startMarquee } from "./app.ts";
+
+let config;
+try {
+  config = readConfig();
+} catch (error) {
+  console.error(`marquee: ${(error as Error).message}`);
+  process.exit(2);
+}
+
+const marquee = await startMarquee(config).catch((error: unknown) => {
+  console.error(`marquee: could not start: ${(error as Error).message}`);
+  if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") console.error(`marquee: port ${config.port} is taken; set PORT to a free one`);
+  process.exit(1);
+});
+
+if (marquee.port) {
+  console.log(`marquee: gateway on http://localhost:${marquee.port}/api (node ${marquee.broker.nodeID}); admin ${config.adminEmail} / ADMIN_PASSWORD`);
+}
+
+let stopping = false;
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    marquee.stop().then(() => process.exit(0), (error: unknown) => {
+      console.error("marquee: stop failed", error);
+      process.exit(1);
+    });
+  });
+}

@@ -1,0 +1,282 @@
+// The admin component: the server clients talk to (through the gateway) and a client of the
+// main tier. It runs the booking workflow (hold -> booking -> pay -> confirm; cancel -> refund)
+// and the admin operations. Amounts always come from the hold's locked quote.
+import { createHmac, randomUUID } from "node:crypto";
+import type { Context, ServiceSchema } from "moleculer";
+import {
+  canPay, cancelled, confirmed, followHold, openBooking, paymentFailed, refundedUnconfirmed,
+  type BookingRecord, type PaymentSummary,
+} from "../domain/booking/booking.ts";
+import type { Quote } from "../domain/pricing/quote.ts";
+import type { HoldView } from "../domain/show/views.ts";
+import { idempotent } from "../infra/idempotency.ts";
+import { adminOf, callerOf } from "./caller.ts";
+import type { CallMeta, Caller, ServiceDeps } from "./deps.ts";
+import { cardParam, idParam as id } from "./params.ts";
+import { ConflictError, GoneError, MarqueeError, NotFoundError, PaymentRequiredError } from "./errors.ts";
+
+type Ctx<P = Record<string, never>> = Context<P, CallMeta>;
+
+interface HoldIndex { showId: string; userId: string }
+interface Payment extends PaymentSummary { amount: number; currency: string }
+interface Refund { id: string; amount: number; currency: string; status: string }
+
+const newId = (prefix: string) => `${prefix}_${randomUUID().replaceAll("-", "")}`;
+
+const statusOf = (error: unknown) => (error instanceof Error ? (error as MarqueeError).code : undefined);
+const typeOf = (error: unknown) => (error instanceof Error ? (error as MarqueeError).type : undefined);
+
+function publicHold(view: HoldView) {
+  const { userId: _userId, quote, ...rest } = view;
+  return { ...rest, ...(quote ? { quote: { currency: quote.currency, total: quote.total, lines: quote.lines, quotedAt: quote.quotedAt } } : {}) };
+}
+
+export default function adminService({ config, store }: ServiceDeps): ServiceSchema {
+  // Card details feed the idempotency fingerprint only through a keyed hash, so no stored
+  // record can be turned back into a card number.
+  const cardFingerprint = (card: CardInput) => createHmac("sha256", config.tokenSecret).update(`${card.number}|${card.cvc}`).digest("hex");
+
+  return {
+    name: "admin",
+
+    methods: {
+      async holdOf(ctx: Ctx<unknown>, holdId: string, caller: Caller): Promise<HoldIndex> {
+        const entry = await store.get<HoldIndex>("holds", holdId);
+        // Someone else's hold is indistinguishable from a hold that does not exist.
+        if (!entry || (entry.userId !== caller.id && caller.role !== "admin")) throw new NotFoundError("Hold", holdId, "HOLD_NOT_FOUND");
+        return entry;
+      },
+
+      async bookingOf(ctx: Ctx<unknown>, bookingId: string, caller: Caller): Promise<BookingRecord> {
+        const booking = await store.get<BookingRecord>("bookings", bookingId);
+        if (!booking || (booking.userId !== caller.id && caller.role !== "admin")) throw new NotFoundError("Booking", bookingId, "BOOKING_NOT_FOUND");
+        return booking;
+      },
+
+      /** Brings a pending booking up to date with its hold (expired, released...). */
+      async refresh(ctx: Ctx<unknown>, booking: BookingRecord): Promise<BookingRecord> {
+        if (!canPay(booking)) return booking;
+        const hold = await ctx.call<HoldView, object>("show.getHold", { showId: booking.showId, holdId: booking.holdId });
+        const next = followHold(booking, hold.status, Date.now());
+        if (next !== booking) await store.put("bookings", next.id, next);
+        return next;
+      },
+
+      async save(booking: BookingRecord): Promise<BookingRecord> {
+        await store.put("bookings", booking.id, booking);
+        return booking;
+      },
+    },
+
+    actions: {
+      // ---------- holds ----------
+      hold: {
+        params: { showId: id, seats: { type: "array", items: { type: "string", min: 1, max: 20 }, min: 1, max: 1000 } },
+        async handler(ctx: Ctx<{ showId: string; seats: string[] }>) {
+          const caller = callerOf(ctx);
+          const { showId, seats } = ctx.params;
+          const hold = await idempotent(store, `hold:${caller.id}`, ctx.meta.idempotencyKey, { showId, seats }, async () => {
+            const quote = await ctx.call<Quote, object>("pricing.quote", { showId, seats });
+            const holdId = newId("hold");
+            const view = await ctx.call<HoldView, object>("show.hold", { showId, holdId, userId: caller.id, seats, quote });
+            await store.put<HoldIndex>("holds", holdId, { showId, userId: caller.id });
+            return publicHold(view);
+          });
+          ctx.meta.$statusCode = 201;
+          return hold;
+        },
+      },
+
+      getHold: {
+        params: { holdId: id },
+        async handler(ctx: Ctx<{ holdId: string }>) {
+          const caller = callerOf(ctx);
+          const { showId, userId } = await this.holdOf(ctx, ctx.params.holdId, caller);
+          return publicHold(await ctx.call<HoldView, object>("show.getHold", { showId, holdId: ctx.params.holdId, userId }));
+        },
+      },
+
+      releaseHold: {
+        params: { holdId: id },
+        async handler(ctx: Ctx<{ holdId: string }>) {
+          const caller = callerOf(ctx);
+          const { showId, userId } = await this.holdOf(ctx, ctx.params.holdId, caller);
+          await ctx.call("show.release", { showId, holdId: ctx.params.holdId, userId });
+          ctx.meta.$statusCode = 204;
+          return null;
+        },
+      },
+
+      // ---------- bookings ----------
+      createBooking: {
+        params: { holdId: id },
+        async handler(ctx: Ctx<{ holdId: string }>) {
+          const caller = callerOf(ctx);
+          const { holdId } = ctx.params;
+          const booking = await idempotent(store, `booking:${caller.id}`, ctx.meta.idempotencyKey, { holdId }, async () => {
+            const { showId, userId } = await this.holdOf(ctx, holdId, caller);
+            const hold = await ctx.call<HoldView, object>("show.getHold", { showId, holdId, userId });
+            if (hold.status === "expired") throw new GoneError(`Hold ${holdId} expired; hold the seats again`, "HOLD_EXPIRED", { holdId });
+            if (hold.status !== "active" && hold.status !== "paying") {
+              throw new ConflictError(`Hold ${holdId} was ${hold.status}`, "HOLD_ENDED", { holdId, status: hold.status, bookingId: hold.bookingId });
+            }
+            const booking = openBooking({ id: newId("bkg"), userId, showId, holdId, seats: hold.seats, quote: hold.quote! }, Date.now());
+            // One booking per hold, even when two requests race.
+            if (!(await store.putIfAbsent("bookingByHold", holdId, booking.id))) {
+              const existing = await store.get<string>("bookingByHold", holdId);
+              throw new ConflictError(`Hold ${holdId} already has booking ${existing}`, "BOOKING_EXISTS", { holdId, bookingId: existing });
+            }
+            await this.save(booking);
+            await store.addToSet(`userBookings:${userId}`, booking.id);
+            return booking;
+          });
+          ctx.meta.$statusCode = 201;
+          return booking;
+        },
+      },
+
+      pay: {
+        params: {
+          bookingId: id,
+          card: cardParam,
+        },
+        async handler(ctx: Ctx<{ bookingId: string; card: CardInput }>) {
+          const caller = callerOf(ctx);
+          const { bookingId, card } = ctx.params;
+          const request = { bookingId, card: { fingerprint: cardFingerprint(card), expMonth: card.expMonth, expYear: card.expYear } };
+          return idempotent(store, `pay:${caller.id}`, ctx.meta.idempotencyKey, request, async () => {
+            let booking: BookingRecord = await this.refresh(ctx, await this.bookingOf(ctx, bookingId, caller));
+            if (booking.status === "confirmed") return booking;
+            if (booking.status === "expired") throw new GoneError(booking.reason ?? "The hold expired", "HOLD_EXPIRED", { booking });
+            if (!canPay(booking)) throw new ConflictError(`Booking ${bookingId} is ${booking.status}`, "BOOKING_NOT_PAYABLE", { booking });
+
+            const where = { showId: booking.showId, holdId: booking.holdId, userId: booking.userId };
+            try {
+              await ctx.call("show.startPayment", where);
+            } catch (error) {
+              if (statusOf(error) === 410) {
+                booking = await this.save(followHold(booking, "expired", Date.now()));
+                throw new GoneError(booking.reason!, "HOLD_EXPIRED", { booking });
+              }
+              throw error;
+            }
+
+            let payment: Payment;
+            try {
+              payment = await ctx.call<Payment, object>("payment.charge", {
+                bookingId, userId: booking.userId, amount: booking.amount, currency: booking.currency, card,
+                // One charge per pay request, even if this call is retried inside the cluster.
+                idempotencyKey: `${bookingId}:${ctx.meta.idempotencyKey ?? ctx.requestID ?? newId("req")}`,
+              });
+            } catch (error) {
+              await ctx.call("show.abortPayment", where);
+              throw error;
+            }
+            const summary: PaymentSummary = {
+              id: payment.id, status: payment.status, card: { brand: payment.card.brand, last4: payment.card.last4 },
+              ...(payment.failureCode ? { failureCode: payment.failureCode, failureMessage: payment.failureMessage } : {}),
+            };
+
+            if (payment.status !== "succeeded") {
+              await ctx.call("show.abortPayment", where);
+              booking = await this.save(paymentFailed(booking, summary, Date.now()));
+              throw new PaymentRequiredError(`Payment declined: ${booking.reason}`, "PAYMENT_FAILED", { booking, reason: payment.failureCode });
+            }
+
+            try {
+              await ctx.call("show.confirm", { ...where, bookingId, paymentId: payment.id });
+            } catch (error) {
+              if (!(statusOf(error) === 410 || typeOf(error) === "HOLD_ENDED")) throw error;
+              const refund = await ctx.call<Refund, object>("payment.refund", { paymentId: payment.id, reason: "seats_not_confirmed", idempotencyKey: `unconfirmed:${bookingId}` });
+              booking = await this.save(refundedUnconfirmed(booking, summary, { id: refund.id, amount: refund.amount, currency: refund.currency, status: refund.status, reason: "seats_not_confirmed" }, "The seats could not be confirmed because the hold ended", Date.now()));
+              throw new GoneError(booking.reason!, "HOLD_EXPIRED", { booking });
+            }
+            return this.save(confirmed(booking, summary, Date.now()));
+          });
+        },
+      },
+
+      getBooking: {
+        params: { bookingId: id },
+        async handler(ctx: Ctx<{ bookingId: string }>) {
+          return this.refresh(ctx, await this.bookingOf(ctx, ctx.params.bookingId, callerOf(ctx)));
+        },
+      },
+
+      myBookings: {
+        async handler(ctx: Ctx) {
+          const caller = callerOf(ctx);
+          const ids = await store.members(`userBookings:${caller.id}`);
+          const bookings = (await store.getMany<BookingRecord>("bookings", ids)).filter((b): b is BookingRecord => !!b);
+          const fresh = await Promise.all(bookings.map((b) => this.refresh(ctx, b) as Promise<BookingRecord>));
+          return fresh.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+        },
+      },
+
+      cancelBooking: {
+        params: { bookingId: id },
+        async handler(ctx: Ctx<{ bookingId: string }>) {
+          const caller = callerOf(ctx);
+          let booking: BookingRecord = await this.refresh(ctx, await this.bookingOf(ctx, ctx.params.bookingId, caller));
+          if (booking.status === "cancelled") return booking;
+          if (canPay(booking)) {
+            await ctx.call("show.release", { showId: booking.showId, holdId: booking.holdId, userId: booking.userId }).catch((error: unknown) => {
+              // The hold may have ended meanwhile; the booking is cancelled either way.
+              if (![404, 409, 410].includes(statusOf(error) ?? 0)) throw error;
+            });
+            return this.save(cancelled(booking, Date.now()));
+          }
+          if (booking.status !== "confirmed") throw new ConflictError(`Booking ${booking.id} is ${booking.status} and cannot be cancelled`, "BOOKING_NOT_CANCELLABLE", { booking });
+          await ctx.call("show.cancel", { showId: booking.showId, bookingId: booking.id, ...(caller.role === "admin" ? {} : { userId: caller.id }) });
+          const refund = await ctx.call<Refund, object>("payment.refund", { paymentId: booking.payment!.id, reason: "requested_by_customer", idempotencyKey: `cancel:${booking.id}` });
+          booking = cancelled(booking, Date.now(), { id: refund.id, amount: refund.amount, currency: refund.currency, status: refund.status, reason: "requested_by_customer" });
+          return this.save(booking);
+        },
+      },
+
+      // ---------- shows as customers see them ----------
+      showDetails: {
+        params: { showId: id },
+        async handler(ctx: Ctx<{ showId: string }>) {
+          const { showId } = ctx.params;
+          const [show, live, prices] = await Promise.all([
+            ctx.call<ShowDetails, object>("catalog.getShow", { showId }),
+            ctx.call<{ version: number; seats: Record<string, string> }, object>("show.seats", { showId }),
+            ctx.call<{ currency: string; prices: Record<string, number> }, object>("pricing.seatPrices", { showId }),
+          ]);
+          return {
+            ...show,
+            version: live.version,
+            seats: show.seats.map((s) => ({ id: s.id, row: s.row, number: s.number, column: s.column, category: s.category, status: live.seats[s.id] ?? "available", price: prices.prices[s.id] ?? null })),
+          };
+        },
+      },
+
+      // ---------- admin operations ----------
+      createMovie: {
+        async handler(ctx: Ctx<Record<string, unknown>>) {
+          adminOf(ctx);
+          ctx.meta.$statusCode = 201;
+          return ctx.call("catalog.createMovie", ctx.params);
+        },
+      },
+      createCinema: {
+        async handler(ctx: Ctx<Record<string, unknown>>) {
+          adminOf(ctx);
+          ctx.meta.$statusCode = 201;
+          return ctx.call("catalog.createCinema", ctx.params);
+        },
+      },
+      createShow: {
+        async handler(ctx: Ctx<Record<string, unknown>>) {
+          adminOf(ctx);
+          ctx.meta.$statusCode = 201;
+          return ctx.call("catalog.createShow", ctx.params);
+        },
+      },
+    },
+  };
+}
+
+interface CardInput { number: string; expMonth: number; expYear: number; cvc: string }
+interface ShowDetails { seats: { id: string; row: string; number: number; column: number; category: string }[] }

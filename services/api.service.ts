@@ -1,0 +1,134 @@
+// The HTTP gateway: routes, who is calling, and the one place errors become HTTP responses.
+// Every endpoint that needs a caller checks it in the action it reaches (admin.*, auth.me), so
+// an alias added here can never skip the check by accident.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Context, ServiceSchema } from "moleculer";
+import ApiGateway from "moleculer-web";
+import { verifyToken } from "../domain/auth/tokens.ts";
+import type { CallMeta, ServiceDeps } from "./deps.ts";
+import { UnauthorizedError } from "./errors.ts";
+
+interface GatewayRequest extends IncomingMessage { $ctx?: Context<unknown, CallMeta> }
+interface HttpError extends Error { code?: unknown; status?: number; type?: string; data?: unknown; expose?: boolean }
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+/** Turns anything thrown into the public error shape; internals of a 5xx never leak. */
+export function publicError(err: HttpError): { status: number; body: { name: string; message: string; code: number; type: string; data?: unknown } } {
+  // body-parser errors carry an HTTP status and a type of their own.
+  if (err.type === "entity.parse.failed") return { status: 400, body: { name: "BadRequestError", message: "The request body is not valid JSON", code: 400, type: "MALFORMED_JSON" } };
+  if (err.type === "entity.too.large") return { status: 413, body: { name: "PayloadTooLargeError", message: "The request body is too large", code: 413, type: "TOO_LARGE" } };
+  const status = typeof err.code === "number" && err.code >= 400 && err.code < 600 ? err.code : typeof err.status === "number" ? err.status : 500;
+  if (status >= 500 && status !== 503) {
+    return { status, body: { name: "InternalError", message: "Something went wrong on our side; try again in a moment", code: status, type: "INTERNAL" } };
+  }
+  return { status, body: { name: err.name, message: err.message, code: status, type: err.type ?? "ERROR", ...(err.data !== undefined ? { data: err.data } : {}) } };
+}
+
+export default function apiService({ config }: ServiceDeps): ServiceSchema {
+  return {
+    name: "api",
+    mixins: [ApiGateway],
+
+    settings: {
+      port: config.port,
+      ip: config.host,
+      log4XXResponses: false,
+      logRequestParams: null,
+      logResponseData: null,
+      routes: [
+        {
+          path: "/api",
+          authentication: true,
+          // Only the aliases below exist; nothing else on the broker is reachable over HTTP.
+          mappingPolicy: "restrict",
+          autoAliases: false,
+          bodyParsers: { json: { strict: true, limit: config.maxBodyBytes }, urlencoded: false },
+          aliases: {
+            "GET health": "api.health",
+
+            "POST auth/register": "auth.register",
+            "POST auth/login": "auth.login",
+            "GET me": "auth.me",
+
+            "GET movies": "catalog.listMovies",
+            "GET movies/:movieId": "catalog.getMovie",
+            "GET cinemas": "catalog.listCinemas",
+            "GET shows": "catalog.listShows",
+            "GET shows/:showId": "admin.showDetails",
+            "GET shows/:showId/quote": "pricing.quote",
+
+            "POST shows/:showId/holds": "admin.hold",
+            "GET holds/:holdId": "admin.getHold",
+            "DELETE holds/:holdId": "admin.releaseHold",
+
+            "POST bookings": "admin.createBooking",
+            "GET me/bookings": "admin.myBookings",
+            "GET bookings/:bookingId": "admin.getBooking",
+            "POST bookings/:bookingId/pay": "admin.pay",
+            "POST bookings/:bookingId/cancel": "admin.cancelBooking",
+
+            "POST admin/movies": "admin.createMovie",
+            "POST admin/cinemas": "admin.createCinema",
+            "POST admin/shows": "admin.createShow",
+
+            "GET admin/pricing/rules": "pricing.rules",
+            "GET admin/pricing/audit": "pricing.auditLog",
+            "PUT admin/pricing/cities": "pricing.setCities",
+            "PUT admin/pricing/guard-rails": "pricing.setGuardRails",
+            "PUT admin/pricing/base-prices": "pricing.setBasePrices",
+            "POST admin/pricing/simulate": "pricing.simulate",
+            "POST admin/pricing/retrain": "pricing.retrain",
+            "PUT admin/pricing/:collection/:id": "pricing.upsert",
+            "DELETE admin/pricing/:collection/:id": "pricing.remove",
+          },
+          onBeforeCall(ctx: Context<unknown, CallMeta>, _route: unknown, req: IncomingMessage) {
+            ctx.meta.clientIp = req.socket.remoteAddress ?? "unknown";
+            const key = req.headers["idempotency-key"];
+            if (typeof key === "string" && IDEMPOTENCY_KEY.test(key)) ctx.meta.idempotencyKey = key;
+          },
+        },
+      ],
+
+      onError(this: { logger: { error: (...a: unknown[]) => void } }, req: GatewayRequest, res: ServerResponse, err: HttpError) {
+        const { status, body } = publicError(err);
+        if (status >= 500) this.logger.error(`${req.method} ${req.url} failed`, err);
+        const retryAfter = (body.data as { retryAfter?: unknown } | undefined)?.retryAfter;
+        if (typeof retryAfter === "number") res.setHeader("Retry-After", String(Math.max(1, Math.ceil(retryAfter))));
+        res.setHeader("Content-Type", "application/json; charset=utf-8");
+        res.writeHead(status);
+        res.end(JSON.stringify(body));
+      },
+    } as ServiceSchema["settings"],
+
+    methods: {
+      async authenticate(ctx: Context<unknown, CallMeta>, _route: unknown, req: IncomingMessage) {
+        const header = req.headers.authorization;
+        if (!header) return null;
+        const match = /^Bearer\s+(\S+)$/i.exec(header);
+        if (!match) throw new UnauthorizedError("Use the header Authorization: Bearer <token>", "INVALID_TOKEN");
+        try {
+          ctx.meta.caller = await verifyToken(match[1]!, config.tokenSecret);
+        } catch {
+          throw new UnauthorizedError("The token is invalid or expired: log in again", "INVALID_TOKEN");
+        }
+        return ctx.meta.caller;
+      },
+    },
+
+    actions: {
+      health: {
+        handler(this: { broker: { nodeID: string }; server?: { address(): AddressInfo | string | null } }) {
+          return { status: "ok", nodeID: this.broker.nodeID, uptimeSeconds: Math.round(process.uptime()), time: new Date().toISOString() };
+        },
+      },
+    },
+  };
+}
+
+/** The port the gateway actually listens on (useful with PORT=0). */
+export function listeningPort(service: unknown): number {
+  const address = (service as { server?: { address(): AddressInfo | string | null } }).server?.address();
+  return typeof address === "object" && address ? address.port : 0;
+}

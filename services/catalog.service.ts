@@ -1,0 +1,275 @@
+// What is showing where and when: movies, cinemas with their screens' seat layouts, and shows.
+// The store holds the records; the in-memory CatalogIndex (domain/catalog/index.ts) is the only
+// cache, rebuilt from the store on start and kept current by this node's writes and by the
+// `catalog.*.created` broadcasts of other catalog nodes.
+import { randomUUID } from "node:crypto";
+import type { Context, ServiceSchema } from "moleculer";
+import { CatalogIndex } from "../domain/catalog/index.ts";
+import type { Cinema, Movie, Show, ShowQuery } from "../domain/catalog/types.ts";
+import { planCinema, planMovie, planShow, type CatalogRejection, type NewCinema, type NewMovie, type NewShow } from "../domain/catalog/validate.ts";
+import { isCalendarDate, localClock, localDate } from "../domain/catalog/zone.ts";
+import type { Store } from "../infra/store.ts";
+import { demoCatalog } from "../seed/demo.ts";
+import type { CallMeta, ServiceDeps } from "./deps.ts";
+import { ConflictError, NotFoundError, UnprocessableError, type MarqueeError } from "./errors.ts";
+
+type Ctx<P> = Context<P, CallMeta>;
+
+/** India's CBFC certificates, including the 2024 age bands of UA. */
+export const RATINGS = ["U", "UA", "UA 7+", "UA 13+", "UA 16+", "A", "S"];
+
+const id = { type: "string", min: 1, max: 100 } as const;
+/** Query strings arrive as "" when a form leaves a filter blank: blank means no filter. */
+const filter = { type: "string", optional: true, max: 100 } as const;
+const words = { type: "array", items: { type: "string", min: 1, max: 40, trim: true }, max: 20 } as const;
+
+const newId = (prefix: string): string => `${prefix}-${randomUUID().replaceAll("-", "").slice(0, 12)}`;
+
+function rejectionError(rejection: CatalogRejection): MarqueeError {
+  return rejection.code === "SCREEN_BUSY"
+    ? new ConflictError(rejection.message, rejection.code, rejection.data)
+    : new UnprocessableError(rejection.message, rejection.code, rejection.data);
+}
+
+/** The whole catalog from the store, indexed. Shows whose movie or cinema is gone are skipped. */
+export async function loadCatalog(store: Store): Promise<{ catalog: CatalogIndex; skipped: string[] }> {
+  const [movies, cinemas, shows] = await Promise.all([store.all<Movie>("movies"), store.all<Cinema>("cinemas"), store.all<Show>("shows")]);
+  const catalog = new CatalogIndex();
+  for (const m of movies) catalog.addMovie(m);
+  for (const c of cinemas) catalog.addCinema(c);
+  const skipped = shows.filter((s) => !catalog.addShow(s)).map((s) => s.id);
+  return { catalog, skipped };
+}
+
+/**
+ * Writes the demo catalog as of `now` into the store and the index. Ids are deterministic and
+ * writes are put-if-absent, so seeding again adds only what is missing (a new day's shows); a
+ * demo show that would clash with a show an admin put on that screen is left out.
+ */
+export async function seedCatalog(store: Store, catalog: CatalogIndex, now: number): Promise<{ shows: number; clashing: string[] }> {
+  const demo = demoCatalog(now);
+  for (const m of demo.movies) {
+    await store.putIfAbsent("movies", m.id, m);
+    if (!catalog.movie(m.id)) catalog.addMovie(m);
+  }
+  for (const c of demo.cinemas) {
+    await store.putIfAbsent("cinemas", c.id, c);
+    if (!catalog.cinema(c.id)) catalog.addCinema(c);
+  }
+  const clashing: string[] = [];
+  const fresh: Show[] = [];
+  for (const show of demo.shows) {
+    if (catalog.show(show.id)) continue;
+    if (catalog.clashes(show.screenId, Date.parse(show.startsAt), Date.parse(show.endsAt)).length) {
+      clashing.push(show.id);
+      continue;
+    }
+    catalog.addShow(show);
+    fresh.push(show);
+  }
+  await Promise.all(fresh.map((s) => store.putIfAbsent("shows", s.id, s)));
+  return { shows: fresh.length, clashing };
+}
+
+export default function catalogService({ config, store }: ServiceDeps): ServiceSchema {
+  let catalog = new CatalogIndex();
+
+  return {
+    name: "catalog",
+
+    methods: {
+      /** Indexes a record another catalog node wrote (it announced it, or a request names it). */
+      async adoptShow(showId: string): Promise<Show | undefined> {
+        const show = await store.get<Show>("shows", showId);
+        if (!show) return undefined;
+        if (!catalog.movie(show.movieId)) await this.adoptMovie(show.movieId);
+        if (!catalog.cinema(show.cinemaId)) await this.adoptCinema(show.cinemaId);
+        return catalog.addShow(show) ? show : undefined;
+      },
+      async adoptMovie(movieId: string): Promise<Movie | undefined> {
+        const movie = await store.get<Movie>("movies", movieId);
+        if (movie) catalog.addMovie(movie);
+        return movie;
+      },
+      async adoptCinema(cinemaId: string): Promise<Cinema | undefined> {
+        const cinema = await store.get<Cinema>("cinemas", cinemaId);
+        if (cinema) catalog.addCinema(cinema);
+        return cinema;
+      },
+    },
+
+    events: {
+      // Broadcast by whichever catalog node made the change; the maker has it indexed already.
+      async "catalog.movie.created"(ctx: Context<{ movieId: string }>) {
+        if (!catalog.movie(ctx.params.movieId)) await this.adoptMovie(ctx.params.movieId);
+      },
+      async "catalog.cinema.created"(ctx: Context<{ cinemaId: string }>) {
+        if (!catalog.cinema(ctx.params.cinemaId)) await this.adoptCinema(ctx.params.cinemaId);
+      },
+      async "catalog.show.created"(ctx: Context<{ showId: string }>) {
+        if (!catalog.show(ctx.params.showId)) await this.adoptShow(ctx.params.showId);
+      },
+    },
+
+    actions: {
+      listMovies: {
+        params: {},
+        handler(): Movie[] {
+          return catalog.movies();
+        },
+      },
+
+      getMovie: {
+        params: { movieId: id },
+        async handler(ctx: Ctx<{ movieId: string }>): Promise<Movie> {
+          const movie = catalog.movie(ctx.params.movieId) ?? (await this.adoptMovie(ctx.params.movieId));
+          if (!movie) throw new NotFoundError("Movie", ctx.params.movieId);
+          return movie;
+        },
+      },
+
+      listCinemas: {
+        params: { city: filter },
+        handler(ctx: Ctx<{ city?: string }>): Cinema[] {
+          return catalog.cinemas(ctx.params.city || undefined);
+        },
+      },
+
+      getCinema: {
+        params: { cinemaId: id },
+        async handler(ctx: Ctx<{ cinemaId: string }>): Promise<Cinema> {
+          const cinema = catalog.cinema(ctx.params.cinemaId) ?? (await this.adoptCinema(ctx.params.cinemaId));
+          if (!cinema) throw new NotFoundError("Cinema", ctx.params.cinemaId);
+          return cinema;
+        },
+      },
+
+      listShows: {
+        params: { movieId: filter, cinemaId: filter, city: filter, date: { type: "string", optional: true, pattern: /^(\d{4}-\d{2}-\d{2})?$/ } },
+        handler(ctx: Ctx<ShowQuery>) {
+          const { movieId, cinemaId, city, date } = ctx.params;
+          if (date && !isCalendarDate(date)) throw new UnprocessableError(`date ${date} is not a calendar date; use YYYY-MM-DD`, "INVALID_DATE", { date });
+          const query: ShowQuery = {};
+          if (movieId) query.movieId = movieId;
+          if (cinemaId) query.cinemaId = cinemaId;
+          if (city?.trim()) query.city = city;
+          if (date) query.date = date;
+          return catalog.query(query).shows.map((s) => catalog.summary(s));
+        },
+      },
+
+      getShow: {
+        params: { showId: id },
+        async handler(ctx: Ctx<{ showId: string }>) {
+          const { showId } = ctx.params;
+          if (!catalog.show(showId)) await this.adoptShow(showId);
+          const details = catalog.details(showId);
+          if (!details) throw new NotFoundError("Show", showId);
+          return details;
+        },
+      },
+
+      // ---------- admin operations (the admin service checks the role) ----------
+
+      createMovie: {
+        params: {
+          $$strict: "remove",
+          title: { type: "string", min: 1, max: 200, trim: true },
+          durationMinutes: { type: "number", integer: true, min: 1, max: 600 },
+          rating: { type: "enum", values: RATINGS },
+          languages: { ...words, min: 1 },
+          genres: { ...words, optional: true, default: [] },
+          synopsis: { type: "string", optional: true, max: 2000 },
+          posterUrl: { type: "url", optional: true, max: 500 },
+        },
+        async handler(ctx: Ctx<NewMovie>): Promise<Movie> {
+          const movie = planMovie(ctx.params, newId("movie"));
+          await store.put("movies", movie.id, movie);
+          catalog.addMovie(movie);
+          this.broker.broadcast("catalog.movie.created", { movieId: movie.id });
+          return movie;
+        },
+      },
+
+      createCinema: {
+        params: {
+          $$strict: "remove",
+          name: { type: "string", min: 1, max: 120, trim: true },
+          city: { type: "string", min: 1, max: 80, trim: true },
+          timezone: { type: "string", min: 1, max: 64 },
+          address: { type: "string", optional: true, max: 300 },
+          screens: {
+            type: "array", min: 1, max: 30,
+            items: { type: "object", strict: "remove", props: { name: { type: "string", min: 1, max: 60, trim: true }, layout: { type: "object" } } },
+          },
+        },
+        async handler(ctx: Ctx<NewCinema>): Promise<Cinema> {
+          const planned = planCinema(ctx.params, newId("cinema"), ctx.params.screens.map(() => newId("screen")));
+          if (!planned.ok) throw rejectionError(planned.rejection);
+          const cinema = planned.value;
+          await store.put("cinemas", cinema.id, cinema);
+          catalog.addCinema(cinema);
+          this.broker.broadcast("catalog.cinema.created", { cinemaId: cinema.id });
+          return cinema;
+        },
+      },
+
+      createShow: {
+        params: {
+          $$strict: "remove",
+          movieId: id,
+          cinemaId: id,
+          screenId: id,
+          startsAt: { type: "string", min: 1, max: 40 },
+          prices: { type: "record", key: { type: "string", min: 1, max: 30 }, value: { type: "number", integer: true, positive: true } },
+          currency: { type: "string", optional: true, pattern: /^[A-Z]{3}$/ },
+        },
+        async handler(ctx: Ctx<NewShow>): Promise<Show> {
+          const input = ctx.params;
+          // Read through first: the movie or cinema may have been made on another catalog node.
+          if (!catalog.movie(input.movieId)) await this.adoptMovie(input.movieId);
+          if (!catalog.cinema(input.cinemaId)) await this.adoptCinema(input.cinemaId);
+
+          // The id names the screen and local start minute, so two nodes booking the same slot
+          // at once collide on put-if-absent instead of both succeeding.
+          const cinema = catalog.cinema(input.cinemaId);
+          const start = Date.parse(input.startsAt);
+          const showId = cinema && Number.isFinite(start)
+            ? `show-${input.screenId}-${localDate(start, cinema.timezone).replaceAll("-", "")}-${localClock(start, cinema.timezone).replace(":", "")}`
+            : newId("show");
+          const planned = planShow(input, catalog, showId);
+          if (!planned.ok) throw rejectionError(planned.rejection);
+          const show = planned.value;
+
+          // Indexed before the write so a concurrent request on this node sees the screen taken.
+          catalog.addShow(show);
+          let written: boolean;
+          try {
+            written = await store.putIfAbsent("shows", show.id, show);
+          } catch (error) {
+            catalog.removeShow(show.id);
+            throw error;
+          }
+          if (!written) {
+            catalog.removeShow(show.id);
+            await this.adoptShow(show.id);
+            throw new ConflictError(`Screen ${show.screenId} already has a show starting then; pick another time or screen`, "SCREEN_BUSY", { screenId: show.screenId, clashes: [{ showId: show.id }] });
+          }
+          this.broker.broadcast("catalog.show.created", { showId: show.id });
+          return show;
+        },
+      },
+    },
+
+    async started() {
+      const loaded = await loadCatalog(store);
+      if (loaded.skipped.length) this.logger.warn(`catalog: ${loaded.skipped.length} stored shows name a missing movie, cinema or screen and are not listed`, loaded.skipped.slice(0, 10));
+      catalog = loaded.catalog;
+      if (config.seedDemo) {
+        const seeded = await seedCatalog(store, catalog, Date.now());
+        this.logger.info(`catalog: demo catalog seeded, ${seeded.shows} new shows`);
+        if (seeded.clashing.length) this.logger.info(`catalog: ${seeded.clashing.length} demo shows left out where admin shows use the screen`);
+      }
+    },
+  };
+}

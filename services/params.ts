@@ -1,0 +1,14 @@
+// Parameter schemas (fastest-validator) shared by more than one service, so an id or a card is
+// validated the same way wherever it enters.
+
+export const idParam = { type: "string", min: 1, max: 100 } as const;
+
+export const cardParam = {
+  type: "object",
+  props: {
+    number: { type: "string", min: 1, max: 40 },
+    expMonth: { type: "number", integer: true, convert: true },
+    expYear: { type: "number", integer: true, convert: true },
+    cvc: { type: "string", min: 1, max: 8 },
+  },
+} as const;

@@ -1,0 +1,346 @@
+// Prices seats for a show: base prices x festivals, seasons, demand, lead time, location and a
+// learned forecast, inside guard rails. Rules live in the store; each node caches them (and show
+// details) and drops its copies when a `pricing.changed` or `catalog.show.*` event says so.
+import type { Context, ServiceSchema } from "moleculer";
+import { LRUCache } from "lru-cache";
+import { localTime } from "../domain/pricing/calendar.ts";
+import { DEFAULT_RULES } from "../domain/pricing/defaults.ts";
+import { priceShow, quoteDynamic, type PricingInput, type ShowPricing } from "../domain/pricing/engine.ts";
+import type { CustomerLocation, DemandFacts } from "../domain/pricing/factors.ts";
+import { forecastShow, trainCurves, type BookingCurve, type ShowHistory } from "../domain/pricing/forecast.ts";
+import type { Published } from "../domain/pricing/guard.ts";
+import { validateRules, type GuardRails, type PricingRules } from "../domain/pricing/rules.ts";
+import { adminOf } from "./caller.ts";
+import type { CallMeta, ServiceDeps } from "./deps.ts";
+import { NotFoundError, UnprocessableError } from "./errors.ts";
+
+type Ctx<P = Record<string, never>> = Context<P, CallMeta>;
+
+interface CatalogShow {
+  id: string;
+  movieId: string;
+  startsAt: string;
+  currency: string;
+  prices: Record<string, number>;
+  cinema: { id: string; city: string; timezone: string };
+  seats: { id: string; category: string; forSale: boolean }[];
+}
+
+export interface PriceOverrides {
+  showPrices: Record<string, Record<string, number>>;
+  cinemaPrices: Record<string, Record<string, number>>;
+  showRails: Record<string, GuardRails>;
+}
+
+interface AuditEntry { at: string; by: string; change: string; target: string; old: unknown; new: unknown }
+
+const COLLECTIONS = ["festivals", "seasons", "zones"] as const;
+type Collection = (typeof COLLECTIONS)[number];
+const TRAIN_EVERY_MS = 10 * 60_000;
+const HOUR = 3_600_000;
+
+/** Comparable shows: same cinema, same weekday, same hour band of the day. */
+export function comparableKey(cinemaId: string, startsAt: number, timezone: string): string {
+  const local = localTime(startsAt, timezone);
+  return `${cinemaId}|${local.weekday}|${Math.floor(local.minutes / 240)}`;
+}
+
+const money = { type: "record", key: { type: "string", min: 1, max: 40 }, value: { type: "number", integer: true, positive: true } } as const;
+const rails = {
+  type: "object", strict: "remove",
+  props: { floor: { type: "number", positive: true }, ceiling: { type: "number", positive: true }, maxChangePerHour: { type: "number", positive: true }, roundTo: { type: "number", integer: true, positive: true } },
+} as const;
+const multiplier = { type: "number", positive: true, max: 10 } as const;
+const itemSchemas: Record<Collection, object> = {
+  festivals: { id: { type: "string", min: 1, max: 60 }, name: { type: "string", min: 1, max: 100 }, from: { type: "string", pattern: /^\d{4}-\d{2}-\d{2}$/ }, to: { type: "string", pattern: /^\d{4}-\d{2}-\d{2}$/ }, cities: { type: "array", items: "string", optional: true, max: 100 }, multiplier },
+  seasons: { id: { type: "string", min: 1, max: 60 }, name: { type: "string", min: 1, max: 100 }, from: { type: "string", pattern: /^\d{2}-\d{2}$/ }, to: { type: "string", pattern: /^\d{2}-\d{2}$/ }, multiplier },
+  zones: { id: { type: "string", min: 1, max: 60 }, name: { type: "string", min: 1, max: 100 }, lat: { type: "number", min: -90, max: 90 }, lon: { type: "number", min: -180, max: 180 }, radiusKm: { type: "number", positive: true, max: 500 }, multiplier },
+};
+
+export default function pricingService({ store }: ServiceDeps): ServiceSchema {
+  const shows = new LRUCache<string, CatalogShow>({ max: 5_000, ttl: 5 * 60_000 });
+  // The last published multiplier per show, for the hourly change cap.
+  const published = new LRUCache<string, Published>({ max: 100_000 });
+  let rulesCache: PricingRules | undefined;
+  let overridesCache: PriceOverrides | undefined;
+  let curves = new Map<string, BookingCurve>();
+  let trainer: NodeJS.Timeout | undefined;
+
+  const loadRules = async (): Promise<PricingRules> => (rulesCache ??= (await store.get<PricingRules>("pricing", "rules")) ?? structuredClone(DEFAULT_RULES));
+  const loadOverrides = async (): Promise<PriceOverrides> =>
+    (overridesCache ??= (await store.get<PriceOverrides>("pricing", "overrides")) ?? { showPrices: {}, cinemaPrices: {}, showRails: {} });
+
+  return {
+    name: "pricing",
+
+    methods: {
+      async show(ctx: Ctx<unknown>, showId: string): Promise<CatalogShow> {
+        const cached = shows.get(showId);
+        if (cached) return cached;
+        const show = await ctx.call<CatalogShow, { showId: string }>("catalog.getShow", { showId });
+        shows.set(showId, show);
+        return show;
+      },
+
+      /** Everything the engine needs for one show at `now`. */
+      async input(ctx: Ctx<unknown>, showId: string, now: number, customer?: CustomerLocation, demandOverride?: DemandFacts): Promise<PricingInput> {
+        const [show, rules, overrides] = await Promise.all([this.show(ctx, showId), loadRules(), loadOverrides()]);
+        const demand: DemandFacts = demandOverride ?? await ctx.call<DemandFacts, object>("show.demand", { showId, windowMinutes: rules.velocityWindowMinutes });
+        const startsAt = Date.parse(show.startsAt);
+        const prices = overrides.showPrices[showId] ?? { ...show.prices, ...overrides.cinemaPrices[show.cinema.id] };
+        const curve = curves.get(comparableKey(show.cinema.id, startsAt, show.cinema.timezone));
+        return {
+          show: { id: show.id, currency: show.currency, prices, seats: show.seats, startsAt, city: show.cinema.city, timezone: show.cinema.timezone },
+          rules: { ...rules, guardRails: overrides.showRails[showId] ?? rules.guardRails },
+          demand,
+          forecast: forecastShow(curve, demand.forSale ? demand.claimed / demand.forSale : 0, (startsAt - now) / HOUR),
+          ...(customer ? { customer } : {}),
+          previous: published.get(showId),
+          now,
+        };
+      },
+
+      /** Prices the show now and publishes the show's multiplier when it moved. */
+      async price(ctx: Ctx<unknown>, showId: string, customer?: CustomerLocation): Promise<{ input: PricingInput; pricing: ShowPricing }> {
+        const now = Date.now();
+        const input: PricingInput = await this.input(ctx, showId, now, customer);
+        const pricing = priceShow(input);
+        const previous = published.get(showId);
+        if (!previous || previous.multiplier !== pricing.published) {
+          published.set(showId, { multiplier: pricing.published, at: now });
+          if (previous) this.broker.emit("pricing.show.changed", { showId, multiplier: pricing.published });
+        }
+        return { input, pricing };
+      },
+
+      async audit(ctx: Ctx<unknown>, change: string, target: string, before: unknown, after: unknown) {
+        const entry: AuditEntry = { at: new Date().toISOString(), by: adminOf(ctx).email, change, target, old: before ?? null, new: after ?? null };
+        await store.append("pricing:audit", [entry]);
+      },
+
+      async saveRules(ctx: Ctx<unknown>, next: PricingRules, change: string, target: string, before: unknown, after: unknown) {
+        const problems = validateRules(next);
+        if (problems.length) throw new UnprocessableError(`Pricing rules are invalid: ${problems.join("; ")}`, "INVALID_PRICING_RULES", { problems });
+        await store.put("pricing", "rules", next);
+        await this.audit(ctx, change, target, before, after);
+        rulesCache = next;
+        this.broker.broadcast("pricing.changed", { what: change });
+        return next;
+      },
+
+      async saveOverrides(ctx: Ctx<unknown>, next: PriceOverrides, change: string, target: string, before: unknown, after: unknown) {
+        await store.put("pricing", "overrides", next);
+        await this.audit(ctx, change, target, before, after);
+        overridesCache = next;
+        this.broker.broadcast("pricing.changed", { what: change, target });
+      },
+
+      /** Learns booking curves from finished shows; runs on a timer, never on a request. */
+      async train() {
+        const ended = await this.broker.call<{ id: string; endsAt: string }[], object>("catalog.listShows", {}).catch(() => []);
+        const now = Date.now();
+        const history: ShowHistory[] = [];
+        for (const s of ended.filter((x) => Date.parse(x.endsAt) < now)) {
+          const facts = await this.broker.call<{ capacity: number; claimHoursBefore: number[] }, object>("show.history", { showId: s.id }).catch(() => null);
+          const show = await this.broker.call<CatalogShow, object>("catalog.getShow", { showId: s.id }).catch(() => null);
+          if (!facts || !show) continue;
+          history.push({ key: comparableKey(show.cinema.id, Date.parse(show.startsAt), show.cinema.timezone), ...facts });
+        }
+        curves = trainCurves(history);
+        this.logger.debug(`pricing: trained ${curves.size} booking curves from ${history.length} finished shows`);
+      },
+    },
+
+    actions: {
+      quote: {
+        params: {
+          showId: { type: "string", min: 1, max: 100 },
+          seats: [{ type: "array", items: { type: "string", max: 20 }, max: 1000 }, { type: "string", max: 5000 }],
+          lat: { type: "number", min: -90, max: 90, convert: true, optional: true },
+          lon: { type: "number", min: -180, max: 180, convert: true, optional: true },
+        },
+        async handler(ctx: Ctx<{ showId: string; seats: string[] | string; lat?: number; lon?: number }>) {
+          const { showId, lat, lon } = ctx.params;
+          // GET /quote?seats=A1,A2 sends one string; the workflow sends an array.
+          const seats = typeof ctx.params.seats === "string" ? ctx.params.seats.split(",").map((s) => s.trim()).filter(Boolean) : ctx.params.seats;
+          const customer = lat !== undefined && lon !== undefined ? { lat, lon } : undefined;
+          const { input, pricing } = await this.price(ctx, showId, customer);
+          return quoteDynamic(input, seats, pricing);
+        },
+      },
+
+      seatPrices: {
+        params: { showId: { type: "string", min: 1, max: 100 } },
+        async handler(ctx: Ctx<{ showId: string }>) {
+          const { input, pricing } = await this.price(ctx, ctx.params.showId);
+          const prices: Record<string, number> = {};
+          for (const seat of input.show.seats) {
+            const price = pricing.categoryPrices[seat.category];
+            if (seat.forSale && price !== undefined) prices[seat.id] = price;
+          }
+          return { currency: input.show.currency, multiplier: pricing.multiplier, factors: pricing.factors, categoryPrices: pricing.categoryPrices, prices };
+        },
+      },
+
+      // ---------- admin ----------
+      rules: {
+        async handler(ctx: Ctx) {
+          adminOf(ctx);
+          return { rules: await loadRules(), overrides: await loadOverrides() };
+        },
+      },
+
+      upsert: {
+        params: { collection: { type: "enum", values: [...COLLECTIONS] }, id: { type: "string", min: 1, max: 60 } },
+        async handler(ctx: Ctx<{ collection: Collection; id: string } & Record<string, unknown>>) {
+          adminOf(ctx);
+          const { collection, ...rest } = ctx.params;
+          const check = this.broker.validator!.compile({ $$strict: "remove", ...itemSchemas[collection] } as never) as (v: unknown) => true | unknown[];
+          const item = { ...rest };
+          const valid = check(item);
+          if (valid !== true) throw new UnprocessableError(`Invalid ${collection.slice(0, -1)}`, "VALIDATION_ERROR", valid);
+          const rules = await loadRules();
+          const list = rules[collection] as { id: string }[];
+          const before = list.find((x) => x.id === ctx.params.id);
+          const next = { ...rules, [collection]: before ? list.map((x) => (x.id === ctx.params.id ? item : x)) : [...list, item] };
+          await this.saveRules(ctx, next, `${collection}.${before ? "update" : "create"}`, ctx.params.id, before, item);
+          if (!before) ctx.meta.$statusCode = 201;
+          return item;
+        },
+      },
+
+      remove: {
+        params: { collection: { type: "enum", values: [...COLLECTIONS] }, id: { type: "string", min: 1, max: 60 } },
+        async handler(ctx: Ctx<{ collection: Collection; id: string }>) {
+          adminOf(ctx);
+          const { collection, id } = ctx.params;
+          const rules = await loadRules();
+          const list = rules[collection] as { id: string }[];
+          const before = list.find((x) => x.id === id);
+          if (!before) throw new NotFoundError(collection.slice(0, -1).replace(/^./, (c) => c.toUpperCase()), id);
+          await this.saveRules(ctx, { ...rules, [collection]: list.filter((x) => x.id !== id) }, `${collection}.delete`, id, before, null);
+          ctx.meta.$statusCode = 204;
+          return null;
+        },
+      },
+
+      setCities: {
+        params: { cities: { type: "record", key: { type: "string", min: 1, max: 60 }, value: multiplier } },
+        async handler(ctx: Ctx<{ cities: Record<string, number> }>) {
+          adminOf(ctx);
+          const rules = await loadRules();
+          await this.saveRules(ctx, { ...rules, cities: ctx.params.cities }, "cities.set", "cities", rules.cities, ctx.params.cities);
+          return ctx.params.cities;
+        },
+      },
+
+      setGuardRails: {
+        params: { showId: { type: "string", min: 1, max: 100, optional: true }, rails },
+        async handler(ctx: Ctx<{ showId?: string; rails: GuardRails }>) {
+          adminOf(ctx);
+          const { showId, rails: next } = ctx.params;
+          const rules = await loadRules();
+          if (!showId) {
+            await this.saveRules(ctx, { ...rules, guardRails: next }, "guardRails.set", "default", rules.guardRails, next);
+            return next;
+          }
+          await this.show(ctx, showId);
+          const problems = validateRules({ ...rules, guardRails: next });
+          if (problems.length) throw new UnprocessableError(`Guard rails are invalid: ${problems.join("; ")}`, "INVALID_PRICING_RULES", { problems });
+          const overrides = await loadOverrides();
+          await this.saveOverrides(ctx, { ...overrides, showRails: { ...overrides.showRails, [showId]: next } }, "guardRails.set", `show:${showId}`, overrides.showRails[showId], next);
+          return next;
+        },
+      },
+
+      setBasePrices: {
+        params: { showId: { type: "string", min: 1, max: 100, optional: true }, cinemaId: { type: "string", min: 1, max: 100, optional: true }, prices: money },
+        async handler(ctx: Ctx<{ showId?: string; cinemaId?: string; prices: Record<string, number> }>) {
+          adminOf(ctx);
+          const { showId, cinemaId, prices } = ctx.params;
+          if (!showId === !cinemaId) throw new UnprocessableError("Give exactly one of showId or cinemaId", "VALIDATION_ERROR", { fields: ["showId", "cinemaId"] });
+          const overrides = await loadOverrides();
+          if (showId) {
+            const show: CatalogShow = await this.show(ctx, showId);
+            const missing = [...new Set(show.seats.map((s) => s.category))].filter((c) => prices[c] === undefined);
+            if (missing.length) throw new UnprocessableError(`Prices missing for categories: ${missing.join(", ")}`, "MISSING_CATEGORY_PRICES", { missing });
+            await this.saveOverrides(ctx, { ...overrides, showPrices: { ...overrides.showPrices, [showId]: prices } }, "basePrices.set", `show:${showId}`, overrides.showPrices[showId], prices);
+          } else {
+            await ctx.call("catalog.getCinema", { cinemaId });
+            await this.saveOverrides(ctx, { ...overrides, cinemaPrices: { ...overrides.cinemaPrices, [cinemaId!]: prices } }, "basePrices.set", `cinema:${cinemaId}`, overrides.cinemaPrices[cinemaId!], prices);
+          }
+          return prices;
+        },
+      },
+
+      simulate: {
+        params: {
+          showId: { type: "string", min: 1, max: 100 },
+          curve: {
+            type: "array", min: 1, max: 200,
+            items: { type: "object", props: { hoursBefore: { type: "number", min: 0, max: 24 * 365 }, occupancy: { type: "number", min: 0, max: 1 }, recentShare: { type: "number", min: 0, max: 1, optional: true } } },
+          },
+        },
+        async handler(ctx: Ctx<{ showId: string; curve: { hoursBefore: number; occupancy: number; recentShare?: number }[] }>) {
+          adminOf(ctx);
+          const points = [...ctx.params.curve].sort((a, b) => b.hoursBefore - a.hoursBefore);
+          const show: CatalogShow = await this.show(ctx, ctx.params.showId);
+          const forSale = show.seats.filter((s) => s.forSale).length;
+          const startsAt = Date.parse(show.startsAt);
+          let previous: Published | undefined;
+          const steps = [];
+          for (const p of points) {
+            const now = startsAt - p.hoursBefore * HOUR;
+            const demand = { forSale, claimed: Math.round(p.occupancy * forSale), recentlyClaimed: Math.round((p.recentShare ?? 0) * forSale) };
+            const input: PricingInput = { ...(await this.input(ctx, ctx.params.showId, now, undefined, demand)), previous };
+            const pricing = priceShow(input);
+            previous = { multiplier: pricing.published, at: now };
+            steps.push({ hoursBefore: p.hoursBefore, occupancy: p.occupancy, multiplier: Number(pricing.multiplier.toFixed(4)), categoryPrices: pricing.categoryPrices, factors: pricing.factors, guardNotes: pricing.guardNotes });
+          }
+          return { showId: show.id, currency: show.currency, steps };
+        },
+      },
+
+      auditLog: {
+        params: { limit: { type: "number", integer: true, positive: true, max: 1000, optional: true, convert: true } },
+        async handler(ctx: Ctx<{ limit?: number }>) {
+          adminOf(ctx);
+          const entries = await store.read<AuditEntry>("pricing:audit");
+          return entries.slice(-(ctx.params.limit ?? 100)).reverse();
+        },
+      },
+
+      retrain: {
+        async handler(ctx: Ctx) {
+          adminOf(ctx);
+          await this.train();
+          return { curves: [...curves.values()] };
+        },
+      },
+    },
+
+    events: {
+      "catalog.show.*"(ctx: Context<{ showId?: string }>) {
+        if (ctx.params.showId) shows.delete(ctx.params.showId);
+      },
+      "pricing.changed"() {
+        rulesCache = undefined;
+        overridesCache = undefined;
+        // The hourly cap smooths prices that move by themselves (demand, lead time, forecast);
+        // an admin's deliberate, audited rule change applies at once.
+        published.clear();
+      },
+    },
+
+    async started() {
+      const train = () => this.train().catch((error: unknown) => this.logger.warn("pricing: training booking curves failed; will retry", error));
+      trainer = setInterval(train, TRAIN_EVERY_MS);
+      trainer.unref();
+      setTimeout(train, 1_000).unref();
+    },
+
+    async stopped() {
+      clearInterval(trainer);
+    },
+  };
+}

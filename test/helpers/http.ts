@@ -1,0 +1,57 @@
+// Starts the whole platform on a free port for HTTP tests and stops it in teardown.
+import type { ExecutionContext } from "ava";
+import { startMarquee, type Marquee } from "../../app.ts";
+import type { MarqueeConfig } from "../../moleculer.config.ts";
+import { testConfig } from "./broker.ts";
+
+export interface Reply<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+export interface Client {
+  url: string;
+  marquee: Marquee;
+  request<T = any>(method: string, path: string, options?: { body?: unknown; raw?: string; token?: string; headers?: Record<string, string> }): Promise<Reply<T>>;
+  /** Registers a fresh customer and returns their token and id. */
+  customer(name?: string): Promise<{ token: string; id: string; email: string }>;
+  admin(): Promise<string>;
+}
+
+let users = 0;
+
+export async function startServer(t: ExecutionContext, overrides: Partial<MarqueeConfig> = {}): Promise<Client> {
+  const config = testConfig({ seedDemo: true, ...overrides });
+  const marquee = await startMarquee(config);
+  t.teardown(() => marquee.stop());
+  const url = `http://127.0.0.1:${marquee.port}`;
+
+  const request: Client["request"] = async (method, path, options = {}) => {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    let body: string | undefined = options.raw;
+    if (options.body !== undefined) body = JSON.stringify(options.body);
+    if (body !== undefined) headers["content-type"] ??= "application/json";
+    const res = await fetch(url + path, { method, headers, body });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try { parsed = text ? JSON.parse(text) : null; } catch { /* not JSON: keep the text */ }
+    return { status: res.status, headers: res.headers, body: parsed as any };
+  };
+
+  return {
+    url, marquee, request,
+    async customer(name = "Test User") {
+      const email = `user${++users}-${process.pid}-${Date.now()}@example.com`;
+      const res = await request("POST", "/api/auth/register", { body: { email, password: "correct horse battery", name } });
+      if (res.status !== 201) throw new Error(`register failed: ${res.status} ${JSON.stringify(res.body)}`);
+      return { token: res.body.token, id: res.body.user.id, email };
+    },
+    async admin() {
+      const res = await request("POST", "/api/auth/login", { body: { email: config.adminEmail, password: config.adminPassword } });
+      if (res.status !== 200) throw new Error(`admin login failed: ${res.status} ${JSON.stringify(res.body)}`);
+      return res.body.token;
+    },
+  };
+}

@@ -1,0 +1,80 @@
+import test from "ava";
+import type { Quote } from "../../domain/pricing/quote.ts";
+import type { ShowCommand } from "../../domain/show/types.ts";
+import { MemoryStore } from "../../infra/memory-store.ts";
+import { journalKey, ShowActor } from "../../infra/show-actor.ts";
+
+const HOUR = 3_600_000;
+const quote = (seats: string[]): Quote => ({ showId: "s1", currency: "INR", total: seats.length * 100, seatPrices: {}, lines: [], quotedAt: new Date(0).toISOString() });
+const seats = ["A1", "A2", "A3", "A4"].map((id) => ({ id, forSale: true }));
+const hold = (holdId: string, userId: string, s: string[], ttlMs = 60_000): ShowCommand => ({ type: "HoldSeats", holdId, userId, seats: s, quote: quote(s), ttlMs, maxSeats: 10 });
+
+async function scheduled(store = new MemoryStore(), clock: () => number = Date.now) {
+  const actor = await ShowActor.activate("s1", { store, clock });
+  await actor.execute({ type: "ScheduleShow", showId: "s1", startsAt: clock() + 10 * HOUR, seats });
+  return { actor, store };
+}
+
+test("an accepted command's events are in the journal before the caller hears back", async (t) => {
+  const { actor, store } = await scheduled();
+  const reply = await actor.execute(hold("h1", "u1", ["A1"]));
+  t.true(reply.ok);
+  const journal = await store.read<{ type: string }>(journalKey("s1"));
+  t.deepEqual(journal.map((e) => e.type), ["ShowScheduled", "SeatsHeld"]);
+  actor.stop();
+});
+
+test("commands arriving together are stored in one write", async (t) => {
+  const store = new MemoryStore();
+  const { actor } = await scheduled(store);
+  let writes = 0;
+  const append = store.append.bind(store);
+  store.append = async (journal, events) => { writes++; return append(journal, events); };
+  const replies = await Promise.all([hold("h1", "u1", ["A1"]), hold("h2", "u2", ["A1"]), hold("h3", "u3", ["A2"])].map((c) => actor.execute(c)));
+  t.deepEqual(replies.map((r) => r.ok), [true, false, true]);
+  // The first command is written alone; the two that queued behind it share one write.
+  t.is(writes, 2);
+  actor.stop();
+});
+
+test("when the store fails, no command of the batch is acknowledged and the state is unchanged", async (t) => {
+  const store = new MemoryStore();
+  const { actor } = await scheduled(store);
+  const append = store.append.bind(store);
+  store.append = async () => { throw new Error("store down"); };
+  await t.throwsAsync(actor.execute(hold("h1", "u1", ["A1"])), { message: "store down" });
+  t.false("A1" in actor.state.claims);
+  store.append = append;
+  t.true((await actor.execute(hold("h2", "u2", ["A1"]))).ok);
+  actor.stop();
+});
+
+test("a hold expires on its own timer, with no request", async (t) => {
+  const { actor, store } = await scheduled();
+  await actor.execute(hold("h1", "u1", ["A1"], 50));
+  t.is(actor.state.claims.A1?.id, "h1");
+  await new Promise((r) => setTimeout(r, 200));
+  t.false("A1" in actor.state.claims);
+  const journal = await store.read<{ type: string }>(journalKey("s1"));
+  t.is(journal.at(-1)?.type, "HoldExpired");
+  actor.stop();
+});
+
+test("reactivating a show replays its journal, and holds that lapsed meanwhile expire", async (t) => {
+  let now = 1_000_000;
+  const clock = () => now;
+  const { actor, store } = await scheduled(new MemoryStore(), clock);
+  await actor.execute(hold("h1", "u1", ["A1"], 1_000));
+  await actor.execute(hold("h2", "u2", ["A2"], 100_000));
+  actor.stop();
+  now += 5_000;
+  const again = await ShowActor.activate("s1", { store, clock });
+  t.is(again.state.version, actor.state.version);
+  t.deepEqual(again.state.claims, actor.state.claims);
+  // The next command sees h1's deadline has passed: its seat is free again, h2's is not.
+  const reply = await again.execute(hold("h3", "u3", ["A1"]));
+  t.true(reply.ok);
+  const r2 = await again.execute(hold("h4", "u4", ["A2"]));
+  t.false(r2.ok);
+  again.stop();
+});

@@ -1,0 +1,73 @@
+// One contract, two implementations: the memory store and the Redis store must behave alike.
+import test, { type ExecutionContext } from "ava";
+import { randomUUID } from "node:crypto";
+import { MemoryStore } from "../../infra/memory-store.ts";
+import { RedisStore } from "../../infra/redis-store.ts";
+import type { Store } from "../../infra/store.ts";
+import { requireRedis, SHARED_REDIS } from "../helpers/services.ts";
+
+type Make = (t: ExecutionContext) => Promise<Store | undefined>;
+
+const implementations: [string, Make][] = [
+  ["memory", async () => new MemoryStore()],
+  ["redis", async (t) => {
+    if (!(await requireRedis(t))) return undefined;
+    const prefix = `test:${randomUUID()}`;
+    const store = new RedisStore(SHARED_REDIS, prefix);
+    t.teardown(async () => {
+      const keys = await store.redis.keys(`${prefix}:*`);
+      if (keys.length) await store.redis.del(...keys);
+      await store.close();
+    });
+    return store;
+  }],
+];
+
+for (const [name, make] of implementations) {
+  test(`${name}: documents round-trip as plain data and cannot be changed behind the store's back`, async (t) => {
+    const store = await make(t);
+    if (!store) return t.pass();
+    const doc = { id: "b1", seats: ["A1"], nested: { n: 1 } };
+    await store.put("bookings", "b1", doc);
+    doc.seats.push("A2");
+    t.deepEqual(await store.get("bookings", "b1"), { id: "b1", seats: ["A1"], nested: { n: 1 } });
+    t.is(await store.get("bookings", "nope"), undefined);
+    t.deepEqual(await store.getMany("bookings", ["b1", "nope"]), [{ id: "b1", seats: ["A1"], nested: { n: 1 } }, undefined]);
+    await store.put("bookings", "b2", { id: "b2" });
+    t.deepEqual((await store.all<{ id: string }>("bookings")).map((d) => d.id).sort(), ["b1", "b2"]);
+    await store.remove("bookings", "b1");
+    t.deepEqual((await store.all<{ id: string }>("bookings")).map((d) => d.id), ["b2"]);
+  });
+
+  test(`${name}: putIfAbsent lets exactly one of many racing writers win`, async (t) => {
+    const store = await make(t);
+    if (!store) return t.pass();
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => store.putIfAbsent("userByEmail", "a@b.c", `u${i}`)));
+    t.is(results.filter(Boolean).length, 1);
+    t.is(await store.get("userByEmail", "a@b.c"), `u${results.indexOf(true)}`);
+  });
+
+  test(`${name}: journals append in order and read from an offset`, async (t) => {
+    const store = await make(t);
+    if (!store) return t.pass();
+    t.is(await store.append("show:s1", [{ n: 1 }, { n: 2 }]), 2);
+    t.is(await store.append("show:s1", [{ n: 3 }]), 3);
+    t.deepEqual(await store.read("show:s1"), [{ n: 1 }, { n: 2 }, { n: 3 }]);
+    t.deepEqual(await store.read("show:s1", 2), [{ n: 3 }]);
+    t.deepEqual(await store.read("show:none"), []);
+  });
+
+  test(`${name}: sets and counters`, async (t) => {
+    const store = await make(t);
+    if (!store) return t.pass();
+    await store.addToSet("userBookings:u1", "b1");
+    await store.addToSet("userBookings:u1", "b1");
+    await store.addToSet("userBookings:u1", "b2");
+    t.deepEqual((await store.members("userBookings:u1")).sort(), ["b1", "b2"]);
+    const first = await store.hit("login:x", 60_000);
+    const second = await store.hit("login:x", 60_000);
+    t.is(first.count, 1);
+    t.is(second.count, 2);
+    t.true(second.resetInMs > 0 && second.resetInMs <= 60_000);
+  });
+}
