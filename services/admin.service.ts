@@ -13,6 +13,7 @@ import { idempotent } from "../infra/idempotency.ts";
 import { adminOf, callerOf } from "./caller.ts";
 import type { CallMeta, Caller, ServiceDeps } from "./deps.ts";
 import { cardParam, idParam as id } from "./params.ts";
+import { created } from "./replies.ts";
 import { ConflictError, GoneError, MarqueeError, NotFoundError, PaymentRequiredError } from "./errors.ts";
 
 type Ctx<P = Record<string, never>> = Context<P, CallMeta>;
@@ -82,8 +83,7 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
             await store.put<HoldIndex>("holds", holdId, { showId, userId: caller.id });
             return publicHold(view);
           });
-          ctx.meta.$statusCode = 201;
-          return hold;
+          return created(ctx, `/api/holds/${hold.id}`, hold);
         },
       },
 
@@ -130,8 +130,7 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
             await store.addToSet(`userBookings:${userId}`, booking.id);
             return booking;
           });
-          ctx.meta.$statusCode = 201;
-          return booking;
+          return created(ctx, `/api/bookings/${booking.id}`, booking);
         },
       },
 
@@ -256,22 +255,22 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
       createMovie: {
         async handler(ctx: Ctx<Record<string, unknown>>) {
           adminOf(ctx);
-          ctx.meta.$statusCode = 201;
-          return ctx.call("catalog.createMovie", ctx.params);
+          const made = await ctx.call<{ id: string }, object>("catalog.createMovie", ctx.params);
+          return created(ctx, `/api/movies/${made.id}`, made);
         },
       },
       createCinema: {
         async handler(ctx: Ctx<Record<string, unknown>>) {
           adminOf(ctx);
-          ctx.meta.$statusCode = 201;
-          return ctx.call("catalog.createCinema", ctx.params);
+          const made = await ctx.call<{ id: string }, object>("catalog.createCinema", ctx.params);
+          return created(ctx, `/api/cinemas/${made.id}`, made);
         },
       },
       createShow: {
         async handler(ctx: Ctx<Record<string, unknown>>) {
           adminOf(ctx);
-          ctx.meta.$statusCode = 201;
-          return ctx.call("catalog.createShow", ctx.params);
+          const made = await ctx.call<{ id: string }, object>("catalog.createShow", ctx.params);
+          return created(ctx, `/api/shows/${made.id}`, made);
         },
       },
     },

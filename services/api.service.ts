@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Context, ServiceSchema } from "moleculer";
 import ApiGateway from "moleculer-web";
-import { verifyToken } from "../domain/auth/tokens.ts";
+import { tokenVerifier } from "../domain/auth/tokens.ts";
 import type { CallMeta, ServiceDeps } from "./deps.ts";
 import { UnauthorizedError } from "./errors.ts";
 
@@ -27,6 +27,7 @@ export function publicError(err: HttpError): { status: number; body: { name: str
 }
 
 export default function apiService({ config }: ServiceDeps): ServiceSchema {
+  const verifyToken = tokenVerifier(config.tokenSecret);
   return {
     name: "api",
     mixins: [ApiGateway],
@@ -109,7 +110,7 @@ export default function apiService({ config }: ServiceDeps): ServiceSchema {
         const match = /^Bearer\s+(\S+)$/i.exec(header);
         if (!match) throw new UnauthorizedError("Use the header Authorization: Bearer <token>", "INVALID_TOKEN");
         try {
-          ctx.meta.caller = await verifyToken(match[1]!, config.tokenSecret);
+          ctx.meta.caller = await verifyToken(match[1]!);
         } catch {
           throw new UnauthorizedError("The token is invalid or expired: log in again", "INVALID_TOKEN");
         }

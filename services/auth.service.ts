@@ -6,6 +6,7 @@ import type { Context, ServiceSchema } from "moleculer";
 import { hashPassword, needsRehash, verifyPassword, type ScryptParams } from "../domain/auth/password.ts";
 import { signToken, verifyToken } from "../domain/auth/tokens.ts";
 import { callerOf } from "./caller.ts";
+import { created } from "./replies.ts";
 import type { CallMeta, Caller, ServiceDeps } from "./deps.ts";
 import { ConflictError, NotFoundError, TooManyRequestsError, UnauthorizedError } from "./errors.ts";
 
@@ -56,8 +57,7 @@ export default function authService({ config, store }: ServiceDeps): ServiceSche
           // Whatever role a client sends is ignored: admins are made by admins (or the bootstrap).
           const user = await createUser({ ...ctx.params, role: "customer" });
           if (!user) throw new ConflictError("An account with this email already exists; log in instead", "EMAIL_TAKEN", { email: ctx.params.email });
-          ctx.meta.$statusCode = 201;
-          return issue(user);
+          return created(ctx, "/api/me", await issue(user));
         },
       },
 

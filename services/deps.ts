@@ -25,5 +25,6 @@ export interface CallMeta {
   clientIp?: string;
   idempotencyKey?: string;
   $statusCode?: number;
+  $location?: string;
   $responseHeaders?: Record<string, string>;
 }

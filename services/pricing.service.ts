@@ -11,6 +11,7 @@ import { forecastShow, trainCurves, type BookingCurve, type ShowHistory } from "
 import type { Published } from "../domain/pricing/guard.ts";
 import { validateRules, type GuardRails, type PricingRules } from "../domain/pricing/rules.ts";
 import { adminOf } from "./caller.ts";
+import { created } from "./replies.ts";
 import type { CallMeta, ServiceDeps } from "./deps.ts";
 import { NotFoundError, UnprocessableError } from "./errors.ts";
 
@@ -38,6 +39,7 @@ const COLLECTIONS = ["festivals", "seasons", "zones"] as const;
 type Collection = (typeof COLLECTIONS)[number];
 const TRAIN_EVERY_MS = 10 * 60_000;
 const HOUR = 3_600_000;
+const PRICE_FRESH_MS = 1_000;
 
 /** Comparable shows: same cinema, same weekday, same hour band of the day. */
 export function comparableKey(cinemaId: string, startsAt: number, timezone: string): string {
@@ -61,6 +63,10 @@ export default function pricingService({ store }: ServiceDeps): ServiceSchema {
   const shows = new LRUCache<string, CatalogShow>({ max: 5_000, ttl: 5 * 60_000 });
   // The last published multiplier per show, for the hourly change cap.
   const published = new LRUCache<string, Published>({ max: 100_000 });
+  // A show's price is recomputed at most once a second per node: a hot show is quoted thousands
+  // of times a second, and demand a second old prices it just as fairly. Customer zones are
+  // applied per quote and never cached.
+  const fresh = new LRUCache<string, { input: PricingInput; pricing: ShowPricing }>({ max: 10_000, ttl: PRICE_FRESH_MS });
   let rulesCache: PricingRules | undefined;
   let overridesCache: PriceOverrides | undefined;
   let curves = new Map<string, BookingCurve>();
@@ -103,6 +109,8 @@ export default function pricingService({ store }: ServiceDeps): ServiceSchema {
       /** Prices the show now and publishes the show's multiplier when it moved. */
       async price(ctx: Ctx<unknown>, showId: string, customer?: CustomerLocation): Promise<{ input: PricingInput; pricing: ShowPricing }> {
         const now = Date.now();
+        const cached = customer ? undefined : fresh.get(showId);
+        if (cached) return { input: { ...cached.input, now }, pricing: cached.pricing };
         const input: PricingInput = await this.input(ctx, showId, now, customer);
         const pricing = priceShow(input);
         const previous = published.get(showId);
@@ -110,6 +118,7 @@ export default function pricingService({ store }: ServiceDeps): ServiceSchema {
           published.set(showId, { multiplier: pricing.published, at: now });
           if (previous) this.broker.emit("pricing.show.changed", { showId, multiplier: pricing.published });
         }
+        if (!customer) fresh.set(showId, { input, pricing });
         return { input, pricing };
       },
 
@@ -204,8 +213,7 @@ export default function pricingService({ store }: ServiceDeps): ServiceSchema {
           const before = list.find((x) => x.id === ctx.params.id);
           const next = { ...rules, [collection]: before ? list.map((x) => (x.id === ctx.params.id ? item : x)) : [...list, item] };
           await this.saveRules(ctx, next, `${collection}.${before ? "update" : "create"}`, ctx.params.id, before, item);
-          if (!before) ctx.meta.$statusCode = 201;
-          return item;
+          return before ? item : created(ctx, `/api/admin/pricing/${collection}/${ctx.params.id}`, item);
         },
       },
 
@@ -321,11 +329,15 @@ export default function pricingService({ store }: ServiceDeps): ServiceSchema {
 
     events: {
       "catalog.show.*"(ctx: Context<{ showId?: string }>) {
-        if (ctx.params.showId) shows.delete(ctx.params.showId);
+        if (ctx.params.showId) {
+          shows.delete(ctx.params.showId);
+          fresh.delete(ctx.params.showId);
+        }
       },
       "pricing.changed"() {
         rulesCache = undefined;
         overridesCache = undefined;
+        fresh.clear();
         // The hourly cap smooths prices that move by themselves (demand, lead time, forecast);
         // an admin's deliberate, audited rule change applies at once.
         published.clear();

@@ -1,6 +1,6 @@
 import test from "ava";
 import { SignJWT } from "jose";
-import { signToken, verifyToken } from "../../../domain/auth/tokens.ts";
+import { signToken, tokenVerifier, verifyToken } from "../../../domain/auth/tokens.ts";
 
 const secret = "a-test-secret-that-is-long-enough-for-hs256";
 const ada = { id: "usr_1", email: "ada@example.com", name: "Ada", role: "customer" as const };
@@ -30,4 +30,21 @@ test("an expired token is refused", async (t) => {
 test("an unsigned token (alg none) is refused", async (t) => {
   const body = Buffer.from(JSON.stringify({ sub: "usr_1", email: ada.email, name: "Ada", role: "admin", iss: "marquee", exp: 9e9 })).toString("base64url");
   await t.throwsAsync(verifyToken(`${Buffer.from('{"alg":"none"}').toString("base64url")}.${body}.`, secret));
+});
+
+test("the gateway's verifier remembers a good token only until it expires", async (t) => {
+  let clock = Date.now();
+  const verify = tokenVerifier(secret, 10, () => clock);
+  const token = await signToken(ada, secret, 60);
+  t.deepEqual(await verify(token), ada);
+  t.deepEqual(await verify(token), ada);
+  clock += 61_000;
+  await t.throwsAsync(verify(token), undefined, "an expired token is refused even though it verified before");
+});
+
+test("the gateway's verifier refuses a forged token every time", async (t) => {
+  const verify = tokenVerifier(secret, 10);
+  const forged = await signToken({ ...ada, role: "admin" }, "another-secret-that-is-also-long-enough", 60);
+  await t.throwsAsync(verify(forged));
+  await t.throwsAsync(verify(forged));
 });
