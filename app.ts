@@ -12,6 +12,7 @@ import catalogService from "./services/catalog.service.ts";
 import paymentService from "./services/payment.service.ts";
 import pricingService from "./services/pricing.service.ts";
 import showActor from "./services/show.actor.ts";
+import { showRouting } from "./services/show.routing.ts";
 
 const FACTORIES: Record<ServiceName, ServiceFactory> = {
   api: apiService,
@@ -38,7 +39,7 @@ export function storeFor(config: MarqueeConfig): Store {
 }
 
 export async function startMarquee(config: MarqueeConfig, store: Store = storeFor(config)): Promise<Marquee> {
-  const broker = new ServiceBroker(brokerOptions(config));
+  const broker = new ServiceBroker({ ...brokerOptions(config), middlewares: [showRouting({ config, store })] });
   for (const name of config.services) broker.createService(FACTORIES[name]({ config, store }));
   try {
     await broker.start();

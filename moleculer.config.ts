@@ -35,6 +35,14 @@ export interface MarqueeConfig {
   seedDemo: boolean;
   /** Largest accepted JSON body. */
   maxBodyBytes: string;
+  /** Shows are grouped into this many shards; each shard has one owner node at a time. */
+  showShards: number;
+  /** How long a shard lease lasts without renewal: the failover time after a node dies. */
+  leaseTtlMs: number;
+  /** Show actors kept in memory per node; the least recently used are passivated. */
+  maxActiveShows: number;
+  /** An actor untouched this long is passivated (longer than a hold can live). */
+  showIdleMs: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -92,6 +100,10 @@ export function readConfig(env: Env = process.env): MarqueeConfig {
     loginWindowMs: int(env, "LOGIN_WINDOW_MS", 15 * 60_000, 1),
     seedDemo: bool(env, "SEED_DEMO", true),
     maxBodyBytes: env.MAX_BODY ?? "64kb",
+    showShards: int(env, "SHOW_SHARDS", 64, 1),
+    leaseTtlMs: int(env, "LEASE_TTL_MS", 3_000, 300),
+    maxActiveShows: int(env, "MAX_ACTIVE_SHOWS", 10_000, 1),
+    showIdleMs: int(env, "SHOW_IDLE_MS", 15 * 60_000, 1_000),
   };
 }
 
@@ -104,7 +116,14 @@ export function brokerOptions(cfg: MarqueeConfig): BrokerOptions {
     logger: cfg.logLevel === false ? false : { type: "Console", options: { level: cfg.logLevel, formatter: "short" } },
     // Explicit timeouts: a request never hangs past this, whatever the failure.
     requestTimeout: 10_000,
-    retryPolicy: { enabled: false },
+    // Moleculer's defaults notice a dead node after 20-60 s; a killed node must be noticed in
+    // about two seconds so its shows move within the lease period.
+    heartbeatInterval: 0.5,
+    heartbeatTimeout: 2,
+    // Calls that fail because a node died are retried on another node. Every retried write is
+    // idempotent (hold ids, attempt ids, idempotency keys), so a retry never acts twice.
+    retryPolicy: { enabled: true, retries: 4, delay: 100, maxDelay: 1_000, factor: 2, check: (error: Error) => Boolean((error as { retryable?: boolean }).retryable) },
+    circuitBreaker: { enabled: true, threshold: 0.5, minRequestCount: 20, windowTime: 10, halfOpenTime: 2_000, check: (error: Error) => Boolean((error as { retryable?: boolean }).retryable) },
     validator: true,
   };
 }

@@ -7,6 +7,7 @@ export type Outcome<R> = { ok: true; value: R } | { ok: false; error: unknown };
 export class Mailbox<M, R> {
   #queue: { message: M; resolve: (r: R) => void; reject: (e: unknown) => void }[] = [];
   #running = false;
+  #idle: (() => void)[] = [];
   readonly #process: (batch: M[]) => Promise<Outcome<R>[]>;
   readonly #maxBatch: number;
 
@@ -17,6 +18,12 @@ export class Mailbox<M, R> {
 
   get pending(): number {
     return this.#queue.length;
+  }
+
+  /** Resolves once every message posted so far has been processed. */
+  idle(): Promise<void> {
+    if (!this.#running && this.#queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idle.push(resolve));
   }
 
   post(message: M): Promise<R> {
@@ -45,6 +52,7 @@ export class Mailbox<M, R> {
       }
     } finally {
       this.#running = false;
+      for (const resolve of this.#idle.splice(0)) resolve();
     }
   }
 }

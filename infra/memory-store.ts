@@ -1,6 +1,6 @@
 // The embedded default store: one process, nothing on disk. Values are copied on the way in and
 // out so a caller can never mutate stored state by accident (Redis would not let it either).
-import type { CounterHit, Store } from "./store.ts";
+import { StaleEpochError, type CounterHit, type Fence, type LeaseGrant, type LeaseHolder, type Store } from "./store.ts";
 
 const copy = <T>(value: T): T => (value === undefined ? value : structuredClone(value));
 
@@ -9,6 +9,13 @@ export class MemoryStore implements Store {
   #sets = new Map<string, Set<string>>();
   #journals = new Map<string, unknown[]>();
   #counters = new Map<string, { count: number; resetAt: number }>();
+  #leases = new Map<string, { owner: string; epoch: number; expiresAt: number }>();
+  #epochs = new Map<string, number>();
+  readonly #clock: () => number;
+
+  constructor(clock: () => number = Date.now) {
+    this.#clock = clock;
+  }
 
   #collection(name: string): Map<string, unknown> {
     let c = this.#docs.get(name);
@@ -54,7 +61,8 @@ export class MemoryStore implements Store {
     return [...(this.#sets.get(set) ?? [])];
   }
 
-  async append(journal: string, events: readonly unknown[]): Promise<number> {
+  async append(journal: string, events: readonly unknown[], fence?: Fence): Promise<number> {
+    if (fence && (this.#epochs.get(fence.lease) ?? 0) !== fence.epoch) throw new StaleEpochError(fence.lease, fence.epoch);
     let j = this.#journals.get(journal);
     if (!j) this.#journals.set(journal, (j = []));
     for (const e of events) j.push(copy(e));
@@ -66,11 +74,44 @@ export class MemoryStore implements Store {
   }
 
   async hit(counter: string, windowMs: number): Promise<CounterHit> {
-    const now = Date.now();
+    const now = this.#clock();
     let c = this.#counters.get(counter);
     if (!c || c.resetAt <= now) this.#counters.set(counter, (c = { count: 0, resetAt: now + windowMs }));
     c.count += 1;
     return { count: c.count, resetInMs: c.resetAt - now };
+  }
+
+  #live(lease: string) {
+    const held = this.#leases.get(lease);
+    return held && held.expiresAt > this.#clock() ? held : undefined;
+  }
+
+  async acquireLease(lease: string, owner: string, ttlMs: number): Promise<LeaseGrant> {
+    const held = this.#live(lease);
+    if (held && held.owner !== owner) return { granted: false, owner: held.owner, epoch: held.epoch, remainingMs: held.expiresAt - this.#clock() };
+    const epoch = held ? held.epoch : (this.#epochs.get(lease) ?? 0) + 1;
+    this.#epochs.set(lease, epoch);
+    this.#leases.set(lease, { owner, epoch, expiresAt: this.#clock() + ttlMs });
+    return { granted: true, epoch };
+  }
+
+  async renewLeases(leases: readonly Fence[], owner: string, ttlMs: number): Promise<boolean[]> {
+    return leases.map(({ lease, epoch }) => {
+      const held = this.#live(lease);
+      if (!held || held.owner !== owner || held.epoch !== epoch) return false;
+      held.expiresAt = this.#clock() + ttlMs;
+      return true;
+    });
+  }
+
+  async releaseLease({ lease, epoch }: Fence, owner: string): Promise<void> {
+    const held = this.#leases.get(lease);
+    if (held && held.owner === owner && held.epoch === epoch) this.#leases.delete(lease);
+  }
+
+  async leaseHolder(lease: string): Promise<LeaseHolder | undefined> {
+    const held = this.#live(lease);
+    return held && { owner: held.owner, epoch: held.epoch, remainingMs: held.expiresAt - this.#clock() };
   }
 
   async close(): Promise<void> {}

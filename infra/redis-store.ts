@@ -2,7 +2,62 @@
 // test runs) never see each other. Each method is one round trip: a single command, or a
 // MULTI/pipeline where two keys must change together.
 import { Redis } from "ioredis";
-import type { CounterHit, Store } from "./store.ts";
+import { StaleEpochError, type CounterHit, type Fence, type LeaseGrant, type LeaseHolder, type Store } from "./store.ts";
+
+// Lease values are "<epoch> <owner>"; the epoch counter lives in its own key that is never
+// deleted, so a lease that lapses and is taken again always gets a larger epoch.
+const SCRIPTS = {
+  acquireLease: {
+    numberOfKeys: 2,
+    lua: `
+      local v = redis.call('GET', KEYS[1])
+      if v then
+        local epoch, owner = string.match(v, '^(%d+) (.*)$')
+        if owner == ARGV[1] then
+          redis.call('PEXPIRE', KEYS[1], ARGV[2])
+          return {1, tonumber(epoch)}
+        end
+        return {0, tonumber(epoch), owner, redis.call('PTTL', KEYS[1])}
+      end
+      local epoch = redis.call('INCR', KEYS[2])
+      redis.call('SET', KEYS[1], epoch .. ' ' .. ARGV[1], 'PX', ARGV[2])
+      return {1, epoch}`,
+  },
+  renewLeases: {
+    lua: `
+      local out = {}
+      for i, key in ipairs(KEYS) do
+        if redis.call('GET', key) == (ARGV[2 + i] .. ' ' .. ARGV[1]) then
+          redis.call('PEXPIRE', key, ARGV[2])
+          out[i] = 1
+        else
+          out[i] = 0
+        end
+      end
+      return out`,
+  },
+  releaseLease: {
+    numberOfKeys: 1,
+    lua: `
+      if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+      return 0`,
+  },
+  // The fence check and the write are one atomic step: nothing can slip between them.
+  fencedAppend: {
+    numberOfKeys: 2,
+    lua: `
+      if ARGV[1] ~= '' and redis.call('GET', KEYS[2]) ~= ARGV[1] then return redis.error_reply('STALE_EPOCH') end
+      if #ARGV < 2 then return redis.call('LLEN', KEYS[1]) end
+      return redis.call('RPUSH', KEYS[1], unpack(ARGV, 2))`,
+  },
+} as const;
+
+interface ScriptedRedis {
+  acquireLease(lease: string, epochKey: string, owner: string, ttlMs: number): Promise<[number, number, string?, number?]>;
+  renewLeases(count: number, ...keysThenArgs: (string | number)[]): Promise<number[]>;
+  releaseLease(lease: string, value: string): Promise<number>;
+  fencedAppend(journal: string, epochKey: string, epoch: string, ...events: string[]): Promise<number>;
+}
 
 const parse = <T>(raw: string | null): T | undefined => (raw === null ? undefined : (JSON.parse(raw) as T));
 
@@ -13,6 +68,13 @@ export class RedisStore implements Store {
   constructor(url: string, prefix: string, redis?: Redis) {
     this.redis = redis ?? new Redis(url, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
     this.prefix = prefix.endsWith(":") ? prefix : `${prefix}:`;
+    for (const [name, script] of Object.entries(SCRIPTS)) {
+      this.redis.defineCommand(name, { lua: script.lua, ...("numberOfKeys" in script ? { numberOfKeys: script.numberOfKeys } : {}) });
+    }
+  }
+
+  get #scripts(): ScriptedRedis {
+    return this.redis as unknown as ScriptedRedis;
   }
 
   #doc(collection: string, id: string) { return `${this.prefix}doc:${collection}:${id}`; }
@@ -20,6 +82,8 @@ export class RedisStore implements Store {
   #set(name: string) { return `${this.prefix}set:${name}`; }
   #journal(name: string) { return `${this.prefix}journal:${name}`; }
   #counter(name: string) { return `${this.prefix}counter:${name}`; }
+  #lease(name: string) { return `${this.prefix}lease:${name}`; }
+  #epoch(name: string) { return `${this.prefix}epoch:${name}`; }
 
   async get<T>(collection: string, id: string): Promise<T | undefined> {
     return parse<T>(await this.redis.get(this.#doc(collection, id)));
@@ -59,9 +123,18 @@ export class RedisStore implements Store {
     return this.redis.smembers(this.#set(set));
   }
 
-  async append(journal: string, events: readonly unknown[]): Promise<number> {
-    if (events.length === 0) return this.redis.llen(this.#journal(journal));
-    return this.redis.rpush(this.#journal(journal), ...events.map((e) => JSON.stringify(e)));
+  async append(journal: string, events: readonly unknown[], fence?: Fence): Promise<number> {
+    const key = this.#journal(journal);
+    if (!fence) {
+      if (events.length === 0) return this.redis.llen(key);
+      return this.redis.rpush(key, ...events.map((e) => JSON.stringify(e)));
+    }
+    try {
+      return await this.#scripts.fencedAppend(key, this.#epoch(fence.lease), String(fence.epoch), ...events.map((e) => JSON.stringify(e)));
+    } catch (error) {
+      if (error instanceof Error && error.message.includes("STALE_EPOCH")) throw new StaleEpochError(fence.lease, fence.epoch);
+      throw error;
+    }
   }
 
   async read<T>(journal: string, from = 0): Promise<T[]> {
@@ -76,6 +149,27 @@ export class RedisStore implements Store {
     const count = Number(results?.[1]?.[1] ?? 0);
     const ttl = Number(results?.[2]?.[1] ?? windowMs);
     return { count, resetInMs: ttl > 0 ? ttl : windowMs };
+  }
+
+  async acquireLease(lease: string, owner: string, ttlMs: number): Promise<LeaseGrant> {
+    const [granted, epoch, holder, remainingMs] = await this.#scripts.acquireLease(this.#lease(lease), this.#epoch(lease), owner, ttlMs);
+    return granted === 1 ? { granted: true, epoch: Number(epoch) } : { granted: false, owner: String(holder), epoch: Number(epoch), remainingMs: Math.max(0, Number(remainingMs)) };
+  }
+
+  async renewLeases(leases: readonly Fence[], owner: string, ttlMs: number): Promise<boolean[]> {
+    if (leases.length === 0) return [];
+    const renewed = await this.#scripts.renewLeases(leases.length, ...leases.map((l) => this.#lease(l.lease)), owner, ttlMs, ...leases.map((l) => l.epoch));
+    return renewed.map((r) => r === 1);
+  }
+
+  async releaseLease({ lease, epoch }: Fence, owner: string): Promise<void> {
+    await this.#scripts.releaseLease(this.#lease(lease), `${epoch} ${owner}`);
+  }
+
+  async leaseHolder(lease: string): Promise<LeaseHolder | undefined> {
+    const [value, ttl] = await Promise.all([this.redis.get(this.#lease(lease)), this.redis.pttl(this.#lease(lease))]);
+    const match = value ? /^(\d+) (.*)$/s.exec(value) : null;
+    return match ? { owner: match[2]!, epoch: Number(match[1]), remainingMs: Math.max(0, ttl) } : undefined;
   }
 
   async close(): Promise<void> {

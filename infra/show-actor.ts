@@ -4,7 +4,7 @@
 import { decide, evolve, replay } from "../domain/show/decider.ts";
 import type { Rejection, ShowCommand, ShowEvent, ShowState } from "../domain/show/types.ts";
 import { Mailbox, type Outcome } from "./mailbox.ts";
-import type { Store } from "./store.ts";
+import type { Fence, Store } from "./store.ts";
 
 export type Reply = { ok: true; state: ShowState; events: ShowEvent[] } | { ok: false; rejection: Rejection; state: ShowState };
 
@@ -15,6 +15,23 @@ export interface ShowActorOptions {
   onCommitted?: (showId: string, events: ShowEvent[], state: ShowState) => void;
   /** Called when an expiry could not be processed (the store is down); it will be retried. */
   onError?: (error: unknown) => void;
+  /**
+   * The fence every write is made under, asked for at write time; it throws when this node no
+   * longer owns the show. Without it (one process, no cluster) writes are unfenced.
+   */
+  fence?: () => Fence;
+  /** Write a snapshot every so many events, so activation replays only the journal's tail. */
+  snapshotEvery?: number;
+}
+
+export interface Snapshot { version: number; state: ShowState }
+
+/** The actor was stopped (passivated or its shard moved): activate it again to continue. */
+export class ActorStoppedError extends Error {
+  constructor(showId: string) {
+    super(`show actor ${showId} is stopped`);
+    this.name = "ActorStoppedError";
+  }
 }
 
 // setTimeout cannot wait longer than this; a later deadline simply re-arms the timer.
@@ -33,21 +50,31 @@ export class ShowActor {
   readonly #clock: () => number;
   readonly #onCommitted: ShowActorOptions["onCommitted"];
   readonly #onError: ShowActorOptions["onError"];
+  readonly #fence: ShowActorOptions["fence"];
+  readonly #snapshotEvery: number;
+  #snapshotVersion: number;
 
-  private constructor(showId: string, state: ShowState, options: ShowActorOptions) {
+  private constructor(showId: string, state: ShowState, options: ShowActorOptions, snapshotVersion: number) {
     this.showId = showId;
     this.#state = state;
     this.#store = options.store;
     this.#clock = options.clock ?? Date.now;
     this.#onCommitted = options.onCommitted;
     this.#onError = options.onError;
+    this.#fence = options.fence;
+    this.#snapshotEvery = options.snapshotEvery ?? 500;
+    this.#snapshotVersion = snapshotVersion;
     this.#mailbox = new Mailbox((batch) => this.#run(batch));
   }
 
-  /** Loads the show's journal and replays it; holds that lapsed while nobody owned it expire now. */
+  /**
+   * Loads the latest snapshot and replays the journal after it; holds that lapsed while nobody
+   * owned the show expire with its first command or timer tick.
+   */
   static async activate(showId: string, options: ShowActorOptions): Promise<ShowActor> {
-    const events = await options.store.read<ShowEvent>(journalKey(showId));
-    const actor = new ShowActor(showId, replay(showId, events), options);
+    const snapshot = await options.store.get<Snapshot>("snapshots", showId);
+    const events = await options.store.read<ShowEvent>(journalKey(showId), snapshot?.version ?? 0);
+    const actor = new ShowActor(showId, replay(showId, events, snapshot?.state), options, snapshot?.version ?? 0);
     actor.#armExpiry();
     return actor;
   }
@@ -66,13 +93,19 @@ export class ShowActor {
   }
 
   execute(command: ShowCommand): Promise<Reply> {
-    if (this.#stopped) return Promise.reject(new Error(`show actor ${this.showId} is stopped`));
+    if (this.#stopped) return Promise.reject(new ActorStoppedError(this.showId));
     return this.#mailbox.post(command);
   }
 
-  stop(): void {
+  /** Takes no new commands; resolves when those already accepted into the mailbox are done. */
+  stop(): Promise<void> {
     this.#stopped = true;
     clearTimeout(this.#timer);
+    return this.#mailbox.idle();
+  }
+
+  get stopped(): boolean {
+    return this.#stopped;
   }
 
   async #run(batch: ShowCommand[]): Promise<Outcome<Reply>[]> {
@@ -98,13 +131,21 @@ export class ShowActor {
     if (events.length) {
       // Nothing is acknowledged until the whole batch is stored in one write; if that fails,
       // every command of the batch fails and the committed state stays as it was.
-      await this.#store.append(journalKey(this.showId), events);
+      await this.#store.append(journalKey(this.showId), events, this.#fence?.());
       this.#state = state;
       this.#onCommitted?.(this.showId, events, state);
+      if (state.version - this.#snapshotVersion >= this.#snapshotEvery) this.#snapshot(state);
     }
     // Re-armed after every batch, including an early timer tick that found nothing due yet.
     this.#armExpiry();
     return replies.map((value) => ({ ok: true, value }));
+  }
+
+  // A snapshot is only ever taken of committed state, so it is always a prefix of the journal;
+  // losing one costs a longer replay, never correctness.
+  #snapshot(state: ShowState): void {
+    this.#snapshotVersion = state.version;
+    this.#store.put<Snapshot>("snapshots", this.showId, { version: state.version, state }).catch((error) => this.#onError?.(error));
   }
 
   #armExpiry(): void {

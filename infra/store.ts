@@ -9,6 +9,35 @@ export interface CounterHit {
   resetInMs: number;
 }
 
+/**
+ * A fencing token: the lease a write is made under and the epoch it was granted with. Epochs
+ * only grow, so a write naming an old epoch comes from an owner that has been replaced.
+ */
+export interface Fence {
+  lease: string;
+  epoch: number;
+}
+
+export type LeaseGrant =
+  | { granted: true; epoch: number }
+  | { granted: false; owner: string; epoch: number; remainingMs: number };
+
+export interface LeaseHolder {
+  owner: string;
+  epoch: number;
+  remainingMs: number;
+}
+
+/** An append under an epoch that is no longer current: the writer lost its lease. */
+export class StaleEpochError extends Error {
+  readonly lease: string;
+  constructor(lease: string, epoch: number) {
+    super(`lease ${lease}: epoch ${epoch} is no longer current; this node no longer owns it`);
+    this.name = "StaleEpochError";
+    this.lease = lease;
+  }
+}
+
 export interface Store {
   /** A document, or undefined. */
   get<T>(collection: string, id: string): Promise<T | undefined>;
@@ -24,12 +53,27 @@ export interface Store {
   addToSet(set: string, member: string): Promise<void>;
   members(set: string): Promise<string[]>;
 
-  /** Append-only journals: returns the journal length after the append, in one write. */
-  append(journal: string, events: readonly unknown[]): Promise<number>;
+  /**
+   * Append-only journals: returns the journal length after the append, in one write. With a
+   * fence, the write happens only while that epoch is the lease's current one (else
+   * StaleEpochError), checked in the same atomic step as the write.
+   */
+  append(journal: string, events: readonly unknown[], fence?: Fence): Promise<number>;
   read<T>(journal: string, from?: number): Promise<T[]>;
 
   /** Fixed-window counters for rate limits. */
   hit(counter: string, windowMs: number): Promise<CounterHit>;
+
+  /**
+   * Leases with fencing epochs. Acquiring a free (or lapsed) lease takes a new, larger epoch;
+   * acquiring one the owner already holds renews it and keeps its epoch.
+   */
+  acquireLease(lease: string, owner: string, ttlMs: number): Promise<LeaseGrant>;
+  /** Renews many leases in one round trip; false where the owner no longer holds that epoch. */
+  renewLeases(leases: readonly Fence[], owner: string, ttlMs: number): Promise<boolean[]>;
+  /** Gives a lease up at once (a graceful hand-over), if the owner still holds that epoch. */
+  releaseLease(fence: Fence, owner: string): Promise<void>;
+  leaseHolder(lease: string): Promise<LeaseHolder | undefined>;
 
   close(): Promise<void>;
 }

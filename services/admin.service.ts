@@ -150,8 +150,11 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
             if (!canPay(booking)) throw new ConflictError(`Booking ${bookingId} is ${booking.status}`, "BOOKING_NOT_PAYABLE", { booking });
 
             const where = { showId: booking.showId, holdId: booking.holdId, userId: booking.userId };
+            // One attempt id for this pay request: a retry inside the cluster neither charges twice
+            // nor trips over its own payment lock.
+            const attemptId = `${bookingId}:${ctx.meta.idempotencyKey ?? ctx.requestID ?? newId("req")}`;
             try {
-              await ctx.call("show.startPayment", where);
+              await ctx.call("show.startPayment", { ...where, attemptId });
             } catch (error) {
               if (statusOf(error) === 410) {
                 booking = await this.save(followHold(booking, "expired", Date.now()));
@@ -164,8 +167,7 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
             try {
               payment = await ctx.call<Payment, object>("payment.charge", {
                 bookingId, userId: booking.userId, amount: booking.amount, currency: booking.currency, card,
-                // One charge per pay request, even if this call is retried inside the cluster.
-                idempotencyKey: `${bookingId}:${ctx.meta.idempotencyKey ?? ctx.requestID ?? newId("req")}`,
+                idempotencyKey: attemptId,
               });
             } catch (error) {
               await ctx.call("show.abortPayment", where);

@@ -1,12 +1,21 @@
 // One actor per show. This file only wires the ShowActor runtime (infra/show-actor.ts) and the
 // pure decider (domain/show) into Moleculer actions; every rule lives in the decider.
+//
+// In a cluster a show is served only by the node that holds its shard's lease (infra/
+// shard-leases.ts); every write is fenced by the lease's epoch, so a node that lost its lease,
+// however paused or cut off, cannot write a single event. Idle actors are passivated (an LRU
+// bounded by count and idle time) and come back from the store on demand.
 import type { Context, ServiceSchema } from "moleculer";
+import { LRUCache } from "lru-cache";
 import type { ShowCommand } from "../domain/show/types.ts";
 import { bookingHistory, bookingOf, demand, holdView, occupancy, seatStatuses } from "../domain/show/views.ts";
 import type { Quote } from "../domain/pricing/quote.ts";
-import { ShowActor, type Reply } from "../infra/show-actor.ts";
+import { preferredNode, shardOf } from "../infra/placement.ts";
+import { NotOwnerError, ShardLeases } from "../infra/shard-leases.ts";
+import { ActorStoppedError, journalKey, ShowActor, type Reply } from "../infra/show-actor.ts";
+import { StaleEpochError } from "../infra/store.ts";
 import type { ServiceDeps } from "./deps.ts";
-import { MarqueeError, NotFoundError, rejectionError } from "./errors.ts";
+import { MarqueeError, NotFoundError, rejectionError, ServiceUnavailableError } from "./errors.ts";
 
 interface CatalogShow {
   id: string;
@@ -17,27 +26,84 @@ interface CatalogShow {
 const id = { type: "string", min: 1, max: 100 } as const;
 const showParams = { showId: id };
 
+/** A shard is moved to its preferred node only after it has sat still this long (no ping-pong). */
+const REBALANCE_AFTER_MS = 10_000;
+const HANDOVERS_PER_TICK = 8;
+
+/** The retryable answer of a node that does not serve a show; callers retry at the owner. */
+export function notOwner(showId: string, shard: number, owner: string | undefined, remainingMs = 0): MarqueeError {
+  return new ServiceUnavailableError(
+    owner ? `Show ${showId} is served by node ${owner}` : `Show ${showId} is moving between nodes; retry in a moment`,
+    Math.max(1, Math.ceil(remainingMs / 1000)), "NOT_OWNER", { showId, shard, ...(owner ? { owner } : {}) },
+  );
+}
+
 export default function showActor({ config, store }: ServiceDeps): ServiceSchema {
-  const actors = new Map<string, Promise<ShowActor>>();
+  let leases: ShardLeases;
+  let ticker: NodeJS.Timeout | undefined;
+  const handingOver = new Set<number>();
+  // Actors being passivated: a show is activated again only after its old actor has finished
+  // what it accepted, so two actors of one show never exist on one node.
+  const retiring = new Map<string, Promise<void>>();
+  const retire = (showId: string, live: Promise<ShowActor>) => {
+    const done: Promise<void> = live.then((a) => a.stop(), () => undefined).finally(() => {
+      if (retiring.get(showId) === done) retiring.delete(showId);
+    });
+    retiring.set(showId, done);
+  };
+  const actors = new LRUCache<string, Promise<ShowActor>>({
+    max: config.maxActiveShows,
+    ttl: config.showIdleMs,
+    ttlAutopurge: true,
+    updateAgeOnGet: true,
+    dispose: (live, showId, reason) => { if (reason !== "set") retire(showId, live); },
+  });
+  const shard = (showId: string) => shardOf(showId, config.showShards);
+
+  /** Stops every actor of a shard and waits until they have finished what they accepted. */
+  const stopShard = async (s: number) => {
+    for (const showId of [...actors.keys()]) if (shard(showId) === s) actors.delete(showId);
+    await Promise.all([...retiring].filter(([showId]) => shard(showId) === s).map(([, done]) => done));
+  };
 
   return {
     name: "show",
 
     methods: {
-      /** The live actor of a show, activated from its journal (and scheduled from the catalog) on first use. */
-      actor(ctx: Context, showId: string): Promise<ShowActor> {
-        const live = actors.get(showId);
-        if (live) return live;
-        const activating: Promise<ShowActor> = this.activate(ctx, showId);
-        actors.set(showId, activating);
-        // A failed activation must not stick: the next request tries again.
-        activating.catch(() => actors.delete(showId));
-        return activating;
+      /** The live actor of a show on this node, which must own the show's shard. */
+      async actor(ctx: Context, showId: string): Promise<ShowActor> {
+        const s = shard(showId);
+        if (handingOver.has(s)) throw notOwner(showId, s, undefined);
+        try {
+          await leases.claim(s);
+        } catch (error) {
+          if (error instanceof NotOwnerError) throw notOwner(showId, s, error.owner, error.remainingMs);
+          throw error;
+        }
+        for (;;) {
+          const pending = retiring.get(showId);
+          if (pending) await pending;
+          let live = actors.get(showId);
+          if (!live) {
+            const activating: Promise<ShowActor> = this.activate(ctx, showId, s);
+            live = activating;
+            actors.set(showId, activating);
+            // A failed activation must not stick: the next request tries again.
+            activating.catch(() => { if (actors.peek(showId) === activating) actors.delete(showId); });
+          }
+          const actor = await live;
+          if (!actor.stopped) return actor;
+        }
       },
 
-      async activate(ctx: Context, showId: string): Promise<ShowActor> {
+      async activate(ctx: Context, showId: string, s: number): Promise<ShowActor> {
         const actor = await ShowActor.activate(showId, {
           store,
+          fence: () => {
+            const fence = leases.fence(s);
+            if (!fence) throw new NotOwnerError(s, undefined, 0);
+            return fence;
+          },
           onCommitted: (sid, events, state) => {
             this.broker.emit("show.changed", { showId: sid, version: state.version, events: events.map((e) => e.type) });
           },
@@ -49,19 +115,65 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
             throw error;
           });
           if (!show) {
-            actor.stop();
+            await actor.stop();
             throw new NotFoundError("Show", showId);
           }
-          await actor.execute({ type: "ScheduleShow", showId, startsAt: Date.parse(show.startsAt), seats: show.seats.map((s) => ({ id: s.id, forSale: s.forSale })) });
+          await actor.execute({ type: "ScheduleShow", showId, startsAt: Date.parse(show.startsAt), seats: show.seats.map((seat) => ({ id: seat.id, forSale: seat.forSale })) })
+            .catch((error: unknown) => { void actor.stop(); throw error; });
         }
         return actor;
       },
 
       async command(ctx: Context, showId: string, command: ShowCommand): Promise<Extract<Reply, { ok: true }>> {
-        const actor: ShowActor = await this.actor(ctx, showId);
-        const reply = await actor.execute(command);
-        if (!reply.ok) throw rejectionError(reply.rejection, showId);
-        return reply;
+        for (let attempt = 0; ; attempt++) {
+          const actor: ShowActor = await this.actor(ctx, showId);
+          let reply: Reply;
+          try {
+            reply = await actor.execute(command);
+          } catch (error) {
+            // Passivated between lookup and post: activate again.
+            if (error instanceof ActorStoppedError && attempt < 3) continue;
+            if (error instanceof StaleEpochError || error instanceof NotOwnerError) {
+              // Another node owns the shard now: drop everything this node had of it.
+              leases.forget(shard(showId));
+              throw notOwner(showId, shard(showId), undefined);
+            }
+            throw error;
+          }
+          if (!reply.ok) throw rejectionError(reply.rejection, showId);
+          return reply;
+        }
+      },
+
+      /** The nodes running the show service right now, this one included. */
+      showNodes(): string[] {
+        const services = this.broker.registry.getServiceList({ onlyAvailable: true, skipInternal: true }) as { name: string; nodeID: string }[];
+        return [...new Set(services.filter((x) => x.name === "show").map((x) => x.nodeID))];
+      },
+
+      /** Finishes the shard's shows and gives its lease up, so the next caller finds a new owner at once. */
+      async handOver(s: number): Promise<void> {
+        handingOver.add(s);
+        try {
+          await stopShard(s);
+          await leases.release(s);
+        } finally {
+          handingOver.delete(s);
+        }
+      },
+
+      /** Renews leases; in a cluster, moves shards that have a better home to it. */
+      async tick(): Promise<void> {
+        await leases.renew();
+        if (!this.broker.transit) return;
+        const nodes: string[] = this.showNodes();
+        const moves = leases.held()
+          .filter((h) => h.heldForMs >= REBALANCE_AFTER_MS && preferredNode(h.shard, nodes) !== this.broker.nodeID)
+          .slice(0, HANDOVERS_PER_TICK);
+        for (const { shard: s } of moves) {
+          this.logger.info(`show: handing shard ${s} over to ${preferredNode(s, nodes)}`);
+          await this.handOver(s);
+        }
       },
     },
 
@@ -85,10 +197,10 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
       },
 
       startPayment: {
-        params: { ...showParams, holdId: id, userId: id },
-        async handler(ctx: Context<{ showId: string; holdId: string; userId: string }>) {
-          const { showId, holdId, userId } = ctx.params;
-          const reply = await this.command(ctx, showId, { type: "StartPayment", holdId, userId, graceMs: config.paymentGraceMs });
+        params: { ...showParams, holdId: id, userId: id, attemptId: { type: "string", min: 1, max: 300, optional: true } },
+        async handler(ctx: Context<{ showId: string; holdId: string; userId: string; attemptId?: string }>) {
+          const { showId, holdId, userId, attemptId } = ctx.params;
+          const reply = await this.command(ctx, showId, { type: "StartPayment", holdId, userId, graceMs: config.paymentGraceMs, ...(attemptId ? { attemptId } : {}) });
           return holdView(reply.state, holdId, userId);
         },
       },
@@ -158,13 +270,35 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
       journal: {
         params: showParams,
         async handler(ctx: Context<{ showId: string }>) {
-          return store.read(`show:${ctx.params.showId}`);
+          return store.read(journalKey(ctx.params.showId));
         },
       },
     },
 
+    created() {
+      leases = new ShardLeases({
+        store, nodeID: this.broker.nodeID, ttlMs: config.leaseTtlMs,
+        onLost: (s) => {
+          this.logger.warn(`show: lost the lease of shard ${s}; its shows stop here`);
+          void stopShard(s);
+        },
+      });
+    },
+
+    async started() {
+      const every = Math.max(100, Math.floor(config.leaseTtlMs / 3));
+      let running = false;
+      ticker = setInterval(() => {
+        if (running) return;
+        running = true;
+        this.tick().catch((error: unknown) => this.logger.warn("show: lease renewal failed; retrying", error)).finally(() => { running = false; });
+      }, every);
+    },
+
     async stopped() {
-      for (const actor of actors.values()) actor.then((a) => a.stop(), () => undefined);
+      clearInterval(ticker);
+      // A graceful stop hands every shard over at once instead of letting leases run out.
+      await Promise.all(leases.held().map(({ shard: s }) => this.handOver(s).catch(() => undefined)));
       actors.clear();
     },
   };

@@ -86,6 +86,9 @@ export function decide(state: ShowState, cmd: ShowCommand, now: number): Decisio
       return decideHold(state, cmd, now);
 
     case "ReleaseHold": {
+      // A retried release (its first reply was lost) finds the job done.
+      const ended = state.endedHolds[cmd.holdId];
+      if (ended?.end === "released" && ended.userId === cmd.userId) return accept();
       const hold = ownHold(state, cmd.holdId, cmd.userId, now);
       if (isRejection(hold)) return reject(hold);
       if (hold.paying) return reject({ code: "HOLD_IN_PAYMENT", message: `Hold ${hold.id} is being paid for; wait for the payment to finish` });
@@ -100,11 +103,16 @@ export function decide(state: ShowState, cmd: ShowCommand, now: number): Decisio
     case "StartPayment": {
       const hold = ownHold(state, cmd.holdId, cmd.userId, now);
       if (isRejection(hold)) return reject(hold);
-      if (hold.paying) return reject({ code: "HOLD_IN_PAYMENT", message: `Hold ${hold.id} is already being paid for` });
+      if (hold.paying) {
+        // The same attempt retried is already under way; any other attempt must wait, so one
+        // hold is never charged twice at once.
+        if (cmd.attemptId !== undefined && hold.attemptId === cmd.attemptId) return accept();
+        return reject({ code: "HOLD_IN_PAYMENT", message: `Hold ${hold.id} is already being paid for` });
+      }
       // Extend once, bounded: a slow card processor cannot let a hold lapse mid-charge, and
       // repeated attempts cannot keep seats locked for ever.
       const expiresAt = hold.extended ? hold.expiresAt : Math.min(Math.max(hold.expiresAt, now + cmd.graceMs), state.startsAt);
-      return accept({ type: "PaymentStarted", holdId: hold.id, expiresAt, at: now });
+      return accept({ type: "PaymentStarted", holdId: hold.id, expiresAt, at: now, ...(cmd.attemptId !== undefined ? { attemptId: cmd.attemptId } : {}) });
     }
 
     case "AbortPayment": {
@@ -186,7 +194,7 @@ function applyEvent(state: ShowState, event: ShowEvent): ShowState {
     case "PaymentStarted": {
       const hold = state.holds[event.holdId];
       if (!hold) return state;
-      return { ...state, holds: { ...state.holds, [hold.id]: { ...hold, paying: true, extended: true, expiresAt: event.expiresAt } } };
+      return { ...state, holds: { ...state.holds, [hold.id]: { ...hold, paying: true, extended: true, expiresAt: event.expiresAt, ...(event.attemptId !== undefined ? { attemptId: event.attemptId } : {}) } } };
     }
 
     case "PaymentAborted": {

@@ -17,6 +17,8 @@ export interface Hold {
   quote: Quote;
   /** A charge is under way: the hold cannot be released or replaced meanwhile. */
   paying: boolean;
+  /** Which payment attempt is under way, so a retried StartPayment of the same attempt is not refused. */
+  attemptId?: string;
   /** The one payment extension has been used. */
   extended: boolean;
 }
@@ -67,7 +69,7 @@ export interface ScheduleShow { type: "ScheduleShow"; showId: string; startsAt: 
 export interface HoldSeats { type: "HoldSeats"; holdId: string; userId: string; seats: string[]; quote: Quote; ttlMs: number; maxSeats: number }
 export interface ReleaseHold { type: "ReleaseHold"; holdId: string; userId: string }
 export interface ExpireHolds { type: "ExpireHolds" }
-export interface StartPayment { type: "StartPayment"; holdId: string; userId: string; graceMs: number }
+export interface StartPayment { type: "StartPayment"; holdId: string; userId: string; graceMs: number; attemptId?: string }
 export interface AbortPayment { type: "AbortPayment"; holdId: string; userId: string }
 export interface ConfirmBooking { type: "ConfirmBooking"; holdId: string; userId: string; bookingId: string; paymentId: string }
 /** userId undefined: an admin acting on anyone's booking. */
@@ -80,7 +82,7 @@ export interface ShowScheduled { type: "ShowScheduled"; showId: string; startsAt
 export interface SeatsHeld { type: "SeatsHeld"; holdId: string; userId: string; seats: string[]; at: number; expiresAt: number; quote: Quote }
 export interface HoldReleased { type: "HoldReleased"; holdId: string; reason: "released" | "replaced"; at: number }
 export interface HoldExpired { type: "HoldExpired"; holdId: string; at: number }
-export interface PaymentStarted { type: "PaymentStarted"; holdId: string; expiresAt: number; at: number }
+export interface PaymentStarted { type: "PaymentStarted"; holdId: string; expiresAt: number; at: number; attemptId?: string }
 export interface PaymentAborted { type: "PaymentAborted"; holdId: string; at: number }
 export interface BookingConfirmed { type: "BookingConfirmed"; bookingId: string; holdId: string; paymentId: string; at: number }
 export interface BookingCancelled { type: "BookingCancelled"; bookingId: string; at: number }

@@ -70,4 +70,48 @@ for (const [name, make] of implementations) {
     t.is(second.count, 2);
     t.true(second.resetInMs > 0 && second.resetInMs <= 60_000);
   });
+
+  test(`${name}: one lease, one owner; the epoch grows each time it changes hands`, async (t) => {
+    const store = await make(t);
+    if (!store) return t.pass();
+    const first = await store.acquireLease("shard:1", "node-a", 60_000);
+    t.like(first, { granted: true });
+    const epoch = first.granted ? first.epoch : 0;
+    t.like(await store.acquireLease("shard:1", "node-b", 60_000), { granted: false, owner: "node-a", epoch });
+    t.like(await store.acquireLease("shard:1", "node-a", 60_000), { granted: true, epoch }, "the owner renews and keeps its epoch");
+    t.like(await store.leaseHolder("shard:1"), { owner: "node-a", epoch });
+    t.deepEqual(await store.renewLeases([{ lease: "shard:1", epoch }, { lease: "shard:2", epoch: 1 }], "node-a", 60_000), [true, false]);
+    t.deepEqual(await store.renewLeases([{ lease: "shard:1", epoch }], "node-b", 60_000), [false]);
+    await store.releaseLease({ lease: "shard:1", epoch }, "node-b");
+    t.like(await store.leaseHolder("shard:1"), { owner: "node-a" }, "only the owner can release");
+    await store.releaseLease({ lease: "shard:1", epoch }, "node-a");
+    t.is(await store.leaseHolder("shard:1"), undefined);
+    const next = await store.acquireLease("shard:1", "node-b", 60_000);
+    t.true(next.granted && next.epoch > epoch);
+  });
+
+  test(`${name}: a lapsed lease can be taken by another node`, async (t) => {
+    const store = await make(t);
+    if (!store) return t.pass();
+    t.like(await store.acquireLease("shard:9", "node-a", 50), { granted: true });
+    await new Promise((r) => setTimeout(r, 120));
+    t.is(await store.leaseHolder("shard:9"), undefined);
+    t.like(await store.acquireLease("shard:9", "node-b", 60_000), { granted: true, epoch: 2 });
+    t.deepEqual(await store.renewLeases([{ lease: "shard:9", epoch: 1 }], "node-a", 60_000), [false], "the old owner cannot renew");
+  });
+
+  test(`${name}: a write under a replaced epoch is refused and leaves the journal untouched`, async (t) => {
+    const store = await make(t);
+    if (!store) return t.pass();
+    const a = await store.acquireLease("shard:3", "node-a", 50);
+    if (!a.granted) return t.fail();
+    t.is(await store.append("show:x", [{ n: 1 }], { lease: "shard:3", epoch: a.epoch }), 1);
+    await new Promise((r) => setTimeout(r, 120));
+    const b = await store.acquireLease("shard:3", "node-b", 60_000);
+    if (!b.granted) return t.fail();
+    const stale = await t.throwsAsync(store.append("show:x", [{ n: 2 }], { lease: "shard:3", epoch: a.epoch }));
+    t.is(stale?.name, "StaleEpochError");
+    t.is(await store.append("show:x", [{ n: 3 }], { lease: "shard:3", epoch: b.epoch }), 2);
+    t.deepEqual(await store.read("show:x"), [{ n: 1 }, { n: 3 }]);
+  });
 }
