@@ -78,3 +78,44 @@ test("reactivating a show replays its journal, and holds that lapsed meanwhile e
   t.false(r2.ok);
   again.stop();
 });
+
+test("a show comes back from its latest snapshot plus the journal after it", async (t) => {
+  const store = new MemoryStore();
+  const actor = await ShowActor.activate("s1", { store, snapshotEvery: 3 });
+  await actor.execute({ type: "ScheduleShow", showId: "s1", startsAt: Date.now() + 10 * HOUR, seats });
+  for (const [i, seat] of ["A1", "A2", "A3", "A4"].entries()) await actor.execute(hold(`h${i}`, `u${i}`, [seat]));
+  await actor.stop();
+  const snapshot = await store.get<{ version: number }>("snapshots", "s1");
+  t.is(snapshot?.version, 3, "a snapshot was taken after the third event");
+  let readFrom = -1;
+  const read = store.read.bind(store);
+  store.read = async <T>(journal: string, from?: number) => { readFrom = from ?? 0; return read<T>(journal, from); };
+  const again = await ShowActor.activate("s1", { store });
+  t.is(readFrom, 3, "only the tail after the snapshot is replayed");
+  t.deepEqual(again.state, actor.state);
+  await again.stop();
+});
+
+test("a write under a lease this node no longer holds is refused and nothing is acknowledged", async (t) => {
+  const store = new MemoryStore();
+  const mine = await store.acquireLease("shard:1", "node-a", 50);
+  if (!mine.granted) return t.fail();
+  const actor = await ShowActor.activate("s1", { store, fence: () => ({ lease: "shard:1", epoch: mine.epoch }) });
+  await actor.execute({ type: "ScheduleShow", showId: "s1", startsAt: Date.now() + 10 * HOUR, seats });
+  await new Promise((r) => setTimeout(r, 100));
+  t.like(await store.acquireLease("shard:1", "node-b", 60_000), { granted: true });
+  const error = await t.throwsAsync(actor.execute(hold("h1", "u1", ["A1"])));
+  t.is(error?.name, "StaleEpochError");
+  t.deepEqual((await store.read<{ type: string }>(journalKey("s1"))).map((e) => e.type), ["ShowScheduled"]);
+  t.deepEqual(actor.state.holds, {});
+  await actor.stop();
+});
+
+test("a stopped actor finishes what it accepted and refuses anything new", async (t) => {
+  const { actor } = await scheduled();
+  const accepted = actor.execute(hold("h1", "u1", ["A1"]));
+  const stopping = actor.stop();
+  await t.throwsAsync(actor.execute(hold("h2", "u2", ["A2"])), { name: "ActorStoppedError" });
+  t.true((await accepted).ok);
+  await stopping;
+});
