@@ -1,0 +1,48 @@
+import test from "ava";
+import type { ServiceSchema } from "moleculer";
+import { MemoryStore } from "../../infra/memory-store.ts";
+import showActor from "../../services/show.actor.ts";
+import { startBroker } from "../helpers/broker.ts";
+
+// Any show id is a show of three seats starting tomorrow.
+const catalog = (): ServiceSchema => ({
+  name: "catalog",
+  actions: {
+    getShow: (ctx) => ({
+      id: (ctx.params as { showId: string }).showId, startsAt: new Date(Date.now() + 86_400_000).toISOString(),
+      seats: ["A1", "A2", "A3"].map((id) => ({ id, forSale: true })),
+    }),
+  },
+});
+const quote = { showId: "x", currency: "INR", total: 100, seatPrices: {}, lines: [], quotedAt: new Date(0).toISOString() };
+const hold = (showId: string, holdId: string, seats: string[]) => ({ showId, holdId, userId: "u1", seats, quote: { ...quote, showId } });
+
+test("idle shows are passivated beyond the bound and come back from the store with every hold", async (t) => {
+  const { broker } = await startBroker(t, [showActor, catalog], { maxActiveShows: 2 });
+  await broker.call("show.hold", hold("show-1", "h1", ["A1", "A2"]));
+  for (const other of ["show-2", "show-3", "show-4"]) await broker.call("show.seats", { showId: other });
+  // show-1 was evicted; asking again activates it from its journal.
+  const seats = await broker.call<{ seats: Record<string, string> }, object>("show.seats", { showId: "show-1" });
+  t.deepEqual(seats.seats, { A1: "held", A2: "held", A3: "available" });
+  const taken = await t.throwsAsync(broker.call("show.hold", { ...hold("show-1", "h3", ["A1"]), userId: "u2" }));
+  t.like(taken, { type: "SEAT_UNAVAILABLE", data: { seats: [{ seat: "A1", reason: "held" }] } });
+});
+
+test("two show nodes on one store never both serve a show: the second is told who owns it", async (t) => {
+  const store = new MemoryStore();
+  const a = await startBroker(t, [showActor, catalog], {}, store);
+  const b = await startBroker(t, [showActor, catalog], {}, store);
+  await a.broker.call("show.hold", hold("show-9", "h1", ["A1"]));
+  const error = await t.throwsAsync(b.broker.call("show.hold", { ...hold("show-9", "h2", ["A1"]), userId: "u2" }));
+  t.like(error, { code: 503, type: "NOT_OWNER", data: { owner: a.broker.nodeID } });
+});
+
+test("a node that stops gracefully hands its shows over at once", async (t) => {
+  const store = new MemoryStore();
+  const a = await startBroker(t, [showActor, catalog], {}, store);
+  const b = await startBroker(t, [showActor, catalog], {}, store);
+  await a.broker.call("show.hold", hold("show-7", "h1", ["A1"]));
+  await a.broker.stop();
+  const seats = await b.broker.call<{ seats: Record<string, string> }, object>("show.seats", { showId: "show-7" });
+  t.is(seats.seats.A1, "held");
+});
