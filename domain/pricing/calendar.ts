@@ -25,7 +25,22 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
 
 const WEEKDAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
 
+// Intl formatting costs microseconds and a show's start never changes, so answers are
+// remembered (bounded: the memo is simply emptied when it grows large).
+const memo = new Map<string, LocalTime>();
+const MEMO_MAX = 10_000;
+
 export function localTime(epochMs: number, timeZone: string): LocalTime {
+  const key = `${timeZone}|${epochMs}`;
+  const known = memo.get(key);
+  if (known) return known;
+  const computed = computeLocalTime(epochMs, timeZone);
+  if (memo.size >= MEMO_MAX) memo.clear();
+  memo.set(key, computed);
+  return computed;
+}
+
+function computeLocalTime(epochMs: number, timeZone: string): LocalTime {
   const parts: Record<string, string> = {};
   for (const p of formatter(timeZone).formatToParts(new Date(epochMs))) parts[p.type] = p.value;
   const monthDay = `${parts.month}-${parts.day}`;

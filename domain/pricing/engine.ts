@@ -62,25 +62,54 @@ export function priceShow(input: PricingInput): ShowPricing {
   return { factors: [...showFactors, ...customerFactors], raw: raw * zone, published, multiplier, guardNotes, categoryPrices };
 }
 
+// A show's seat list is the same object for as long as the show is cached, so its index is
+// built once per show rather than once per quote.
+const seatIndexes = new WeakMap<object, Map<string, PricedShow["seats"][number]>>();
+function seatIndex(seats: PricedShow["seats"]): Map<string, PricedShow["seats"][number]> {
+  let index = seatIndexes.get(seats);
+  if (!index) seatIndexes.set(seats, (index = new Map(seats.map((s) => [s.id, s]))));
+  return index;
+}
+
 export function quoteDynamic(input: PricingInput, seats: readonly string[], pricing: ShowPricing = priceShow(input)): Quote {
   const { show, now } = input;
-  const byId = new Map(show.seats.map((s) => [s.id, s]));
+  // Every seat of a category is explained by the same lines, so they are worked out once per
+  // category and only stamped with the seat: a 400-seat quote builds its explanations 3 times,
+  // not 400.
+  const templates = new Map<string, QuoteLine[] | null>();
+  const linesOf = (category: string): QuoteLine[] | null => {
+    let lines = templates.get(category);
+    if (lines !== undefined) return lines;
+    const base = show.prices[category];
+    const price = pricing.categoryPrices[category];
+    lines = null;
+    if (base !== undefined && price !== undefined) {
+      lines = [{ seat: "", category, factor: "base", amount: base, multiplier: undefined, reason: `${category} seat` }];
+      for (const f of pricing.factors) lines.push({ seat: "", category, factor: f.factor, amount: undefined, multiplier: f.multiplier, reason: f.reason });
+      if (pricing.guardNotes.length || price !== Math.round(base * pricing.raw)) {
+        lines.push({
+          seat: "", category, factor: "guard_rails", amount: price, multiplier: Number((price / base).toFixed(4)),
+          reason: [...pricing.guardNotes, `rounded to a multiple of ${input.rules.guardRails.roundTo}`].join("; "),
+        });
+      }
+    }
+    templates.set(category, lines);
+    return lines;
+  };
+
+  const byId = seatIndex(show.seats);
   const lines: QuoteLine[] = [];
   const seatPrices: Record<string, number> = {};
   let total = 0;
   for (const seatId of new Set(seats)) {
     const seat = byId.get(seatId);
-    const base = seat?.forSale ? show.prices[seat.category] : undefined;
-    const price = seat ? pricing.categoryPrices[seat.category] : undefined;
-    if (!seat || base === undefined || price === undefined) continue;
-    lines.push({ seat: seatId, category: seat.category, factor: "base", amount: base, reason: `${seat.category} seat` });
-    for (const f of pricing.factors) lines.push({ seat: seatId, category: seat.category, factor: f.factor, multiplier: f.multiplier, reason: f.reason });
-    if (pricing.guardNotes.length || price !== Math.round(base * pricing.raw)) {
-      lines.push({
-        seat: seatId, category: seat.category, factor: "guard_rails", multiplier: Number((price / base).toFixed(4)), amount: price,
-        reason: [...pricing.guardNotes, `rounded to a multiple of ${input.rules.guardRails.roundTo}`].join("; "),
-      });
+    const template = seat?.forSale ? linesOf(seat.category) : null;
+    if (!seat || !template) continue;
+    for (let i = 0; i < template.length; i++) {
+      const l = template[i]!;
+      lines.push({ seat: seatId, category: l.category, factor: l.factor, amount: l.amount, multiplier: l.multiplier, reason: l.reason });
     }
+    const price = pricing.categoryPrices[seat.category]!;
     seatPrices[seatId] = price;
     total += price;
   }
