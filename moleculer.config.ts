@@ -101,7 +101,7 @@ export function readConfig(env: Env = process.env): MarqueeConfig {
     seedDemo: bool(env, "SEED_DEMO", true),
     maxBodyBytes: env.MAX_BODY ?? "64kb",
     showShards: int(env, "SHOW_SHARDS", 64, 1),
-    leaseTtlMs: int(env, "LEASE_TTL_MS", 3_000, 300),
+    leaseTtlMs: int(env, "LEASE_TTL_MS", 2_000, 300),
     maxActiveShows: int(env, "MAX_ACTIVE_SHOWS", 10_000, 1),
     showIdleMs: int(env, "SHOW_IDLE_MS", 15 * 60_000, 1_000),
   };

@@ -25,6 +25,8 @@ async function register(url: string, count: number, label: string): Promise<stri
   for (let i = 0; i < count; i += 50) {
     const batch = await Promise.all(Array.from({ length: Math.min(50, count - i) }, (_, j) =>
       call(url, "POST", "/api/auth/register", { email: `${label}-${i + j}-${Date.now()}@bench.local`, password: "bench password", name: "Bench" })));
+    const failed = batch.find((r) => r.status !== 201);
+    if (failed) throw new Error(`registering a bench user failed: ${failed.status} ${JSON.stringify(failed.body)}`);
     tokens.push(...batch.map((r) => r.body.token as string));
     process.stderr.write(`\r  registering ${label} users: ${tokens.length}/${count}`);
   }
@@ -102,20 +104,33 @@ async function contention(url: string) {
   return { winners: statuses.filter((s) => s === 201).length, conflicts: statuses.filter((s) => s === 409).length, other: statuses.filter((s) => s !== 201 && s !== 409).length, heldAfter: final, p50: latencies[Math.floor(latencies.length * 0.5)]!, p99: latencies[Math.floor(latencies.length * 0.99)]! };
 }
 
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
 const server = await startServerProcess({ SCRYPT_N: "1024", LOGIN_MAX_PER_ADDRESS: "100000" });
+let memory: { baseline: autocannon.Result; holds: autocannon.Result };
+let race: Awaited<ReturnType<typeof contention>>;
 try {
-  const { baseline, holds } = await throughput(server.url);
-  const race = await contention(server.url);
-  const ratio = holds.requests.average / baseline.requests.average;
-  const row = (name: string, r: autocannon.Result) =>
-    `| ${name} | ${Math.round(r.requests.average)} | ${r.latency.p50} | ${r.latency.p99} | ${r.non2xx} |`;
-  console.log(`\nnode ${process.version}, ${DURATION}s per scenario, ${CONNECTIONS} connections, in-memory store\n`);
-  console.log("| scenario | requests/s | p50 ms | p99 ms | non-2xx |\n|---|---|---|---|---|");
-  console.log(row("no-op action (GET /api/health)", baseline));
-  console.log(row("hold + release cycles", holds));
-  console.log(`\nhold/release throughput = ${(ratio * 100).toFixed(0)}% of the no-op baseline (target >= 70%)`);
-  console.log(`contention: ${RACERS} clients, last 10 seats: ${race.winners} winners, ${race.conflicts} conflicts, ${race.other} other; ${race.heldAfter - 90} of the 10 seats held after; p50 ${race.p50.toFixed(1)} ms, p99 ${race.p99.toFixed(1)} ms`);
-  if (race.winners !== 10) { console.error("contention: expected exactly 10 winners"); process.exitCode = 1; }
+  memory = await throughput(server.url);
+  race = await contention(server.url);
 } finally {
   await server.stop();
 }
+log(`again with Redis persistence (${REDIS_URL}, a private namespace)`);
+const redisServer = await startServerProcess({ SCRYPT_N: "1024", LOGIN_MAX_PER_ADDRESS: "100000", REDIS_URL, NAMESPACE: `bench-${process.pid}-${Date.now()}` });
+let redis: { baseline: autocannon.Result; holds: autocannon.Result };
+try {
+  redis = await throughput(redisServer.url);
+} finally {
+  await redisServer.stop();
+}
+
+const row = (name: string, r: autocannon.Result) => `| ${name} | ${Math.round(r.requests.average)} | ${r.latency.p50} | ${r.latency.p99} | ${r.non2xx} |`;
+console.log(`\nnode ${process.version}, ${DURATION}s per scenario, ${CONNECTIONS} connections\n`);
+console.log("| scenario | requests/s | p50 ms | p99 ms | non-2xx |\n|---|---|---|---|---|");
+console.log(row("no-op action (GET /api/health), memory store", memory.baseline));
+console.log(row("hold + release cycles, memory store", memory.holds));
+console.log(row("no-op action (GET /api/health), Redis store", redis.baseline));
+console.log(row("hold + release cycles, Redis store", redis.holds));
+console.log(`\nhold/release throughput = ${((memory.holds.requests.average / memory.baseline.requests.average) * 100).toFixed(0)}% of the no-op baseline (target >= 70%)`);
+console.log(`hold/release with Redis persistence = ${((redis.holds.requests.average / memory.holds.requests.average) * 100).toFixed(0)}% of the in-memory store (target >= 60%)`);
+console.log(`contention: ${RACERS} clients, last 10 seats: ${race.winners} winners, ${race.conflicts} conflicts, ${race.other} other; ${race.heldAfter - 90} of the 10 seats held after; p50 ${race.p50.toFixed(1)} ms, p99 ${race.p99.toFixed(1)} ms`);
+if (race.winners !== 10) { console.error("contention: expected exactly 10 winners"); process.exitCode = 1; }

@@ -15,33 +15,49 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export interface RunningServer { url: string; child: ChildProcess; stop(): Promise<void> }
+export interface RunningServer { url: string; child: ChildProcess; stop(): Promise<void>; kill(): Promise<void> }
 
+/**
+ * Starts one Marquee node. A node with the gateway is ready when /api/health answers; a node
+ * without it when Moleculer logs that its broker started.
+ */
 export async function startServerProcess(env: Record<string, string>): Promise<RunningServer> {
   const port = await freePort();
   const root = fileURLToPath(new URL("..", import.meta.url));
+  const gateway = !env.SERVICES || env.SERVICES.split(",").includes("api");
   const child = spawn(process.execPath, ["index.ts"], {
     cwd: root,
-    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "warn", ...env },
-    stdio: ["ignore", "inherit", "inherit"],
+    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: gateway ? "warn" : "info", ...env },
+    stdio: ["ignore", gateway ? "inherit" : "pipe", "inherit"],
   });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  let started = false;
+  child.stdout?.on("data", (chunk: Buffer) => { if (/ServiceBroker with .* started/.test(chunk.toString())) started = true; });
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(`${url}/api/health`)).ok) break;
-    } catch { /* not listening yet */ }
-    if (Date.now() > deadline) { child.kill("SIGKILL"); throw new Error("server did not answer /api/health within 30 s"); }
+    if (!gateway && started) break;
+    if (gateway) {
+      try {
+        if ((await fetch(`${url}/api/health`)).ok) break;
+      } catch { /* not listening yet */ }
+    }
+    if (Date.now() > deadline) { child.kill("SIGKILL"); throw new Error("the node did not start within 30 s"); }
     await new Promise((r) => setTimeout(r, 100));
   }
   return {
     url, child,
-    stop: () => new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once("exit", () => resolve());
+    stop: () => {
+      if (child.exitCode !== null) return Promise.resolve();
       child.kill("SIGTERM");
       setTimeout(() => child.kill("SIGKILL"), 5_000).unref();
-    }),
+      return exited;
+    },
+    kill: () => {
+      if (child.exitCode !== null) return Promise.resolve();
+      child.kill("SIGKILL");
+      return exited;
+    },
   };
 }
