@@ -32,6 +32,8 @@ function rejectionError(rejection: CatalogRejection): MarqueeError {
 }
 
 /** The whole catalog from the store, indexed. Shows whose movie or cinema is gone are skipped. */
+const SEED_CHECK_MS = 1_000;
+
 export async function loadCatalog(store: Store): Promise<{ catalog: CatalogIndex; skipped: string[] }> {
   const [movies, cinemas, shows] = await Promise.all([store.all<Movie>("movies"), store.all<Cinema>("cinemas"), store.all<Show>("shows")]);
   const catalog = new CatalogIndex();
@@ -73,11 +75,22 @@ export async function seedCatalog(store: Store, catalog: CatalogIndex, now: numb
 
 export default function catalogService({ config, store }: ServiceDeps): ServiceSchema {
   let catalog = new CatalogIndex();
+  // When the stored catalog was last seeded, as this node knows it.
+  let seen: number | undefined;
+  let poller: NodeJS.Timeout | undefined;
 
   return {
     name: "catalog",
 
     methods: {
+      /** Rebuilds the index from the store (at start, and when another node seeded it). */
+      async reload(at?: number) {
+        const loaded = await loadCatalog(store);
+        if (loaded.skipped.length) this.logger.warn(`catalog: ${loaded.skipped.length} stored shows name a missing movie, cinema or screen and are not listed`, loaded.skipped.slice(0, 10));
+        catalog = loaded.catalog;
+        if (at !== undefined) seen = at;
+      },
+
       /** Indexes a record another catalog node wrote (it announced it, or a request names it). */
       async adoptShow(showId: string): Promise<Show | undefined> {
         const show = await store.get<Show>("shows", showId);
@@ -99,6 +112,9 @@ export default function catalogService({ config, store }: ServiceDeps): ServiceS
     },
 
     events: {
+      async "catalog.seeded"(ctx: Context<{ at: number }>) {
+        if (ctx.params.at !== seen) await this.reload(ctx.params.at);
+      },
       // Broadcast by whichever catalog node made the change; the maker has it indexed already.
       async "catalog.movie.created"(ctx: Context<{ movieId: string }>) {
         if (!catalog.movie(ctx.params.movieId)) await this.adoptMovie(ctx.params.movieId);
@@ -262,14 +278,27 @@ export default function catalogService({ config, store }: ServiceDeps): ServiceS
     },
 
     async started() {
-      const loaded = await loadCatalog(store);
-      if (loaded.skipped.length) this.logger.warn(`catalog: ${loaded.skipped.length} stored shows name a missing movie, cinema or screen and are not listed`, loaded.skipped.slice(0, 10));
-      catalog = loaded.catalog;
+      await this.reload((await store.get<number>("catalog", "seededAt")) ?? undefined);
       if (config.seedDemo) {
         const seeded = await seedCatalog(store, catalog, Date.now());
         this.logger.info(`catalog: demo catalog seeded, ${seeded.shows} new shows`);
         if (seeded.clashing.length) this.logger.info(`catalog: ${seeded.clashing.length} demo shows left out where admin shows use the screen`);
+        if (seeded.shows > 0) {
+          seen = Date.now();
+          await store.put("catalog", "seededAt", seen);
+          this.broker.broadcast("catalog.seeded", { at: seen });
+        }
       }
+      // Catalog nodes that started while another one was seeding catch up from the store: the
+      // broadcast covers nodes already listening, this check covers the ones that were not yet.
+      poller = setInterval(() => {
+        store.get<number>("catalog", "seededAt").then((at) => (at && at !== seen ? this.reload(at) : undefined))
+          .catch((error: unknown) => this.logger.warn("catalog: checking for a newer seed failed", error));
+      }, SEED_CHECK_MS);
+    },
+
+    async stopped() {
+      clearInterval(poller);
     },
   };
 }

@@ -1,0 +1,483 @@
+// Fault-test harness: starts REAL processes (nats-server, redis-server, `node index.ts`) on free
+// ports and always cleans them up. Every child is stopped in t.teardown, and a process 'exit'
+// hook SIGKILLs any child still alive, so a failing or crashing test never leaks processes.
+// Everything is bounded in time: a process that does not become ready fails the test with its
+// captured output instead of hanging it.
+import type { ExecutionContext } from "ava";
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createConnection } from "node:net";
+import { freePort } from "../../bench/server.ts";
+
+export { freePort };
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { hasBinary } from "./services.ts";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const READY_TIMEOUT_MS = 30_000;
+const STOP_GRACE_MS = 5_000;
+const OUTPUT_LINES = 200;
+const FAILURE_LINES = 40;
+
+// ---------------------------------------------------------------------------------------------
+// Last-resort cleanup: whatever happens to the test, no child outlives this process.
+
+const live = new Set<ChildProcess>();
+const tmpDirs = new Set<string>();
+let hooked = false;
+
+function killAllNow(): void {
+  for (const child of live) {
+    try { if (child.pid !== undefined) process.kill(child.pid, "SIGKILL"); } catch { /* already gone */ }
+  }
+  live.clear();
+  for (const dir of tmpDirs) {
+    try { rmSync(dir, { recursive: true, force: true }); } catch { /* best effort */ }
+  }
+  tmpDirs.clear();
+}
+
+function installExitHook(): void {
+  if (hooked) return;
+  hooked = true;
+  process.on("exit", killAllNow);
+  // A signal would end this process without running 'exit' hooks: clean up, then die of the same
+  // signal unless somebody else (the test runner) also handles it.
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    const onSignal = (): void => {
+      killAllNow();
+      if (process.listenerCount(signal) === 1) {
+        process.removeListener(signal, onSignal);
+        process.kill(process.pid, signal);
+      }
+    };
+    process.on(signal, onSignal);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Small utilities
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+function randomId(): string {
+  return randomBytes(4).toString("hex");
+}
+
+
+/** Opens a TCP connection, optionally sends `send`, and resolves with the first chunk received
+ * (or "" when `send` is undefined and nothing is expected). Rejects on error or timeout. */
+function tcpProbe(port: number, send: string | undefined, expectReply: boolean, timeoutMs = 1_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = createConnection({ host: "127.0.0.1", port });
+    const done = (error: Error | undefined, value = ""): void => {
+      clearTimeout(timer);
+      socket.destroy();
+      if (error) reject(error); else resolve(value);
+    };
+    const timer = setTimeout(() => done(new Error(`no answer on port ${port} within ${timeoutMs} ms`)), timeoutMs);
+    socket.once("error", (error) => done(error));
+    socket.once("connect", () => {
+      if (send !== undefined) socket.write(send);
+      if (!expectReply) done(undefined);
+    });
+    let received = "";
+    socket.on("data", (chunk: Buffer) => {
+      received += chunk.toString("utf8");
+      if (received.includes("\n")) done(undefined, received);
+    });
+  });
+}
+
+/** Keeps the last `max` lines a process printed. */
+class RingBuffer {
+  private readonly lines: string[] = [];
+  private readonly max: number;
+  /** Set once these lines were put into an error, so teardown does not print them twice. */
+  reported = false;
+  constructor(max: number) { this.max = max; }
+  push(line: string): void {
+    this.lines.push(line);
+    if (this.lines.length > this.max) this.lines.shift();
+  }
+  last(n = this.max): string[] { return this.lines.slice(-n); }
+}
+
+interface Spawned {
+  child: ChildProcess;
+  output: RingBuffer;
+  exited: Promise<number | null>;
+  /** Called with every line the process prints (stdout and stderr). */
+  onLine: Set<(line: string) => void>;
+}
+
+function spawnTracked(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; label: string }, output = new RingBuffer(OUTPUT_LINES)): Spawned {
+  installExitHook();
+  const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ["ignore", "pipe", "pipe"] });
+  live.add(child);
+  const onLine = new Set<(line: string) => void>();
+  const exited = new Promise<number | null>((resolve) => {
+    child.once("exit", (code) => { live.delete(child); resolve(code); });
+    child.once("error", (error) => {
+      output.push(`[${options.label}] spawn error: ${error.message}`);
+      live.delete(child);
+      resolve(null);
+    });
+  });
+  for (const stream of [child.stdout, child.stderr]) {
+    let partial = "";
+    stream?.setEncoding("utf8");
+    stream?.on("data", (chunk: string) => {
+      partial += chunk;
+      let newline: number;
+      while ((newline = partial.indexOf("\n")) >= 0) {
+        const line = partial.slice(0, newline).replace(/\r$/, "");
+        partial = partial.slice(newline + 1);
+        output.push(line);
+        for (const listener of onLine) listener(line);
+      }
+    });
+    stream?.on("end", () => {
+      if (partial) { output.push(partial); for (const listener of onLine) listener(partial); partial = ""; }
+    });
+  }
+  return { child, output, exited, onLine };
+}
+
+function isAlive(child: ChildProcess): boolean {
+  return child.exitCode === null && child.signalCode === null && live.has(child);
+}
+
+async function killAndWait(spawned: Spawned): Promise<void> {
+  if (isAlive(spawned.child)) spawned.child.kill("SIGKILL");
+  await spawned.exited;
+}
+
+async function terminateAndWait(spawned: Spawned, graceMs = STOP_GRACE_MS): Promise<void> {
+  if (!isAlive(spawned.child)) { await spawned.exited; return; }
+  spawned.child.kill("SIGTERM");
+  // A paused (SIGSTOPped) process would keep the SIGTERM pending forever: let it run.
+  spawned.child.kill("SIGCONT");
+  const timer = setTimeout(() => { if (isAlive(spawned.child)) spawned.child.kill("SIGKILL"); }, graceMs);
+  await spawned.exited;
+  clearTimeout(timer);
+}
+
+function formatOutput(label: string, output: RingBuffer, n = FAILURE_LINES): string {
+  const lines = output.last(n);
+  return lines.length ? `--- last ${lines.length} line(s) of ${label} ---\n${lines.join("\n")}` : `--- ${label} printed nothing ---`;
+}
+
+/** Polls `ready` until it resolves true, the process exits, or the deadline passes. */
+async function waitReady(spawned: Spawned, label: string, ready: () => Promise<boolean>, timeoutMs = READY_TIMEOUT_MS): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let exitCode: number | null | undefined;
+  void spawned.exited.then((code) => { exitCode = code; });
+  for (;;) {
+    if (exitCode !== undefined || !isAlive(spawned.child)) {
+      await spawned.exited;
+      spawned.output.reported = true;
+      throw new Error(`${label} exited (code ${spawned.child.exitCode}, signal ${spawned.child.signalCode}) before it was ready\n${formatOutput(label, spawned.output)}`);
+    }
+    if (await ready().catch(() => false)) return;
+    if (Date.now() > deadline) {
+      await killAndWait(spawned);
+      spawned.output.reported = true;
+      throw new Error(`${label} was not ready within ${timeoutMs / 1000} s; killed it\n${formatOutput(label, spawned.output)}`);
+    }
+    await sleep(100);
+  }
+}
+
+function logOnFailure(t: ExecutionContext, label: string, output: RingBuffer): void {
+  t.teardown(() => {
+    if (!t.passed && !output.reported) t.log(formatOutput(label, output));
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Binaries
+
+/** True when every named binary (e.g. "nats-server", "redis-server") is installed; otherwise
+ * logs a SKIPPED message saying what to install and returns false (fails the test under CI=true). */
+export function requireBinaries(t: ExecutionContext, ...names: string[]): boolean {
+  const missing = names.filter((name) => !hasBinary(name));
+  if (missing.length === 0) return true;
+  const message = `${missing.join(" and ")} not found on PATH: install them (Debian: apt-get install nats-server redis-server)`;
+  if (process.env.CI === "true") t.fail(message);
+  else t.log(`SKIPPED: ${message}`);
+  return false;
+}
+
+// ---------------------------------------------------------------------------------------------
+// NATS
+
+export interface NatsServer {
+  url: string;
+  port: number;
+  /** Last lines nats-server printed. */
+  output(): string[];
+  /** SIGTERM, SIGKILL after 5 s; resolves once it exited. */
+  stop(): Promise<void>;
+  /** SIGKILL; resolves once it exited. */
+  kill(): Promise<void>;
+  /** Kills it and starts it again on the same port; resolves when it accepts connections. */
+  restart(): Promise<void>;
+}
+
+/** A private nats-server on a free port (no JetStream), stopped in teardown. */
+export async function startNats(t: ExecutionContext): Promise<NatsServer> {
+  const output = new RingBuffer(OUTPUT_LINES);
+  let port = 0;
+  let current: Spawned | undefined;
+  const launch = async (): Promise<void> => {
+    const spawned = spawnTracked("nats-server", ["-a", "127.0.0.1", "-p", String(port)], { label: "nats-server" }, output);
+    current = spawned;
+    // nats-server greets every client with an INFO line once it is serving.
+    await waitReady(spawned, `nats-server :${port}`, async () => (await tcpProbe(port, undefined, true)).startsWith("INFO"));
+  };
+  // A free port can be taken between freePort() and the bind: try a few.
+  for (let attempt = 1; ; attempt++) {
+    port = await freePort();
+    try { await launch(); break; } catch (error) {
+      if (attempt >= 3) throw error;
+    }
+  }
+  const server: NatsServer = {
+    url: `nats://127.0.0.1:${port}`,
+    port,
+    output: () => output.last(),
+    stop: async () => { if (current) await terminateAndWait(current); },
+    kill: async () => { if (current) await killAndWait(current); },
+    restart: async () => {
+      if (current) await killAndWait(current);
+      await launch();
+    },
+  };
+  logOnFailure(t, `nats-server :${port}`, output);
+  t.teardown(() => server.stop());
+  return server;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Redis
+
+export interface RedisServer {
+  url: string;
+  port: number;
+  /** Its private data directory (AOF files live here). */
+  dir: string;
+  output(): string[];
+  /** SIGTERM, SIGKILL after 5 s; resolves once it exited. */
+  stop(): Promise<void>;
+  /** SIGKILL (no shutdown save); resolves once it exited. */
+  kill(): Promise<void>;
+  /** Kills it (if alive) and starts it again on the same port and dir, so an AOF is reloaded;
+   * resolves when PING answers PONG (i.e. loading finished). */
+  restart(): Promise<void>;
+}
+
+/** A private redis-server on a free port with a fresh data dir, stopped in teardown. With
+ * `aof`, every write is fsynced to the append-only file before it is acknowledged. */
+export async function startRedis(t: ExecutionContext, options: { aof?: boolean } = {}): Promise<RedisServer> {
+  const dir = mkdtempSync(join(tmpdir(), "marquee-redis-"));
+  tmpDirs.add(dir);
+  const output = new RingBuffer(OUTPUT_LINES);
+  let port = 0;
+  let current: Spawned | undefined;
+  const launch = async (): Promise<void> => {
+    const args = [
+      "--port", String(port), "--bind", "127.0.0.1", "--daemonize", "no",
+      "--save", "", "--dir", dir, "--logfile", "",
+      ...(options.aof ? ["--appendonly", "yes", "--appendfsync", "always"] : ["--appendonly", "no"]),
+    ];
+    const spawned = spawnTracked("redis-server", args, { label: "redis-server" }, output);
+    current = spawned;
+    // While the dataset loads Redis answers PING with -LOADING; +PONG means it is serving.
+    await waitReady(spawned, `redis-server :${port}`, async () => (await tcpProbe(port, "PING\r\n", true)).startsWith("+PONG"));
+  };
+  for (let attempt = 1; ; attempt++) {
+    port = await freePort();
+    try { await launch(); break; } catch (error) {
+      if (attempt >= 3) throw error;
+    }
+  }
+  const server: RedisServer = {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    dir,
+    output: () => output.last(),
+    stop: async () => { if (current) await terminateAndWait(current); },
+    kill: async () => { if (current) await killAndWait(current); },
+    restart: async () => {
+      if (current) await killAndWait(current);
+      await launch();
+    },
+  };
+  logOnFailure(t, `redis-server :${port}`, output);
+  t.teardown(async () => {
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+    tmpDirs.delete(dir);
+  });
+  return server;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Marquee nodes
+
+export interface MarqueeNode {
+  name: string;
+  nodeID: string;
+  /** Gateway base URL (http://127.0.0.1:PORT) when the node runs the api service. */
+  url: string | undefined;
+  pid: number;
+  /** Last ~200 lines the node printed (stdout and stderr). */
+  output(): string[];
+  /** SIGKILL; resolves once it exited. */
+  kill(): Promise<void>;
+  /** SIGTERM (graceful), SIGKILL after 5 s; resolves once it exited. */
+  stop(): Promise<void>;
+  /** SIGSTOP: the process freezes (no heartbeats, no lease renewals) but keeps its sockets. */
+  pause(): void;
+  /** SIGCONT after pause(). */
+  resume(): void;
+  /** Exit code, or null when it died of a signal. */
+  exited: Promise<number | null>;
+}
+
+const QUIET_LEVELS = new Set(["off", "false", "fatal", "error", "warn"]);
+let nodeCounter = 0;
+
+/** Spawns `node index.ts` with the given environment and waits until it is ready: GET
+ * /api/health answers 200 for a gateway node, otherwise the broker logged that it started. */
+export async function startNode(t: ExecutionContext, env: Record<string, string>, options: { name?: string } = {}): Promise<MarqueeNode> {
+  const name = options.name ?? env.NODE_ID ?? `node-${++nodeCounter}`;
+  const nodeID = env.NODE_ID ?? `${name}-${randomId()}`;
+  const services = (env.SERVICES ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  const gateway = services.length === 0 || services.includes("api");
+  const childEnv: Record<string, string | undefined> = {
+    ...process.env,
+    LOG_LEVEL: "warn",
+    HOST: "127.0.0.1",
+    SCRYPT_N: "1024",
+    ...env,
+    NODE_ID: nodeID,
+  };
+  let url: string | undefined;
+  if (gateway) {
+    childEnv.PORT = env.PORT ?? String(await freePort());
+    url = `http://127.0.0.1:${childEnv.PORT}`;
+  } else if (QUIET_LEVELS.has((childEnv.LOG_LEVEL ?? "").toLowerCase())) {
+    // Readiness is read from the broker's "ServiceBroker with N service(s) started" info line.
+    childEnv.LOG_LEVEL = "info";
+  }
+
+  const spawned = spawnTracked(process.execPath, ["index.ts"], { cwd: ROOT, env: childEnv, label: name });
+  logOnFailure(t, `node ${name} (${nodeID})`, spawned.output);
+  t.teardown(() => terminateAndWait(spawned));
+
+  if (gateway) {
+    await waitReady(spawned, `node ${name}`, async () => {
+      const res = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(2_000) });
+      await res.body?.cancel();
+      return res.status === 200;
+    });
+  } else {
+    let started = spawned.output.last().some(isStartedLine);
+    const listener = (line: string): void => { if (isStartedLine(line)) started = true; };
+    spawned.onLine.add(listener);
+    try {
+      await waitReady(spawned, `node ${name}`, async () => started);
+    } finally {
+      spawned.onLine.delete(listener);
+    }
+  }
+
+  const { child } = spawned;
+  return {
+    name,
+    nodeID,
+    url,
+    pid: child.pid!,
+    output: () => spawned.output.last(),
+    kill: () => killAndWait(spawned),
+    stop: () => terminateAndWait(spawned),
+    pause: () => { if (isAlive(child)) child.kill("SIGSTOP"); },
+    resume: () => { if (isAlive(child)) child.kill("SIGCONT"); },
+    exited: spawned.exited,
+  };
+}
+
+function isStartedLine(line: string): boolean {
+  return line.includes("ServiceBroker with") && line.includes("started");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Clusters
+
+export const MAIN_SERVICES = "show,catalog,pricing,payment,auth";
+export const EDGE_SERVICES = "api,admin";
+
+export interface Cluster {
+  mains: MarqueeNode[];
+  edges: MarqueeNode[];
+  namespace: string;
+}
+
+/** Starts `mains` main nodes (all domain services; only the first seeds the demo catalog), then
+ * `edges` gateway nodes, all on the given NATS and Redis and one namespace. */
+export async function startCluster(
+  t: ExecutionContext,
+  options: { nats: { url: string }; redis: { url: string }; namespace?: string; mains?: number; edges?: number; env?: Record<string, string> },
+): Promise<Cluster> {
+  const namespace = options.namespace ?? `fault-${process.pid}-${randomId()}`;
+  const common = { ...options.env, TRANSPORTER: options.nats.url, REDIS_URL: options.redis.url, NAMESPACE: namespace };
+  const mainCount = options.mains ?? 2;
+  const edgeCount = options.edges ?? 2;
+  const all: MarqueeNode[] = [];
+  const mains = await Promise.all(Array.from({ length: mainCount }, (_, i) =>
+    startNode(t, { ...common, SERVICES: MAIN_SERVICES, SEED_DEMO: i === 0 ? "true" : "false" }, { name: `main-${i + 1}` })));
+  all.push(...mains);
+  const edges = await Promise.all(Array.from({ length: edgeCount }, (_, i) =>
+    startNode(t, { ...common, SERVICES: EDGE_SERVICES, SEED_DEMO: "false" }, { name: `edge-${i + 1}` })));
+  all.push(...edges);
+  // Teardowns run last-registered first: this stops every node in parallel before the nodes'
+  // own (then no-op) teardowns and before NATS/Redis (started earlier) go away.
+  t.teardown(async () => { await Promise.all(all.map((node) => node.stop())); });
+  return { mains, edges, namespace };
+}
+
+// ---------------------------------------------------------------------------------------------
+// HTTP
+
+export interface JsonReply<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+/** One HTTP request with a JSON body (if any), bounded by a timeout (default 15 s). The reply
+ * body is parsed JSON, or the raw text when it is not JSON. */
+export async function httpJson<T = any>(
+  url: string,
+  method: string,
+  path: string,
+  options: { body?: unknown; token?: string; headers?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<JsonReply<T>> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  let body: string | undefined;
+  if (options.body !== undefined) {
+    body = JSON.stringify(options.body);
+    headers["content-type"] ??= "application/json";
+  }
+  const res = await fetch(url + path, { method, headers, body, signal: AbortSignal.timeout(options.timeoutMs ?? 15_000) });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try { parsed = text ? JSON.parse(text) : null; } catch { /* not JSON: keep the text */ }
+  return { status: res.status, headers: res.headers, body: parsed as T };
+}
