@@ -74,6 +74,12 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
       async actor(ctx: Context, showId: string): Promise<ShowActor> {
         const s = shard(showId);
         if (handingOver.has(s)) throw notOwner(showId, s, undefined);
+        if (!leases.fence(s) && this.broker.transit) {
+          // A free shard is taken by its preferred node only; anyone else points the caller
+          // there, so a shard handed over for rebalancing does not bounce straight back.
+          const preferred = preferredNode(s, this.showNodes());
+          if (preferred && preferred !== this.broker.nodeID) throw notOwner(showId, s, preferred);
+        }
         try {
           await leases.claim(s);
         } catch (error) {
