@@ -1,13 +1,15 @@
-// The embedded default store: one process, nothing on disk. Values are copied on the way in and
-// out so a caller can never mutate stored state by accident (Redis would not let it either).
+// The embedded default store: one process, nothing on disk. Values are kept as JSON text, as in
+// Redis: a caller can never mutate stored state by accident, and whatever JSON cannot carry
+// (undefined, class instances) is lost here exactly as it would be there.
 import { StaleEpochError, type CounterHit, type Fence, type LeaseGrant, type LeaseHolder, type Store } from "./store.ts";
 
-const copy = <T>(value: T): T => (value === undefined ? value : structuredClone(value));
+const encode = (value: unknown): string => JSON.stringify(value) ?? "null";
+const decode = <T>(text: string | undefined): T | undefined => (text === undefined ? undefined : (JSON.parse(text) as T));
 
 export class MemoryStore implements Store {
-  #docs = new Map<string, Map<string, unknown>>();
+  #docs = new Map<string, Map<string, string>>();
   #sets = new Map<string, Set<string>>();
-  #journals = new Map<string, unknown[]>();
+  #journals = new Map<string, string[]>();
   #counters = new Map<string, { count: number; resetAt: number }>();
   #leases = new Map<string, { owner: string; epoch: number; expiresAt: number }>();
   #epochs = new Map<string, number>();
@@ -17,29 +19,29 @@ export class MemoryStore implements Store {
     this.#clock = clock;
   }
 
-  #collection(name: string): Map<string, unknown> {
+  #collection(name: string): Map<string, string> {
     let c = this.#docs.get(name);
     if (!c) this.#docs.set(name, (c = new Map()));
     return c;
   }
 
   async get<T>(collection: string, id: string): Promise<T | undefined> {
-    return copy(this.#collection(collection).get(id) as T | undefined);
+    return decode<T>(this.#collection(collection).get(id));
   }
 
   async getMany<T>(collection: string, ids: string[]): Promise<(T | undefined)[]> {
     const c = this.#collection(collection);
-    return ids.map((id) => copy(c.get(id) as T | undefined));
+    return ids.map((id) => decode<T>(c.get(id)));
   }
 
   async put<T>(collection: string, id: string, value: T): Promise<void> {
-    this.#collection(collection).set(id, copy(value));
+    this.#collection(collection).set(id, encode(value));
   }
 
   async putIfAbsent<T>(collection: string, id: string, value: T): Promise<boolean> {
     const c = this.#collection(collection);
     if (c.has(id)) return false;
-    c.set(id, copy(value));
+    c.set(id, encode(value));
     return true;
   }
 
@@ -48,7 +50,7 @@ export class MemoryStore implements Store {
   }
 
   async all<T>(collection: string): Promise<T[]> {
-    return [...this.#collection(collection).values()].map((v) => copy(v as T));
+    return [...this.#collection(collection).values()].map((v) => JSON.parse(v) as T);
   }
 
   async addToSet(set: string, member: string): Promise<void> {
@@ -65,12 +67,12 @@ export class MemoryStore implements Store {
     if (fence && (this.#epochs.get(fence.lease) ?? 0) !== fence.epoch) throw new StaleEpochError(fence.lease, fence.epoch);
     let j = this.#journals.get(journal);
     if (!j) this.#journals.set(journal, (j = []));
-    for (const e of events) j.push(copy(e));
+    for (const e of events) j.push(encode(e));
     return j.length;
   }
 
   async read<T>(journal: string, from = 0): Promise<T[]> {
-    return (this.#journals.get(journal) ?? []).slice(from).map((e) => copy(e as T));
+    return (this.#journals.get(journal) ?? []).slice(from).map((e) => JSON.parse(e) as T);
   }
 
   async hit(counter: string, windowMs: number): Promise<CounterHit> {
