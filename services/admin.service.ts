@@ -254,6 +254,28 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
       },
 
       // ---------- admin operations ----------
+      showStats: {
+        params: { showId: id },
+        async handler(ctx: Ctx<{ showId: string }>) {
+          adminOf(ctx);
+          return ctx.call("show.stats", { showId: ctx.params.showId });
+        },
+      },
+      expireHold: {
+        params: { holdId: id },
+        async handler(ctx: Ctx<{ holdId: string }>) {
+          const caller = adminOf(ctx);
+          const { showId } = await this.holdOf(ctx, ctx.params.holdId, caller);
+          return ctx.call("show.expireHold", { showId, holdId: ctx.params.holdId });
+        },
+      },
+      repriceShow: {
+        params: { showId: id },
+        async handler(ctx: Ctx<{ showId: string }>) {
+          adminOf(ctx);
+          return ctx.call("pricing.reprice", { showId: ctx.params.showId });
+        },
+      },
       createMovie: {
         async handler(ctx: Ctx<Record<string, unknown>>) {
           adminOf(ctx);

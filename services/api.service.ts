@@ -3,16 +3,20 @@
 // an alias added here can never skip the check by accident.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { fileURLToPath } from "node:url";
 import type { Context, ServiceSchema } from "moleculer";
 import ApiGateway from "moleculer-web";
 import { tokenVerifier } from "../domain/auth/tokens.ts";
+import { LiveFeed, type SeatStatuses } from "../infra/live-feed.ts";
 import type { CallMeta, ServiceDeps } from "./deps.ts";
-import { UnauthorizedError } from "./errors.ts";
+import { NotFoundError, UnauthorizedError } from "./errors.ts";
 
 interface GatewayRequest extends IncomingMessage { $ctx?: Context<unknown, CallMeta> }
 interface HttpError extends Error { code?: unknown; status?: number; type?: string; data?: unknown; expose?: boolean }
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+const HEARTBEAT_MS = 15_000;
+type Watch = (req: GatewayRequest & { $params: Record<string, unknown> }, res: ServerResponse) => Promise<void>;
 
 /** Turns anything thrown into the public error shape; internals of a 5xx never leak. */
 export function publicError(err: HttpError): { status: number; body: { name: string; message: string; code: number; type: string; data?: unknown } } {
@@ -28,6 +32,7 @@ export function publicError(err: HttpError): { status: number; body: { name: str
 
 export default function apiService({ config }: ServiceDeps): ServiceSchema {
   const verifyToken = tokenVerifier(config.tokenSecret);
+  const feed = new LiveFeed();
   return {
     name: "api",
     mixins: [ApiGateway],
@@ -35,6 +40,8 @@ export default function apiService({ config }: ServiceDeps): ServiceSchema {
     settings: {
       port: config.port,
       ip: config.host,
+      // The web app (public/), served at / by the same gateway.
+      assets: { folder: fileURLToPath(new URL("../public", import.meta.url)), options: { index: "index.html" } },
       log4XXResponses: false,
       logRequestParams: null,
       logResponseData: null,
@@ -48,6 +55,9 @@ export default function apiService({ config }: ServiceDeps): ServiceSchema {
           bodyParsers: { json: { strict: true, limit: config.maxBodyBytes }, urlencoded: false },
           aliases: {
             "GET health": "api.health",
+            "GET shows/:showId/events"(this: { watchShow: Watch }, req: GatewayRequest & { $params: Record<string, unknown> }, res: ServerResponse, next: (error?: unknown) => void) {
+              this.watchShow(req, res).catch(next);
+            },
 
             "POST auth/register": "auth.register",
             "POST auth/login": "auth.login",
@@ -74,6 +84,9 @@ export default function apiService({ config }: ServiceDeps): ServiceSchema {
             "POST admin/cinemas": "admin.createCinema",
             "POST admin/shows": "admin.createShow",
 
+            "GET admin/shows/:showId/stats": "admin.showStats",
+            "POST admin/shows/:showId/reprice": "admin.repriceShow",
+            "POST admin/holds/:holdId/expire": "admin.expireHold",
             "GET admin/pricing/rules": "pricing.rules",
             "GET admin/pricing/audit": "pricing.auditLog",
             "PUT admin/pricing/cities": "pricing.setCities",
@@ -95,6 +108,11 @@ export default function apiService({ config }: ServiceDeps): ServiceSchema {
       onError(this: { logger: { error: (...a: unknown[]) => void } }, req: GatewayRequest, res: ServerResponse, err: HttpError) {
         const { status, body } = publicError(err);
         if (status >= 500) this.logger.error(`${req.method} ${req.url} failed`, err);
+        // A stream (server-sent events) already answered: all that is left is to close it.
+        if (res.headersSent) {
+          res.end();
+          return;
+        }
         const retryAfter = (body.data as { retryAfter?: unknown } | undefined)?.retryAfter;
         if (typeof retryAfter === "number") res.setHeader("Retry-After", String(Math.max(1, Math.ceil(retryAfter))));
         res.setHeader("Content-Type", "application/json; charset=utf-8");
@@ -104,6 +122,38 @@ export default function apiService({ config }: ServiceDeps): ServiceSchema {
     } as ServiceSchema["settings"],
 
     methods: {
+      /**
+       * Server-Sent Events for one show: a snapshot (or, with Last-Event-ID, what the client
+       * missed), then every seat change, coalesced; heartbeats keep proxies from closing idle
+       * streams; a client that goes away stops costing anything.
+       */
+      async watchShow(req: GatewayRequest & { $params: Record<string, unknown> }, res: ServerResponse) {
+        const showId = String(req.$params.showId ?? "");
+        if (!/^[\w.:-]{1,100}$/.test(showId)) throw new NotFoundError("Show", showId.slice(0, 100));
+        const rawLast = req.headers["last-event-id"] ?? req.$params.lastEventId;
+        const lastVersion = typeof rawLast === "string" && /^\d{1,15}$/.test(rawLast) ? Number(rawLast) : undefined;
+        let open = true;
+        const send = (chunk: string) => { if (open) res.write(chunk); };
+        const watcher = feed.watch(showId, send);
+        const close = () => {
+          open = false;
+          watcher.close();
+          clearInterval(heartbeat);
+        };
+        const heartbeat = setInterval(() => send(": heartbeat\n\n"), HEARTBEAT_MS);
+        req.on("close", close);
+        try {
+          const resumed = lastVersion !== undefined && watcher.resume(lastVersion);
+          const snapshot = resumed ? undefined : await req.$ctx!.call<{ version: number; seats: SeatStatuses }, object>("show.seats", { showId });
+          res.writeHead(200, { "Content-Type": "text/event-stream; charset=utf-8", "Cache-Control": "no-cache, no-transform", Connection: "keep-alive", "X-Accel-Buffering": "no" });
+          res.write("retry: 2000\n\n");
+          if (snapshot) watcher.start(snapshot.version, snapshot.seats);
+        } catch (error) {
+          close();
+          throw error;
+        }
+      },
+
       async authenticate(ctx: Context<unknown, CallMeta>, _route: unknown, req: IncomingMessage) {
         const header = req.headers.authorization;
         if (!header) return null;
@@ -115,6 +165,17 @@ export default function apiService({ config }: ServiceDeps): ServiceSchema {
           throw new UnauthorizedError("The token is invalid or expired: log in again", "INVALID_TOKEN");
         }
         return ctx.meta.caller;
+      },
+    },
+
+    events: {
+      // Broadcast by show actors on any node: each gateway node relays to its own watchers.
+      "show.changed"(ctx: Context<{ showId: string; version: number; events: string[]; seats: SeatStatuses }>) {
+        const { showId, version, events, seats } = ctx.params;
+        feed.publish(showId, version, events.length, seats);
+      },
+      "pricing.show.changed"(ctx: Context<{ showId: string; multiplier: number }>) {
+        feed.publishPrices(ctx.params.showId, ctx.params.multiplier);
       },
     },
 

@@ -116,7 +116,7 @@ export default function pricingService({ store }: ServiceDeps): ServiceSchema {
         const previous = published.get(showId);
         if (!previous || previous.multiplier !== pricing.published) {
           published.set(showId, { multiplier: pricing.published, at: now });
-          if (previous) this.broker.emit("pricing.show.changed", { showId, multiplier: pricing.published });
+          if (previous) this.broker.broadcast("pricing.show.changed", { showId, multiplier: pricing.published });
         }
         if (!customer) fresh.set(showId, { input, pricing });
         return { input, pricing };
@@ -323,6 +323,21 @@ export default function pricingService({ store }: ServiceDeps): ServiceSchema {
           adminOf(ctx);
           await this.train();
           return { curves: [...curves.values()] };
+        },
+      },
+
+      /** An operator reprices a show now, outside the hourly cap (audited like any rule change). */
+      reprice: {
+        params: { showId: { type: "string", min: 1, max: 100 } },
+        async handler(ctx: Ctx<{ showId: string }>) {
+          const { showId } = ctx.params;
+          const before = published.get(showId);
+          fresh.delete(showId);
+          published.delete(showId);
+          const { pricing } = await this.price(ctx, showId);
+          await this.audit(ctx, "show.reprice", showId, before?.multiplier, pricing.published);
+          this.broker.broadcast("pricing.show.changed", { showId, multiplier: pricing.published });
+          return { showId, multiplier: pricing.multiplier, factors: pricing.factors, categoryPrices: pricing.categoryPrices };
         },
       },
     },

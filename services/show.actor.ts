@@ -7,8 +7,8 @@
 // bounded by count and idle time) and come back from the store on demand.
 import type { Context, ServiceSchema } from "moleculer";
 import { LRUCache } from "lru-cache";
-import type { ShowCommand } from "../domain/show/types.ts";
-import { bookingHistory, bookingOf, demand, holdView, occupancy, seatStatuses } from "../domain/show/views.ts";
+import type { ShowCommand, ShowEvent, ShowState } from "../domain/show/types.ts";
+import { bookingHistory, bookingOf, demand, holdView, occupancy, seatsNow, seatStatuses, stats } from "../domain/show/views.ts";
 import type { Quote } from "../domain/pricing/quote.ts";
 import { preferredNode, shardOf } from "../infra/placement.ts";
 import { NotOwnerError, ShardLeases } from "../infra/shard-leases.ts";
@@ -25,6 +25,18 @@ interface CatalogShow {
 
 const id = { type: "string", min: 1, max: 100 } as const;
 const showParams = { showId: id };
+
+/** The seats a batch of events changed, found in the state after them (ended holds keep their seats). */
+function touchedSeats(state: ShowState, events: readonly ShowEvent[]): Set<string> {
+  const seats = new Set<string>();
+  const holdSeats = (holdId: string) => state.holds[holdId]?.seats ?? state.endedHolds[holdId]?.seats ?? [];
+  for (const e of events) {
+    if (e.type === "SeatsHeld") e.seats.forEach((x) => seats.add(x));
+    else if (e.type === "HoldReleased" || e.type === "HoldExpired" || e.type === "BookingConfirmed") holdSeats(e.holdId).forEach((x) => seats.add(x));
+    else if (e.type === "BookingCancelled") state.bookings[e.bookingId]?.seats.forEach((x) => seats.add(x));
+  }
+  return seats;
+}
 
 /** A shard is moved to its preferred node only after it has sat still this long (no ping-pong). */
 const REBALANCE_AFTER_MS = 10_000;
@@ -110,8 +122,9 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
             if (!fence) throw new NotOwnerError(s, undefined, 0);
             return fence;
           },
+          // Broadcast, not emit: every gateway node relays seat changes to its own watchers.
           onCommitted: (sid, events, state) => {
-            this.broker.emit("show.changed", { showId: sid, version: state.version, events: events.map((e) => e.type) });
+            this.broker.broadcast("show.changed", { showId: sid, version: state.version, events: events.map((e) => e.type), seats: seatsNow(state, touchedSeats(state, events)) });
           },
           onError: (error) => this.logger.warn(`show ${showId}: expiring holds failed, will retry`, error),
         });
@@ -270,6 +283,31 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
         async handler(ctx: Context<{ showId: string }>) {
           const actor: ShowActor = await this.actor(ctx, ctx.params.showId);
           return bookingHistory(actor.state);
+        },
+      },
+
+      // ---------- operators (the admin component and the REPL check the role) ----------
+      expireHold: {
+        params: { ...showParams, holdId: id },
+        async handler(ctx: Context<{ showId: string; holdId: string }>) {
+          const { showId, holdId } = ctx.params;
+          const reply = await this.command(ctx, showId, { type: "ForceExpireHold", holdId });
+          return holdView(reply.state, holdId);
+        },
+      },
+
+      stats: {
+        params: showParams,
+        async handler(ctx: Context<{ showId: string }>) {
+          const actor: ShowActor = await this.actor(ctx, ctx.params.showId);
+          return { showId: actor.showId, version: actor.state.version, ...stats(actor.state) };
+        },
+      },
+
+      /** What this node owns: its shards with their lease epochs, and its live actors. */
+      owners: {
+        handler() {
+          return { nodeID: this.broker.nodeID, shards: leases.held(), activeShows: actors.size };
         },
       },
 

@@ -100,6 +100,17 @@ export function decide(state: ShowState, cmd: ShowCommand, now: number): Decisio
         .filter((h) => h.expiresAt <= now)
         .map((h): ShowEvent => ({ type: "HoldExpired", holdId: h.id, at: now })));
 
+    case "ForceExpireHold": {
+      const hold = state.holds[cmd.holdId];
+      if (!hold) {
+        const ended = state.endedHolds[cmd.holdId];
+        if (ended) return reject({ code: "HOLD_ENDED", message: `Hold ${cmd.holdId} was ${ended.end}`, end: ended.end });
+        return reject({ code: "HOLD_NOT_FOUND", message: `Hold ${cmd.holdId} was not found` });
+      }
+      if (hold.paying) return reject({ code: "HOLD_IN_PAYMENT", message: `Hold ${hold.id} is being paid for; wait for the payment to finish` });
+      return accept({ type: "HoldExpired", holdId: hold.id, at: now });
+    }
+
     case "StartPayment": {
       const hold = ownHold(state, cmd.holdId, cmd.userId, now);
       if (isRejection(hold)) return reject(hold);

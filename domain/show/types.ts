@@ -69,13 +69,15 @@ export interface ScheduleShow { type: "ScheduleShow"; showId: string; startsAt: 
 export interface HoldSeats { type: "HoldSeats"; holdId: string; userId: string; seats: string[]; quote: Quote; ttlMs: number; maxSeats: number }
 export interface ReleaseHold { type: "ReleaseHold"; holdId: string; userId: string }
 export interface ExpireHolds { type: "ExpireHolds" }
+/** An operator ends a hold now (a stuck kiosk, a support case); a hold being paid for is left alone. */
+export interface ForceExpireHold { type: "ForceExpireHold"; holdId: string }
 export interface StartPayment { type: "StartPayment"; holdId: string; userId: string; graceMs: number; attemptId?: string }
 export interface AbortPayment { type: "AbortPayment"; holdId: string; userId: string }
 export interface ConfirmBooking { type: "ConfirmBooking"; holdId: string; userId: string; bookingId: string; paymentId: string }
 /** userId undefined: an admin acting on anyone's booking. */
 export interface CancelBooking { type: "CancelBooking"; bookingId: string; userId?: string; cutoffMs: number }
 
-export type ShowCommand = ScheduleShow | HoldSeats | ReleaseHold | ExpireHolds | StartPayment | AbortPayment | ConfirmBooking | CancelBooking;
+export type ShowCommand = ScheduleShow | HoldSeats | ReleaseHold | ExpireHolds | ForceExpireHold | StartPayment | AbortPayment | ConfirmBooking | CancelBooking;
 
 // ---- events ----
 export interface ShowScheduled { type: "ShowScheduled"; showId: string; startsAt: number; seats: { id: string; forSale: boolean }[] }

@@ -90,3 +90,28 @@ export function bookingHistory(state: ShowState): { capacity: number; claimHours
   }
   return { capacity: occupancy(state).forSale, claimHoursBefore };
 }
+
+export interface ShowStats extends Occupancy {
+  /** Confirmed, not cancelled bookings. */
+  bookings: number;
+  /** What those bookings were charged, integer minor units, per currency. */
+  revenue: Record<string, number>;
+}
+
+export function stats(state: ShowState): ShowStats {
+  const revenue: Record<string, number> = {};
+  let bookings = 0;
+  for (const b of Object.values(state.bookings)) {
+    if (b.status !== "confirmed") continue;
+    bookings++;
+    revenue[b.currency] = (revenue[b.currency] ?? 0) + b.amount;
+  }
+  return { ...occupancy(state), bookings, revenue };
+}
+
+/** The current status of just these seats: what a live seat map needs after a change. */
+export function seatsNow(state: ShowState, seats: Iterable<string>): Record<string, SeatStatus> {
+  const out: Record<string, SeatStatus> = {};
+  for (const seat of seats) out[seat] = seatStatus(state, seat);
+  return out;
+}

@@ -1,0 +1,65 @@
+import test from "ava";
+import { startServer } from "../helpers/http.ts";
+
+interface Frame { event?: string; id?: number; data: any }
+
+/** Reads server-sent events from a streaming response until `until` says enough. */
+async function readEvents(res: Response, until: (frames: Frame[]) => boolean, timeoutMs = 5_000): Promise<Frame[]> {
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  const frames: Frame[] = [];
+  let buffer = "";
+  const deadline = Date.now() + timeoutMs;
+  while (!until(frames) && Date.now() < deadline) {
+    const chunk = await Promise.race([reader.read(), new Promise<{ done: true; value?: undefined }>((r) => setTimeout(() => r({ done: true }), deadline - Date.now()))]);
+    if (chunk.done) break;
+    buffer += decoder.decode(chunk.value, { stream: true });
+    let end: number;
+    while ((end = buffer.indexOf("\n\n")) >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const data = /^data: (.*)$/m.exec(block)?.[1];
+      if (!data) continue;
+      const id = /^id: (\d+)$/m.exec(block)?.[1];
+      frames.push({ event: /^event: (\w+)$/m.exec(block)?.[1], id: id ? Number(id) : undefined, data: JSON.parse(data) });
+    }
+  }
+  await reader.cancel();
+  return frames;
+}
+
+test("a watcher sees a snapshot, then another customer's hold within a second, and resumes from Last-Event-ID", async (t) => {
+  const api = await startServer(t);
+  const shows = (await api.request("GET", "/api/shows")).body.filter((s: { startsAt: string }) => Date.parse(s.startsAt) > Date.now() + 86_400_000);
+  const showId = shows[0].id;
+  const stream = await fetch(`${api.url}/api/shows/${showId}/events`);
+  t.is(stream.status, 200);
+  t.regex(stream.headers.get("content-type") ?? "", /text\/event-stream/);
+  const user = await api.customer();
+  const holding = (async () => {
+    await new Promise((r) => setTimeout(r, 200));
+    return api.request("POST", `/api/shows/${showId}/holds`, { token: user.token, body: { seats: ["A3", "A4"] } });
+  })();
+  const started = Date.now();
+  const frames = await readEvents(stream, (f) => f.some((x) => x.event === "seats"));
+  t.is((await holding).status, 201);
+  t.is(frames[0]!.event, "snapshot");
+  t.is(frames[0]!.data.seats.A3, "available");
+  const change = frames.find((f) => f.event === "seats")!;
+  t.deepEqual(change.data.seats, { A3: "held", A4: "held" });
+  t.true(change.id! > frames[0]!.id!);
+  t.true(Date.now() - started < 1_500);
+
+  // Missed one change while disconnected: resuming replays it, with no snapshot.
+  await api.request("POST", `/api/shows/${showId}/holds`, { token: (await api.customer()).token, body: { seats: ["A5"] } });
+  const resumed = await fetch(`${api.url}/api/shows/${showId}/events`, { headers: { "last-event-id": String(change.id) } });
+  const replay = await readEvents(resumed, (f) => f.length >= 1, 2_000);
+  t.deepEqual(replay.map((f) => [f.event, f.data.seats]), [["seats", { A5: "held" }]]);
+});
+
+test("watching a show that does not exist is a 404 JSON error", async (t) => {
+  const api = await startServer(t);
+  const res = await fetch(`${api.url}/api/shows/show-nope/events`);
+  t.is(res.status, 404);
+  t.like(await res.json(), { code: 404, type: "NOT_FOUND" });
+});
