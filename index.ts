@@ -1,6 +1,7 @@
 // `npm start`: reads the environment once, starts this node, stops cleanly on SIGINT/SIGTERM.
 import { readConfig } from "./moleculer.config.ts";
 import { startMarquee } from "./app.ts";
+import { replCommands } from "./operators/commands.ts";
 
 let config;
 try {
@@ -18,6 +19,12 @@ const marquee = await startMarquee(config).catch((error: unknown) => {
 
 if (marquee.port) {
   console.log(`marquee: gateway on http://localhost:${marquee.port}/api (node ${marquee.broker.nodeID}); admin ${config.adminEmail} / ADMIN_PASSWORD`);
+}
+
+// `npm start -- --repl`: the operator REPL on this node (Ctrl-D stops the node).
+if (process.argv.includes("--repl")) {
+  marquee.broker.options.replOptions = { customCommands: replCommands() } as never;
+  marquee.broker.repl();
 }
 
 let stopping = false;

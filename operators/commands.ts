@@ -1,0 +1,127 @@
+// Operator commands for the Moleculer REPL (`npm run repl`). Each command is a function from
+// the broker and its arguments to the text it prints, so tests run them without a terminal.
+// Operators act as an admin: anyone who can reach the transporter can call any action anyway.
+import type { ServiceBroker } from "moleculer";
+import type { Caller } from "../services/deps.ts";
+
+export const OPERATOR: Caller = { id: "operator", email: "operator@repl", name: "Operator (REPL)", role: "admin" };
+const meta = { caller: OPERATOR };
+
+interface ShowSummary { id: string; movieTitle: string; cinemaName: string; city: string; startsAt: string }
+interface Stats { forSale: number; held: number; booked: number; available: number; bookings: number; revenue: Record<string, number> }
+interface SeatDef { id: string; row: string; number: number; column: number; forSale: boolean }
+
+const money = (revenue: Record<string, number>) => Object.entries(revenue).map(([c, v]) => `${(v / 100).toFixed(2)} ${c}`).join(", ") || "-";
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
+  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join("  ").trimEnd()).join("\n");
+}
+
+export interface OperatorCommand {
+  command: string;
+  description: string;
+  options?: { option: string; description: string }[];
+  run(broker: ServiceBroker, args: Record<string, string | undefined>): Promise<string>;
+}
+
+export const commands: OperatorCommand[] = [
+  {
+    command: "shows",
+    description: "List shows with occupancy and revenue (--city, --date YYYY-MM-DD, --limit)",
+    options: [
+      { option: "--city <city>", description: "only this city" },
+      { option: "--date <date>", description: "only this cinema-local date" },
+      { option: "--limit <n>", description: "at most this many (default 20)" },
+    ],
+    async run(broker, args) {
+      const shows = await broker.call<ShowSummary[], object>("catalog.listShows", { ...(args.city ? { city: args.city } : {}), ...(args.date ? { date: args.date } : {}) });
+      const picked = shows.slice(0, Number(args.limit ?? 20));
+      const stats = await Promise.all(picked.map((s) => broker.call<Stats, object>("show.stats", { showId: s.id }).catch(() => undefined)));
+      const rows = picked.map((s, i) => {
+        const st = stats[i];
+        return [s.id, s.movieTitle, s.cinemaName, s.startsAt, st ? `${st.booked}/${st.forSale} booked, ${st.held} held` : "unavailable", st ? money(st.revenue) : "-"];
+      });
+      return `${table([["show", "movie", "cinema", "starts", "occupancy", "revenue"], ...rows])}\n${shows.length} shows${shows.length > picked.length ? `, first ${picked.length} listed` : ""}`;
+    },
+  },
+  {
+    command: "seatmap <showId>",
+    description: "Print a show's seat map as a grid: . available, h held, B booked, x not for sale",
+    async run(broker, args) {
+      const showId = args.showId!;
+      const [show, live] = await Promise.all([
+        broker.call<{ seats: SeatDef[] }, object>("catalog.getShow", { showId }),
+        broker.call<{ version: number; seats: Record<string, string> }, object>("show.seats", { showId }),
+      ]);
+      const glyph: Record<string, string> = { available: ".", held: "h", booked: "B", not_for_sale: "x" };
+      const rows = new Map<string, SeatDef[]>();
+      for (const seat of show.seats) rows.set(seat.row, [...(rows.get(seat.row) ?? []), seat]);
+      const width = Math.max(...show.seats.map((s) => s.column)) + 1;
+      const lines = [...rows].map(([row, seats]) => {
+        const cells = Array.from({ length: width }, () => " ");
+        for (const s of seats) cells[s.column] = s.forSale ? glyph[live.seats[s.id] ?? "available"]! : "x";
+        return `${row.padStart(3)} ${cells.join("")}`;
+      });
+      return [`${showId} (version ${live.version})`, `    ${"SCREEN".padStart(Math.floor((width + 6) / 2)).padEnd(width)}`, ...lines, "    . available  h held  B booked  x not for sale"].join("\n");
+    },
+  },
+  {
+    command: "owners",
+    description: "Which node owns which shards of shows, with lease epochs",
+    async run(broker) {
+      const services = broker.registry.getServiceList({ onlyAvailable: true, skipInternal: true }) as { name: string; nodeID: string }[];
+      const nodes = [...new Set(services.filter((s) => s.name === "show").map((s) => s.nodeID))].sort();
+      const owned = await Promise.all(nodes.map((nodeID) =>
+        broker.call<{ nodeID: string; shards: { shard: number; epoch: number }[]; activeShows: number }, object>("show.owners", {}, { nodeID }).catch(() => ({ nodeID, shards: [], activeShows: 0 }))));
+      const rows = owned.map((o) => [o.nodeID, String(o.shards.length), String(o.activeShows), o.shards.sort((a, b) => a.shard - b.shard).map((s) => `${s.shard}@${s.epoch}`).join(" ") || "-"]);
+      return table([["node", "shards", "active shows", "shard@epoch"], ...rows]);
+    },
+  },
+  {
+    command: "expire <showId> <holdId>",
+    description: "Force a hold to expire now and free its seats (not while it is being paid for)",
+    async run(broker, args) {
+      const hold = await broker.call<{ id: string; status: string; seats: string[] }, object>("show.expireHold", { showId: args.showId, holdId: args.holdId });
+      return `hold ${hold.id} is ${hold.status}; seats ${hold.seats.join(", ")} are free`;
+    },
+  },
+  {
+    command: "reprice <showId>",
+    description: "Recompute a show's prices now, outside the hourly cap (audited)",
+    async run(broker, args) {
+      const priced = await broker.call<{ multiplier: number; categoryPrices: Record<string, number>; factors: { factor: string; multiplier: number }[] }, object>("pricing.reprice", { showId: args.showId }, { meta });
+      const factors = priced.factors.map((f) => `${f.factor} x${f.multiplier}`).join(", ") || "none";
+      return `${args.showId}: x${priced.multiplier.toFixed(3)} (${factors})\n${Object.entries(priced.categoryPrices).map(([c, p]) => `  ${c}: ${(p / 100).toFixed(2)}`).join("\n")}`;
+    },
+  },
+  {
+    command: "festival <id> <name> <from> <to> <multiplier>",
+    description: "Add or change a festival: dates YYYY-MM-DD (cinema-local, inclusive), e.g. festival holi-2027 Holi 2027-03-22 2027-03-22 1.15 --cities Mumbai,Pune",
+    options: [{ option: "--cities <list>", description: "comma list of cities (default: everywhere)" }],
+    async run(broker, args) {
+      const cities = args.cities?.split(",").map((c) => c.trim()).filter(Boolean);
+      const festival = await broker.call<{ id: string; name: string; from: string; to: string; multiplier: number }, object>("pricing.upsert", {
+        collection: "festivals", id: args.id, name: args.name, from: args.from, to: args.to, multiplier: Number(args.multiplier), ...(cities?.length ? { cities } : {}),
+      }, { meta });
+      return `festival ${festival.id} (${festival.name}) ${festival.from}..${festival.to} x${festival.multiplier}${cities?.length ? ` in ${cities.join(", ")}` : ""} saved`;
+    },
+  },
+];
+
+/** The commands in moleculer-repl's custom command format; failures print, never crash the REPL. */
+export function replCommands() {
+  return commands.map((c) => ({
+    command: c.command,
+    description: c.description,
+    options: c.options ?? [],
+    async action(broker: ServiceBroker, args: Record<string, string | undefined> & { options?: Record<string, string> }) {
+      try {
+        console.log(await c.run(broker, { ...args, ...args.options }));
+      } catch (error) {
+        const e = error as { message?: string; type?: string };
+        console.log(`error: ${e.message ?? String(error)}${e.type ? ` (${e.type})` : ""}`);
+      }
+    },
+  }));
+}

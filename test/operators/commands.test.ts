@@ -1,0 +1,57 @@
+import test from "ava";
+import { commands } from "../../operators/commands.ts";
+import { startServer } from "../helpers/http.ts";
+
+const command = (name: string) => commands.find((c) => c.command.split(" ")[0] === name)!;
+
+async function setup(t: Parameters<typeof startServer>[0]) {
+  const api = await startServer(t);
+  const broker = api.marquee.broker;
+  const showId: string = (await api.request("GET", "/api/shows?city=Mumbai")).body.find((s: { startsAt: string }) => Date.parse(s.startsAt) > Date.now() + 86_400_000).id;
+  const user = await api.customer();
+  const hold = await api.request("POST", `/api/shows/${showId}/holds`, { token: user.token, body: { seats: ["A1", "A2"] } });
+  return { api, broker, showId, user, hold: hold.body as { id: string } };
+}
+
+test("every operator command has help text", (t) => {
+  t.deepEqual(commands.map((c) => c.command.split(" ")[0]).sort(), ["expire", "festival", "owners", "reprice", "seatmap", "shows"]);
+  for (const c of commands) t.true(c.description.length > 20, c.command);
+});
+
+test("shows lists shows of a city with their occupancy", async (t) => {
+  const { broker, showId } = await setup(t);
+  const out = await command("shows").run(broker, { city: "Mumbai", limit: "500" });
+  const line = out.split("\n").find((l) => l.startsWith(showId))!;
+  t.regex(line, /0\/\d+ booked, 2 held/);
+  t.false(out.includes("Bengaluru"));
+});
+
+test("seatmap draws the show's seats with held ones marked", async (t) => {
+  const { broker, showId } = await setup(t);
+  const out = await command("seatmap").run(broker, { showId });
+  const rowA = out.split("\n").find((l) => l.trimStart().startsWith("A "))!;
+  t.regex(rowA, /^\s+A hh\.+/);
+  t.true(out.includes("SCREEN"));
+});
+
+test("owners shows this node owning the shard of an active show, with its epoch", async (t) => {
+  const { broker } = await setup(t);
+  const out = await command("owners").run(broker, {});
+  t.regex(out, new RegExp(`${broker.nodeID}\\s+1\\s+1\\s+\\d+@1`));
+});
+
+test("expire frees a hold's seats at once", async (t) => {
+  const { api, broker, showId, hold, user } = await setup(t);
+  t.regex(await command("expire").run(broker, { showId, holdId: hold.id }), /is expired; seats A1, A2 are free/);
+  t.is((await api.request("GET", `/api/holds/${hold.id}`, { token: user.token })).body.status, "expired");
+});
+
+test("festival adds a festival that prices the show's day, and reprice applies it at once", async (t) => {
+  const { api, broker, showId } = await setup(t);
+  const show = (await api.request("GET", `/api/shows/${showId}`)).body;
+  const before = show.seats.find((s: { id: string }) => s.id === "A3").price;
+  t.regex(await command("festival").run(broker, { id: "ops-day", name: "Operators Day", from: show.localDate, to: show.localDate, multiplier: "1.5", cities: "Mumbai" }), /festival ops-day .* saved/);
+  t.regex(await command("reprice").run(broker, { showId }), /festival x1\.5/);
+  const after = (await api.request("GET", `/api/shows/${showId}`)).body.seats.find((s: { id: string }) => s.id === "A3").price;
+  t.true(after > before);
+});
