@@ -9,17 +9,21 @@ export function initialState(showId: string): ShowState {
   return { showId, startsAt: 0, seats: {}, claims: {}, holds: {}, endedHolds: {}, bookings: {}, holdByUser: {}, version: 0 };
 }
 
+// Ids and seat names come from clients: a name like "constructor" must not find Object's own
+// properties, so lookups only see what the state really holds.
+export const own = <V>(record: Record<string, V>, key: string): V | undefined => (Object.hasOwn(record, key) ? record[key] : undefined);
+
 const accept = (...events: ShowEvent[]): Decision => ({ ok: true, events });
 const reject = (rejection: Rejection): Decision => ({ ok: false, rejection });
 
 /** The active hold a user may act on, or the reason they may not. Another user's hold is "not found". */
 function ownHold(state: ShowState, holdId: string, userId: string, now: number): Hold | Rejection {
-  const hold = state.holds[holdId];
+  const hold = own(state.holds, holdId);
   if (hold && hold.userId === userId) {
     if (now >= hold.expiresAt) return { code: "HOLD_EXPIRED", message: `Hold ${holdId} expired; hold the seats again` };
     return hold;
   }
-  const ended = state.endedHolds[holdId];
+  const ended = own(state.endedHolds, holdId);
   if (ended && ended.userId === userId) {
     if (ended.end === "expired") return { code: "HOLD_EXPIRED", message: `Hold ${holdId} expired; hold the seats again` };
     return { code: "HOLD_ENDED", message: `Hold ${holdId} was ${ended.end}`, end: ended.end };
@@ -38,27 +42,28 @@ function decideHold(state: ShowState, cmd: HoldSeats, now: number): Decision {
     return reject({ code: "TOO_MANY_SEATS", message: `At most ${cmd.maxSeats} seats per hold`, max: cmd.maxSeats });
   }
 
-  const existing = state.holds[cmd.holdId];
+  // The same hold asked for again (a retried request): already done, nothing new to record,
+  // even when it has ended since; an ended hold id never comes back to life.
+  const existing = own(state.holds, cmd.holdId) ?? own(state.endedHolds, cmd.holdId);
   if (existing) {
-    // The same hold asked for again (a retried request): already done, nothing new to record.
     if (existing.userId === cmd.userId) return accept();
     return reject({ code: "HOLD_NOT_FOUND", message: `Hold ${cmd.holdId} was not found` });
   }
 
   // A user has one hold per show: a new hold replaces the old one, unless it is being paid for.
-  const previousId = state.holdByUser[cmd.userId];
-  const previous = previousId ? state.holds[previousId] : undefined;
+  const previousId = own(state.holdByUser, cmd.userId);
+  const previous = previousId ? own(state.holds, previousId) : undefined;
   if (previous?.paying) {
     return reject({ code: "HOLD_IN_PAYMENT", message: `Your hold ${previous.id} is being paid for; wait for the payment to finish` });
   }
 
   const problems: { seat: string; reason: SeatProblem }[] = [];
   for (const seat of cmd.seats) {
-    const forSale = state.seats[seat];
+    const forSale = own(state.seats, seat);
     if (forSale === undefined) problems.push({ seat, reason: "unknown" });
     else if (!forSale) problems.push({ seat, reason: "not_for_sale" });
     else {
-      const claim = state.claims[seat];
+      const claim = own(state.claims, seat);
       if (claim && !(claim.kind === "hold" && claim.id === previous?.id)) problems.push({ seat, reason: claim.kind === "hold" ? "held" : "booked" });
     }
   }
@@ -87,7 +92,7 @@ export function decide(state: ShowState, cmd: ShowCommand, now: number): Decisio
 
     case "ReleaseHold": {
       // A retried release (its first reply was lost) finds the job done.
-      const ended = state.endedHolds[cmd.holdId];
+      const ended = own(state.endedHolds, cmd.holdId);
       if (ended?.end === "released" && ended.userId === cmd.userId) return accept();
       const hold = ownHold(state, cmd.holdId, cmd.userId, now);
       if (isRejection(hold)) return reject(hold);
@@ -101,9 +106,9 @@ export function decide(state: ShowState, cmd: ShowCommand, now: number): Decisio
         .map((h): ShowEvent => ({ type: "HoldExpired", holdId: h.id, at: now })));
 
     case "ForceExpireHold": {
-      const hold = state.holds[cmd.holdId];
+      const hold = own(state.holds, cmd.holdId);
       if (!hold) {
-        const ended = state.endedHolds[cmd.holdId];
+        const ended = own(state.endedHolds, cmd.holdId);
         if (ended) return reject({ code: "HOLD_ENDED", message: `Hold ${cmd.holdId} was ${ended.end}`, end: ended.end });
         return reject({ code: "HOLD_NOT_FOUND", message: `Hold ${cmd.holdId} was not found` });
       }
@@ -127,13 +132,13 @@ export function decide(state: ShowState, cmd: ShowCommand, now: number): Decisio
     }
 
     case "AbortPayment": {
-      const hold = state.holds[cmd.holdId];
+      const hold = own(state.holds, cmd.holdId);
       if (!hold || hold.userId !== cmd.userId || !hold.paying) return accept();
       return accept({ type: "PaymentAborted", holdId: hold.id, at: now });
     }
 
     case "ConfirmBooking": {
-      const booking = state.bookings[cmd.bookingId];
+      const booking = own(state.bookings, cmd.bookingId);
       if (booking && booking.holdId === cmd.holdId && booking.userId === cmd.userId) return accept();
       const hold = ownHold(state, cmd.holdId, cmd.userId, now);
       if (isRejection(hold)) return reject(hold);
@@ -141,7 +146,7 @@ export function decide(state: ShowState, cmd: ShowCommand, now: number): Decisio
     }
 
     case "CancelBooking": {
-      const booking = state.bookings[cmd.bookingId];
+      const booking = own(state.bookings, cmd.bookingId);
       if (!booking || (cmd.userId !== undefined && booking.userId !== cmd.userId)) {
         return reject({ code: "BOOKING_NOT_FOUND", message: `Booking ${cmd.bookingId} was not found` });
       }
@@ -162,9 +167,9 @@ function without<V>(record: Record<string, V>, keys: readonly string[]): Record<
 }
 
 function endHold(state: ShowState, holdId: string, end: EndedHoldEnd, at: number, bookingId?: string): ShowState {
-  const hold = state.holds[holdId];
+  const hold = own(state.holds, holdId);
   if (!hold) return state;
-  const holdByUser = state.holdByUser[hold.userId] === holdId ? without(state.holdByUser, [hold.userId]) : state.holdByUser;
+  const holdByUser = own(state.holdByUser, hold.userId) === holdId ? without(state.holdByUser, [hold.userId]) : state.holdByUser;
   return {
     ...state,
     holds: without(state.holds, [holdId]),
@@ -203,19 +208,19 @@ function applyEvent(state: ShowState, event: ShowEvent): ShowState {
       return endHold(state, event.holdId, "expired", event.at);
 
     case "PaymentStarted": {
-      const hold = state.holds[event.holdId];
+      const hold = own(state.holds, event.holdId);
       if (!hold) return state;
       return { ...state, holds: { ...state.holds, [hold.id]: { ...hold, paying: true, extended: true, expiresAt: event.expiresAt, ...(event.attemptId !== undefined ? { attemptId: event.attemptId } : {}) } } };
     }
 
     case "PaymentAborted": {
-      const hold = state.holds[event.holdId];
+      const hold = own(state.holds, event.holdId);
       if (!hold) return state;
       return { ...state, holds: { ...state.holds, [hold.id]: { ...hold, paying: false } } };
     }
 
     case "BookingConfirmed": {
-      const hold = state.holds[event.holdId];
+      const hold = own(state.holds, event.holdId);
       if (!hold) return state;
       const claims = { ...state.claims };
       for (const seat of hold.seats) claims[seat] = { kind: "booking", id: event.bookingId };
@@ -234,7 +239,7 @@ function applyEvent(state: ShowState, event: ShowEvent): ShowState {
     }
 
     case "BookingCancelled": {
-      const booking = state.bookings[event.bookingId];
+      const booking = own(state.bookings, event.bookingId);
       if (!booking || booking.status === "cancelled") return state;
       return {
         ...state,

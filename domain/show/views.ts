@@ -1,11 +1,12 @@
 // Read models of a show's state: what a customer sees of seats, holds and bookings.
+import { own } from "./decider.ts";
 import type { Booking, ShowState } from "./types.ts";
 
 export type SeatStatus = "available" | "held" | "booked" | "not_for_sale";
 
 export function seatStatus(state: ShowState, seat: string): SeatStatus {
-  if (state.seats[seat] === false) return "not_for_sale";
-  const claim = state.claims[seat];
+  if (own(state.seats, seat) === false) return "not_for_sale";
+  const claim = own(state.claims, seat);
   return claim ? (claim.kind === "hold" ? "held" : "booked") : "available";
 }
 
@@ -31,14 +32,14 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 /** A hold as its owner sees it, or undefined when the user has no such hold on this show. */
 export function holdView(state: ShowState, holdId: string, userId?: string): HoldView | undefined {
-  const hold = state.holds[holdId];
+  const hold = own(state.holds, holdId);
   if (hold && (userId === undefined || hold.userId === userId)) {
     return {
       id: hold.id, showId: state.showId, userId: hold.userId, seats: hold.seats, status: hold.paying ? "paying" : "active",
       heldAt: iso(hold.heldAt), expiresAt: iso(hold.expiresAt), quote: hold.quote,
     };
   }
-  const ended = state.endedHolds[holdId];
+  const ended = own(state.endedHolds, holdId);
   if (ended && (userId === undefined || ended.userId === userId)) {
     return { id: holdId, showId: state.showId, userId: ended.userId, seats: ended.seats, status: ended.end, ...(ended.bookingId ? { bookingId: ended.bookingId } : {}) };
   }
@@ -46,7 +47,7 @@ export function holdView(state: ShowState, holdId: string, userId?: string): Hol
 }
 
 export function bookingOf(state: ShowState, bookingId: string, userId?: string): Booking | undefined {
-  const booking = state.bookings[bookingId];
+  const booking = own(state.bookings, bookingId);
   return booking && (userId === undefined || booking.userId === userId) ? booking : undefined;
 }
 
