@@ -98,20 +98,29 @@ export function quoteDynamic(input: PricingInput, seats: readonly string[], pric
   };
 
   const byId = seatIndex(show.seats);
-  const lines: QuoteLine[] = [];
+  // Two passes: find the seats and their explanations, then fill a lines array of exactly the
+  // right length (thousands of lines for a full map; growing an array that size costs more).
+  const picked: [string, QuoteLine[]][] = [];
+  let count = 0;
   const seatPrices: Record<string, number> = {};
   let total = 0;
   for (const seatId of new Set(seats)) {
     const seat = byId.get(seatId);
     const template = seat?.forSale ? linesOf(seat.category) : null;
     if (!seat || !template) continue;
-    for (let i = 0; i < template.length; i++) {
-      const l = template[i]!;
-      lines.push({ seat: seatId, category: l.category, factor: l.factor, amount: l.amount, multiplier: l.multiplier, reason: l.reason });
-    }
+    picked.push([seatId, template]);
+    count += template.length;
     const price = pricing.categoryPrices[seat.category]!;
     seatPrices[seatId] = price;
     total += price;
+  }
+  const lines: QuoteLine[] = new Array(count);
+  let at = 0;
+  for (const [seatId, template] of picked) {
+    for (let i = 0; i < template.length; i++) {
+      const l = template[i]!;
+      lines[at++] = { seat: seatId, category: l.category, factor: l.factor, amount: l.amount, multiplier: l.multiplier, reason: l.reason };
+    }
   }
   return { showId: show.id, currency: show.currency, total, seatPrices, lines, quotedAt: new Date(now).toISOString() };
 }
