@@ -41,9 +41,9 @@ export function trainCurves(history: readonly ShowHistory[]): Map<string, Bookin
   for (const [key, shows] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
     const share = CHECKPOINTS.map(() => 0);
     let weighted = 0;
-    let occupancy = 0;
+    // Summed in sorted order, so the average does not depend on the order of the history.
+    const occupancy = shows.map((s) => s.claimHoursBefore.length / s.capacity).sort((a, b) => a - b).reduce((sum, x) => sum + x, 0);
     for (const s of shows) {
-      occupancy += s.claimHoursBefore.length / s.capacity;
       if (s.claimHoursBefore.length === 0) continue;
       // Each show counts by its bookings, so a nearly empty show cannot distort the curve.
       const n = s.claimHoursBefore.length;

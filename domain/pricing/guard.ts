@@ -25,8 +25,9 @@ export function guardMultiplier(raw: number, rails: GuardRails, previous: Publis
   if (previous) {
     const hours = Math.max(0, now - previous.at) / HOUR;
     const step = previous.multiplier * rails.maxChangePerHour * hours;
-    const lo = Math.max(rails.floor, previous.multiplier - step);
-    const hi = Math.min(rails.ceiling, previous.multiplier + step);
+    // The floor and ceiling always win over the cap, also when the previous price lies outside them.
+    const lo = Math.min(rails.ceiling, Math.max(rails.floor, previous.multiplier - step));
+    const hi = Math.max(rails.floor, Math.min(rails.ceiling, previous.multiplier + step));
     if (m < lo) { m = lo; notes.push(`price may fall at most ${Math.round(rails.maxChangePerHour * 100)}% per hour`); }
     if (m > hi) { m = hi; notes.push(`price may rise at most ${Math.round(rails.maxChangePerHour * 100)}% per hour`); }
   }

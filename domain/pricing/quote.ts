@@ -6,7 +6,11 @@ export interface QuoteLine {
   category: string;
   /** Which rule produced this line: "base" today; festivals, demand... with dynamic pricing. */
   factor: string;
-  /** Amount in minor units this line contributes (base lines), or undefined for pure multipliers. */
+  /**
+   * Minor units: the category's base price on the `base` line, the seat's final price on the
+   * `guard_rails` line (after floor, ceiling, hourly cap and rounding); undefined on factor lines,
+   * which carry a multiplier. A seat's final price is always in the quote's `seatPrices`.
+   */
   amount?: number;
   multiplier?: number;
   reason: string;

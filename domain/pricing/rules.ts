@@ -54,8 +54,10 @@ export function curveAt(curve: Curve, x: number): number {
 /** Problems with a rule set, in words an admin can act on; empty when it is valid. */
 export function validateRules(rules: PricingRules): string[] {
   const problems: string[] = [];
-  const date = /^\d{4}-\d{2}-\d{2}$/;
-  const monthDay = /^\d{2}-\d{2}$/;
+  // Real calendar days only: 2026-02-30 or 13-45 would silently never match.
+  const realDay = (y: number, m: number, d: number) => m >= 1 && m <= 12 && d >= 1 && d <= new Date(Date.UTC(y, m, 0)).getUTCDate();
+  const date = { test: (v: string) => /^\d{4}-\d{2}-\d{2}$/.test(v) && realDay(Number(v.slice(0, 4)), Number(v.slice(5, 7)), Number(v.slice(8, 10))) };
+  const monthDay = { test: (v: string) => /^\d{2}-\d{2}$/.test(v) && realDay(2024, Number(v.slice(0, 2)), Number(v.slice(3, 5))) };
   const clock = /^([01]\d|2[0-3]):[0-5]\d$/;
   const positive = (m: number, what: string) => { if (!(m > 0 && m <= 10)) problems.push(`${what}: multiplier must be > 0 and <= 10`); };
   for (const f of rules.festivals) {
@@ -74,7 +76,11 @@ export function validateRules(rules: PricingRules): string[] {
     if (!w.days.every((d) => Number.isInteger(d) && d >= 0 && d <= 6)) problems.push(`weekday band ${w.name}: days are 0 (Sunday) to 6`);
     positive(w.multiplier, `weekday band ${w.name}`);
   }
-  for (const l of rules.leadTime) positive(l.multiplier, `lead time ${l.name}`);
+  for (const l of rules.leadTime) {
+    positive(l.multiplier, `lead time ${l.name}`);
+    if (l.minHours !== undefined && l.maxHours !== undefined && !(l.minHours < l.maxHours)) problems.push(`lead time ${l.name}: minHours must be below maxHours`);
+  }
+  if (!(Number.isFinite(rules.velocityWindowMinutes) && rules.velocityWindowMinutes > 0)) problems.push("velocityWindowMinutes must be a positive number of minutes");
   for (const [city, m] of Object.entries(rules.cities)) positive(m, `city ${city}`);
   for (const z of rules.zones) {
     positive(z.multiplier, `zone ${z.name}`);
@@ -82,6 +88,7 @@ export function validateRules(rules: PricingRules): string[] {
   }
   for (const [name, curve] of [["occupancy", rules.occupancyCurve], ["velocity", rules.velocityCurve], ["forecast", rules.forecastCurve]] as const) {
     if (curve.some(([, y]) => !(y > 0 && y <= 10))) problems.push(`${name} curve: multipliers must be > 0 and <= 10`);
+    if (curve.some(([x]) => !Number.isFinite(x))) problems.push(`${name} curve: x values must be numbers`);
     if (curve.some(([x], i) => i > 0 && x < curve[i - 1]![0])) problems.push(`${name} curve: points must be in ascending x`);
   }
   const g = rules.guardRails;
