@@ -1,0 +1,660 @@
+// `npm run simulate -- --users 2000 --show <id>`: a crowd of simulated customers against a running
+// gateway. Each one registers, browses a show, picks seats, holds them (a 409 conflict means
+// re-browse and try again, up to 3 times), thinks, then pays or abandons the hold (releases it, or
+// walks away and lets it expire). At the end every customer's bookings are fetched and checked: no
+// seat of a show may be in two confirmed bookings, and every confirmed seat must be `booked` on the
+// show's seat map. Usable as a library (`simulate(options)`) by benchmarks and tests.
+import { parseArgs } from "node:util";
+import { randomBytes } from "node:crypto";
+
+export type Step = "register" | "browse" | "hold" | "book" | "pay" | "release";
+export const STEPS: readonly Step[] = ["register", "browse", "hold", "book", "pay", "release"];
+
+export interface SimulationProgress {
+  phase: "register" | "shop" | "verify";
+  /** Customers registered / finished shopping / checked, out of `total`. */
+  done: number;
+  total: number;
+  wins: number;
+  conflicts: number;
+  confirmed: number;
+  requests: number;
+  /** Requests per second over the current phase. */
+  rps: number;
+  elapsedMs: number;
+}
+
+export interface SimulationOptions {
+  /** Gateway base URL (without /api). Default $MARQUEE_URL or http://localhost:3000. */
+  url?: string;
+  /** Simulated customers. Default 200. */
+  users?: number;
+  /** Show id(s) to shop for; each customer picks one at random. Default: `shows` random future shows. */
+  showId?: string | string[];
+  /** How many random future shows to use when no showId is given. Default 1. */
+  shows?: number;
+  /** Most HTTP requests in flight at once. Default `users`. */
+  concurrency?: number;
+  /** Most registrations in flight: an adaptive window that starts at 10 and shrinks when the server is slow. Default 50. */
+  registerBatch?: number;
+  /** Mean think time between holding and paying or abandoning, randomised ±50%. Default 300. */
+  thinkMs?: number;
+  /** Share of customers with a hold who pay; the rest abandon (half release, half walk away). Default 0.6. */
+  payRatio?: number;
+  /** Seats per customer: a number or an inclusive [min, max] range. Default [1, 3]. */
+  seatsPerCustomer?: number | [number, number];
+  /** Hold retries after a 409 conflict (each after re-browsing). Default 3. */
+  maxHoldRetries?: number;
+  /** Seed of the pseudo-random choices (shows, seats, think times, pay or abandon). Default random. */
+  seed?: number;
+  /** Card number used to pay. Default the always-succeeding Visa test card. */
+  card?: string;
+  /** Awaited after everyone has registered, before the crowd starts shopping (e.g. to line up several runs). */
+  beforeShop?: () => Promise<void> | void;
+  /** Called about four times a second and at the end of each phase. */
+  onProgress?: (progress: SimulationProgress) => void;
+}
+
+export interface LatencyStats {
+  count: number;
+  p50: number;
+  p99: number;
+  max: number;
+  mean: number;
+}
+
+export interface ShowOccupancy {
+  showId: string;
+  seats: number;
+  available: number;
+  held: number;
+  booked: number;
+}
+
+export interface SimulationSummary {
+  url: string;
+  seed: number;
+  showIds: string[];
+  users: number;
+  durationMs: number;
+  /** Wall time of each phase: registering, shopping, and the final verification. */
+  phases: { registerMs: number; shopMs: number; verifyMs: number };
+  /** Every HTTP request made while registering and shopping, retries included. */
+  requests: number;
+  /** Requests per second over registering and shopping. */
+  rps: number;
+  /** Requests per second while shopping (browse, hold, book, pay, release). */
+  shopRps: number;
+  /** Hold requests (POST /api/shows/:id/holds), not counting 503/429 retries of the same request. */
+  attempts: number;
+  /** Holds granted (201). */
+  wins: number;
+  /** Holds refused with 409 SEAT_UNAVAILABLE. */
+  conflicts: number;
+  /** Hold requests that ended in anything else (see otherErrors). */
+  holdErrors: number;
+  /** Requests of any step that finally failed, by status ("network" for no answer), e.g. {"410": 2}. */
+  otherErrors: Record<string, number>;
+  /** Requests retried after 503/429 (Retry-After) or a network error. */
+  retries: number;
+  customers: {
+    /** Held seats at least once. */
+    held: number;
+    /** Found no available seats on the show. */
+    soldOut: number;
+    /** Still conflicting after every retry. */
+    gaveUp: number;
+    /** Stopped by an unexpected error. */
+    failed: number;
+  };
+  abandoned: { released: number; expired: number };
+  bookingsConfirmed: number;
+  seatsConfirmed: number;
+  paymentsFailed: number;
+  /** Seats of a show that are in more than one confirmed booking. Must be 0. */
+  doubleBookings: number;
+  verification: {
+    /** Confirmed bookings found through GET /api/me/bookings. */
+    bookingsChecked: number;
+    /** Confirmed seats whose seat map status is not `booked`. Must be 0. */
+    seatsNotBooked: number;
+    /** Bookings whose payment answered `confirmed` but that the customer's list does not show confirmed. Must be 0. */
+    missingBookings: number;
+    /** Up to 20 descriptions of what went wrong. */
+    problems: string[];
+  };
+  occupancy: ShowOccupancy[];
+  latency: Record<Step, LatencyStats>;
+}
+
+type Json = any;
+/** An answer, with the time of its last try and how many tries it took (503/429 are retried). */
+interface Reply { status: number; body: Json; ms: number; tries: number }
+
+const DEFAULT_CARD = "4242424242424242";
+const PASSWORD = "simulated customer";
+const MAX_RETRIES = 6;
+const REQUEST_TIMEOUT_MS = 30_000;
+
+/** mulberry32: a tiny seeded generator, so a run's choices can be repeated. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A generator per customer, so each one's choices do not depend on how the others interleave. */
+const customerRng = (seed: number, index: number) => mulberry32(Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(index + 1, 0xc2b2ae35));
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Runs at most `max` tasks at once; a finished task hands its slot to the next waiter. */
+function limiter(max: number) {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return async <T>(task: () => Promise<T>): Promise<T> => {
+    if (active >= max) await new Promise<void>((resolve) => waiting.push(resolve));
+    else active++;
+    try {
+      return await task();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else active--;
+    }
+  };
+}
+
+function stats(samples: number[]): LatencyStats {
+  if (samples.length === 0) return { count: 0, p50: 0, p99: 0, max: 0, mean: 0 };
+  const sorted = [...samples].sort((a, b) => a - b);
+  const rank = (p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
+  const round = (n: number) => Math.round(n * 10) / 10;
+  return {
+    count: sorted.length,
+    p50: round(rank(0.5)),
+    p99: round(rank(0.99)),
+    max: round(sorted[sorted.length - 1]!),
+    mean: round(sorted.reduce((s, x) => s + x, 0) / sorted.length),
+  };
+}
+
+function pickSeats(rng: () => number, available: string[], count: number): string[] {
+  const pool = [...available];
+  const n = Math.min(count, pool.length);
+  for (let i = 0; i < n; i++) {
+    const j = i + Math.floor(rng() * (pool.length - i));
+    [pool[i], pool[j]] = [pool[j]!, pool[i]!];
+  }
+  return pool.slice(0, n);
+}
+
+interface Customer {
+  index: number;
+  email: string;
+  token?: string;
+  confirmed: { id: string; showId: string; seats: string[] }[];
+}
+
+export async function simulate(options: SimulationOptions = {}): Promise<SimulationSummary> {
+  const url = (options.url ?? process.env.MARQUEE_URL ?? "http://localhost:3000").replace(/\/+$/, "");
+  const users = Math.max(1, Math.floor(options.users ?? 200));
+  const concurrency = Math.max(1, Math.floor(options.concurrency ?? users));
+  const registerBatch = Math.max(1, Math.floor(options.registerBatch ?? 50));
+  const thinkMs = Math.max(0, options.thinkMs ?? 300);
+  const payRatio = Math.min(1, Math.max(0, options.payRatio ?? 0.6));
+  const spc = options.seatsPerCustomer ?? [1, 3];
+  const [minSeats, maxSeats] = typeof spc === "number" ? [spc, spc] : spc;
+  if (!(minSeats >= 1 && maxSeats >= minSeats)) throw new Error(`seatsPerCustomer must be at least 1 (got ${JSON.stringify(spc)})`);
+  const maxHoldRetries = Math.max(0, Math.floor(options.maxHoldRetries ?? 3));
+  const seed = (options.seed ?? randomBytes(4).readUInt32LE(0)) >>> 0;
+  const card = { number: options.card ?? DEFAULT_CARD, expMonth: 12, expYear: 2099, cvc: "123" };
+  // Unique per run (not seeded): emails and idempotency keys must never collide with an earlier run.
+  const runId = `${Date.now().toString(36)}${randomBytes(3).toString("hex")}`;
+  const rng = mulberry32(seed);
+
+  const limit = limiter(concurrency);
+  const samples: Record<Step, number[]> = { register: [], browse: [], hold: [], book: [], pay: [], release: [] };
+  const otherErrors: Record<string, number> = {};
+  const problems: string[] = [];
+  const problem = (text: string) => { if (problems.length < 20) problems.push(text); };
+  let requests = 0;
+  let retries = 0;
+
+  async function call(step: Step | null, method: string, path: string, init: { body?: unknown; token?: string; key?: string } = {}): Promise<Reply> {
+    const headers: Record<string, string> = {};
+    if (init.body !== undefined) headers["content-type"] = "application/json";
+    if (init.token) headers.authorization = `Bearer ${init.token}`;
+    if (init.key) headers["idempotency-key"] = init.key;
+    const body = init.body === undefined ? undefined : JSON.stringify(init.body);
+    for (let attempt = 0; ; attempt++) {
+      let reply: Reply;
+      let retryAfterMs = 0;
+      try {
+        reply = await limit(async () => {
+          const started = performance.now();
+          const res = await fetch(url + path, { method, headers, body, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+          const text = await res.text();
+          const ms = performance.now() - started;
+          let parsed: Json = text;
+          try { parsed = text ? JSON.parse(text) : null; } catch { /* not JSON: keep the text */ }
+          const header = res.headers.get("retry-after");
+          if (header && /^\d+$/.test(header)) retryAfterMs = Number(header) * 1000;
+          return { status: res.status, body: parsed, ms, tries: attempt + 1 };
+        });
+      } catch (error) {
+        const { cause: c } = error as { cause?: { code?: string; message?: string } };
+        const cause = c?.code ?? c?.message;
+        reply = { status: 0, body: { message: `${(error as Error).message}${cause ? ` (${cause})` : ""}` }, ms: 0, tries: attempt + 1 };
+      } finally {
+        requests++;
+      }
+      if (step && reply.status !== 0) samples[step].push(reply.ms);
+      const retriable = reply.status === 503 || reply.status === 429 || reply.status === 0;
+      if (!retriable || attempt >= MAX_RETRIES) return reply;
+      retries++;
+      const backoff = retryAfterMs || Math.min(2000, 100 * 2 ** attempt);
+      await sleep(Math.min(10_000, backoff) * (0.75 + Math.random() * 0.5));
+    }
+  }
+
+  const failed = (reply: Reply) => {
+    const key = reply.status === 0 ? "network" : String(reply.status);
+    otherErrors[key] = (otherErrors[key] ?? 0) + 1;
+  };
+
+  // ---- Which shows.
+  let showIds: string[];
+  if (options.showId && options.showId.length > 0) {
+    showIds = (Array.isArray(options.showId) ? options.showId : options.showId.split(",")).map((s) => s.trim()).filter(Boolean);
+  } else {
+    const listed = await call(null, "GET", "/api/shows");
+    if (listed.status !== 200 || !Array.isArray(listed.body)) throw new Error(`GET ${url}/api/shows answered ${listed.status || "nothing"}: ${JSON.stringify(listed.body).slice(0, 200)}`);
+    const soon = Date.now() + 30 * 60_000;
+    const future = (listed.body as Json[]).filter((s) => Date.parse(s.startsAt) > soon).map((s) => String(s.id)).sort();
+    if (future.length === 0) throw new Error(`${url} lists no show starting in the next 30 minutes or later`);
+    showIds = pickSeats(rng, future, Math.max(1, Math.floor(options.shows ?? 1)));
+  }
+  for (const showId of showIds) {
+    const res = await call(null, "GET", `/api/shows/${encodeURIComponent(showId)}`);
+    if (res.status !== 200) throw new Error(`show ${showId}: GET answered ${res.status || "nothing"}: ${JSON.stringify(res.body).slice(0, 200)}`);
+  }
+
+  // ---- Progress.
+  const counters = { wins: 0, conflicts: 0, attempts: 0, holdErrors: 0, confirmed: 0 };
+  let phase: SimulationProgress["phase"] = "register";
+  let phaseStart = performance.now();
+  let phaseRequests = 0;
+  let done = 0;
+  const started = performance.now();
+  const report = () => {
+    if (!options.onProgress) return;
+    const elapsed = performance.now() - phaseStart;
+    options.onProgress({
+      phase, done, total: users, wins: counters.wins, conflicts: counters.conflicts, confirmed: counters.confirmed,
+      requests, rps: elapsed > 0 ? Math.round(((requests - phaseRequests) * 1000) / elapsed) : 0, elapsedMs: Math.round(performance.now() - started),
+    });
+  };
+  const enter = (next: SimulationProgress["phase"]) => { report(); phase = next; phaseStart = performance.now(); phaseRequests = requests; done = 0; };
+  const ticker = options.onProgress ? setInterval(report, 250) : undefined;
+  ticker?.unref();
+
+  const customers: Customer[] = Array.from({ length: users }, (_, index) => ({ index, email: `sim-${runId}-${index}@simulate.marquee.local`, confirmed: [] }));
+  const outcome = { held: 0, soldOut: 0, gaveUp: 0, failed: 0, released: 0, expired: 0, seatsConfirmed: 0, paymentsFailed: 0 };
+
+  try {
+    // ---- Register, at most `registerBatch` at a time: password hashing is the expensive part. The
+    // window starts small, grows while answers are quick and halves when one is slow or had to be
+    // retried, so a server with the production scrypt cost never runs registrations into its timeout.
+    const register = async (customer: Customer): Promise<boolean> => {
+      const profile = { email: customer.email, password: PASSWORD, name: `Simulated Customer ${customer.index + 1}` };
+      let res = await call("register", "POST", "/api/auth/register", { body: profile });
+      const slow = res.tries > 1 || res.ms > 3000;
+      // A retried registration may have gone through the first time.
+      if (res.status === 409 && res.tries > 1) res = await call(null, "POST", "/api/auth/login", { body: { email: profile.email, password: PASSWORD } });
+      if (res.status === 200 || res.status === 201) customer.token = res.body.token;
+      else { failed(res); problem(`register ${customer.email}: ${res.status || "no answer"} ${res.body?.type ?? res.body?.message ?? ""}`); }
+      return slow;
+    };
+    let window = Math.min(registerBatch, 10);
+    let next = 0;
+    let inFlight = 0;
+    await new Promise<void>((resolve) => {
+      const pump = () => {
+        if (next >= users && inFlight === 0) return resolve();
+        while (inFlight < window && next < users) {
+          const customer = customers[next++]!;
+          inFlight++;
+          register(customer)
+            .then((slow) => { window = slow ? Math.max(1, Math.floor(window / 2)) : Math.min(registerBatch, window + 1); })
+            .catch((error: Error) => { otherErrors.network = (otherErrors.network ?? 0) + 1; problem(`register ${customer.email}: ${error.message}`); })
+            .finally(() => { inFlight--; done++; pump(); });
+        }
+      };
+      pump();
+    });
+
+    // ---- Shop: everyone at once (within `concurrency` requests in flight).
+    await options.beforeShop?.();
+    const registerEnd = performance.now();
+    const registerRequests = requests;
+    enter("shop");
+    const shop = async (customer: Customer) => {
+      const token = customer.token;
+      if (!token) { outcome.failed++; return; }
+      const r = customerRng(seed, customer.index);
+      const showId = showIds[Math.floor(r() * showIds.length)]!;
+      const want = minSeats + Math.floor(r() * (maxSeats - minSeats + 1));
+      const show = encodeURIComponent(showId);
+      let hold: Json;
+      for (let attempt = 0; attempt <= maxHoldRetries && !hold; attempt++) {
+        const browse = await call("browse", "GET", `/api/shows/${show}`);
+        if (browse.status !== 200) { failed(browse); outcome.failed++; return; }
+        const available = (browse.body.seats as Json[]).filter((s) => s.status === "available").map((s) => String(s.id));
+        if (available.length === 0) { outcome.soldOut++; return; }
+        const seats = pickSeats(r, available, want);
+        counters.attempts++;
+        const res = await call("hold", "POST", `/api/shows/${show}/holds`, { body: { seats }, token, key: `sim-${runId}-${customer.index}-hold-${attempt}` });
+        if (res.status === 201) { counters.wins++; hold = res.body; break; }
+        if (res.status === 409 && res.body?.type === "SEAT_UNAVAILABLE") { counters.conflicts++; continue; }
+        counters.holdErrors++;
+        failed(res);
+        problem(`hold ${showId} ${seats.join(",")}: ${res.status} ${res.body?.type ?? ""} ${res.body?.message ?? ""}`.trim());
+        outcome.failed++;
+        return;
+      }
+      if (!hold) { outcome.gaveUp++; return; }
+      outcome.held++;
+
+      await sleep(thinkMs * (0.5 + r()));
+
+      if (r() < payRatio) {
+        const booking = await call("book", "POST", "/api/bookings", { body: { holdId: hold.id }, token, key: `sim-${runId}-${customer.index}-book` });
+        if (booking.status !== 201) { failed(booking); problem(`book ${hold.id}: ${booking.status} ${booking.body?.type ?? ""}`); outcome.failed++; return; }
+        const paid = await call("pay", "POST", `/api/bookings/${encodeURIComponent(booking.body.id)}/pay`, { body: { card }, token, key: `sim-${runId}-${customer.index}-pay` });
+        if (paid.status === 200 && paid.body?.status === "confirmed") {
+          counters.confirmed++;
+          outcome.seatsConfirmed += paid.body.seats.length;
+          customer.confirmed.push({ id: paid.body.id, showId: paid.body.showId ?? showId, seats: paid.body.seats });
+        } else if (paid.status === 402) {
+          outcome.paymentsFailed++;
+        } else {
+          failed(paid);
+          problem(`pay ${booking.body.id}: ${paid.status} ${paid.body?.type ?? paid.body?.status ?? ""}`);
+          outcome.failed++;
+        }
+      } else if (r() < 0.5) {
+        const released = await call("release", "DELETE", `/api/holds/${encodeURIComponent(hold.id)}`, { token });
+        if (released.status === 204) outcome.released++;
+        else { failed(released); problem(`release ${hold.id}: ${released.status} ${released.body?.type ?? ""}`); outcome.failed++; }
+      } else {
+        outcome.expired++;
+      }
+    };
+    await Promise.all(customers.map(async (customer) => {
+      try {
+        await shop(customer);
+      } catch (error) {
+        outcome.failed++;
+        problem(`customer ${customer.index}: ${(error as Error).message}`);
+      } finally {
+        done++;
+      }
+    }));
+    const shopEnd = performance.now();
+    const shopRequests = requests;
+
+    // ---- Verify: every customer's confirmed bookings, then the seat maps.
+    enter("verify");
+    const seen = new Map<string, { showId: string; seats: string[]; userIndex: number }>();
+    for (let i = 0; i < users; i += registerBatch) {
+      await Promise.all(customers.slice(i, i + registerBatch).map(async (customer) => {
+        if (customer.token) {
+          const res = await call(null, "GET", "/api/me/bookings", { token: customer.token });
+          if (res.status !== 200 || !Array.isArray(res.body)) problem(`GET /api/me/bookings for ${customer.email}: ${res.status}`);
+          else for (const b of res.body as Json[]) if (b.status === "confirmed") seen.set(b.id, { showId: b.showId, seats: b.seats, userIndex: customer.index });
+        }
+        done++;
+      }));
+    }
+    const bookingsChecked = seen.size;
+    let missingBookings = 0;
+    for (const customer of customers) {
+      for (const b of customer.confirmed) {
+        if (seen.has(b.id)) continue;
+        missingBookings++;
+        problem(`booking ${b.id} was confirmed to customer ${customer.index} but is not confirmed in their bookings`);
+        seen.set(b.id, { ...b, userIndex: customer.index }); // still counts for the double-booking check
+      }
+    }
+    const owners = new Map<string, string[]>();
+    for (const [id, b] of seen) {
+      for (const seat of b.seats) {
+        const key = `${b.showId}\u0000${seat}`;
+        owners.set(key, [...(owners.get(key) ?? []), id]);
+      }
+    }
+    let doubleBookings = 0;
+    for (const [key, ids] of owners) {
+      if (ids.length < 2) continue;
+      doubleBookings++;
+      const [showId, seat] = key.split("\u0000");
+      problem(`DOUBLE BOOKING: ${showId} seat ${seat} is in ${ids.length} confirmed bookings: ${ids.join(", ")}`);
+    }
+    let seatsNotBooked = 0;
+    const occupancy: ShowOccupancy[] = [];
+    const confirmedShows = new Set([...showIds, ...[...seen.values()].map((b) => b.showId)]);
+    for (const showId of confirmedShows) {
+      const res = await call(null, "GET", `/api/shows/${encodeURIComponent(showId)}`);
+      if (res.status !== 200) { problem(`GET show ${showId} for verification: ${res.status}`); continue; }
+      const status = new Map<string, string>((res.body.seats as Json[]).map((s) => [String(s.id), String(s.status)]));
+      const count = (wanted: string) => [...status.values()].filter((s) => s === wanted).length;
+      if (showIds.includes(showId)) occupancy.push({ showId, seats: status.size, available: count("available"), held: count("held"), booked: count("booked") });
+      for (const [key] of owners) {
+        const [keyShow, seat] = key.split("\u0000") as [string, string];
+        if (keyShow !== showId || status.get(seat) === "booked") continue;
+        seatsNotBooked++;
+        problem(`${showId} seat ${seat} is confirmed in a booking but the seat map says ${status.get(seat) ?? "nothing"}`);
+      }
+    }
+    report();
+
+    const durationMs = shopEnd - started;
+    const perSecond = (n: number, ms: number) => (ms > 0 ? Math.round((n * 1000) / ms) : 0);
+    return {
+      url, seed, showIds, users,
+      durationMs: Math.round(durationMs),
+      phases: { registerMs: Math.round(registerEnd - started), shopMs: Math.round(shopEnd - registerEnd), verifyMs: Math.round(performance.now() - shopEnd) },
+      requests: shopRequests,
+      rps: perSecond(shopRequests, durationMs),
+      shopRps: perSecond(shopRequests - registerRequests, shopEnd - registerEnd),
+      attempts: counters.attempts,
+      wins: counters.wins,
+      conflicts: counters.conflicts,
+      holdErrors: counters.holdErrors,
+      otherErrors,
+      retries,
+      customers: { held: outcome.held, soldOut: outcome.soldOut, gaveUp: outcome.gaveUp, failed: outcome.failed },
+      abandoned: { released: outcome.released, expired: outcome.expired },
+      bookingsConfirmed: counters.confirmed,
+      seatsConfirmed: outcome.seatsConfirmed,
+      paymentsFailed: outcome.paymentsFailed,
+      doubleBookings,
+      verification: { bookingsChecked, seatsNotBooked, missingBookings, problems },
+      occupancy,
+      latency: Object.fromEntries(STEPS.map((step) => [step, stats(samples[step])])) as Record<Step, LatencyStats>,
+    };
+  } finally {
+    if (ticker) clearInterval(ticker);
+  }
+}
+
+/** True when the run broke a rule customers rely on. */
+export const violated = (s: SimulationSummary): boolean =>
+  s.doubleBookings > 0 || s.verification.seatsNotBooked > 0 || s.verification.missingBookings > 0;
+
+/** The summary as a readable table. */
+export function formatSummary(s: SimulationSummary): string {
+  const pct = (n: number, of: number) => (of > 0 ? ` (${Math.round((n * 100) / of)}%)` : "");
+  const errors = Object.entries(s.otherErrors).map(([status, n]) => `${status}: ${n}`).join(", ");
+  const ok = (n: number) => (n === 0 ? "0  ok" : `${n}  FAILED`);
+  const rows: [string, string][] = [
+    ["customers", `${s.users} (${s.customers.held} held seats, ${s.customers.soldOut} found it sold out, ${s.customers.gaveUp} gave up after conflicts, ${s.customers.failed} failed)`],
+    ["hold attempts", String(s.attempts)],
+    ["wins", `${s.wins}${pct(s.wins, s.attempts)}`],
+    ["conflicts", `${s.conflicts}${pct(s.conflicts, s.attempts)}`],
+    ["hold errors", String(s.holdErrors)],
+    ["other errors", errors || "none"],
+    ["retries (503/429)", String(s.retries)],
+    ["abandoned holds", `${s.abandoned.released + s.abandoned.expired} (${s.abandoned.released} released, ${s.abandoned.expired} left to expire)`],
+    ["bookings confirmed", `${s.bookingsConfirmed} (${s.seatsConfirmed} seats${s.paymentsFailed ? `, ${s.paymentsFailed} payments declined` : ""})`],
+    ["double bookings", ok(s.doubleBookings)],
+    ["seats not booked", ok(s.verification.seatsNotBooked)],
+    ["missing bookings", ok(s.verification.missingBookings)],
+  ];
+  const width = Math.max(...rows.map(([k]) => k.length));
+  const lines = [
+    `Marquee crowd simulation against ${s.url}, seed ${s.seed}`,
+    `${s.users} customers, ${s.showIds.length} show${s.showIds.length === 1 ? "" : "s"}, ${(s.durationMs / 1000).toFixed(1)} s (registering ${(s.phases.registerMs / 1000).toFixed(1)} s, shopping ${(s.phases.shopMs / 1000).toFixed(1)} s at ${s.shopRps} req/s), ${s.requests} requests`,
+    "",
+    ...rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`),
+    "",
+  ];
+  const cols = ["step", "count", "p50 ms", "p99 ms", "max ms", "mean ms"];
+  const table = STEPS.map((step) => {
+    const l = s.latency[step];
+    return [step, String(l.count), l.p50.toFixed(1), l.p99.toFixed(1), l.max.toFixed(1), l.mean.toFixed(1)];
+  });
+  const widths = cols.map((c, i) => Math.max(c.length, ...table.map((r) => r[i]!.length)));
+  const line = (r: string[]) => `  ${r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join("  ")}`;
+  lines.push(line(cols), ...table.map(line), "");
+  if (s.latency.register.p50 > 1000) {
+    lines.push("  registering was slow: for big crowds start the server with a cheaper password hash (SCRYPT_N=1024)", "");
+  }
+  if (s.occupancy.length > 0) {
+    lines.push("  show occupancy at the end:");
+    for (const o of s.occupancy) lines.push(`    ${o.showId}: ${o.booked} booked, ${o.held} held, ${o.available} available of ${o.seats}`);
+    lines.push("");
+  }
+  if (s.verification.problems.length > 0) {
+    lines.push("  problems:");
+    for (const p of s.verification.problems) lines.push(`    - ${p}`);
+    lines.push("");
+  }
+  return lines.join("\n");
+}
+
+const HELP = `Usage: npm run simulate -- [options]
+
+A crowd of simulated customers against a running Marquee gateway: register, browse, hold
+(retrying conflicts), think, then pay or abandon. Checks for double bookings at the end
+and exits 1 if any seat was sold twice (or a confirmed seat is not booked).
+
+  --url <url>            gateway (default $MARQUEE_URL or http://localhost:3000)
+  --users <n>            simulated customers (default 200)
+  --show <id[,id...]>    show(s) to shop for (default: random future shows)
+  --shows <n>            how many random future shows when --show is not given (default 1)
+  --concurrency <n>      most requests in flight (default: --users)
+  --think-ms <ms>        mean think time before paying or abandoning, ±50% (default 300)
+  --pay-ratio <0..1>     share of customers with a hold who pay (default 0.6)
+  --seats <n|min-max>    seats per customer (default 1-3)
+  --retries <n>          hold retries after a conflict (default 3)
+  --register-batch <n>   most registrations in flight (default 50; adapts to the server)
+  --seed <n>             seed for repeatable choices (default random, printed)
+  --card <number>        card to pay with (default 4242424242424242)
+  --json                 print the summary as JSON instead of a table
+  --quiet                no progress line
+  -h, --help             this help
+`;
+
+function parseCli(argv: string[]): { options: SimulationOptions; json: boolean; quiet: boolean } | undefined {
+  const { values } = parseArgs({
+    args: argv,
+    allowPositionals: false,
+    options: {
+      url: { type: "string" },
+      users: { type: "string" },
+      show: { type: "string", multiple: true },
+      shows: { type: "string" },
+      concurrency: { type: "string" },
+      "think-ms": { type: "string" },
+      "pay-ratio": { type: "string" },
+      seats: { type: "string" },
+      retries: { type: "string" },
+      "register-batch": { type: "string" },
+      seed: { type: "string" },
+      card: { type: "string" },
+      json: { type: "boolean", default: false },
+      quiet: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  if (values.help) return undefined;
+  const num = (name: string, value: string | undefined, min: number, max = Infinity): number | undefined => {
+    if (value === undefined) return undefined;
+    const n = Number(value);
+    if (value.trim() === "" || !Number.isFinite(n) || n < min || n > max) throw new Error(`--${name} must be a number from ${min}${max === Infinity ? " up" : ` to ${max}`} (got ${value})`);
+    return n;
+  };
+  let seatsPerCustomer: SimulationOptions["seatsPerCustomer"];
+  if (values.seats !== undefined) {
+    const m = /^(\d+)(?:-(\d+))?$/.exec(values.seats.trim());
+    if (!m || Number(m[1]) < 1 || (m[2] !== undefined && Number(m[2]) < Number(m[1]))) throw new Error(`--seats must be a number or a range like 1-3 (got ${values.seats})`);
+    seatsPerCustomer = [Number(m[1]), Number(m[2] ?? m[1])];
+  }
+  const shows = values.show?.flatMap((s) => s.split(",")).map((s) => s.trim()).filter(Boolean);
+  const options: SimulationOptions = {
+    url: values.url,
+    users: num("users", values.users, 1),
+    showId: shows && shows.length > 0 ? shows : undefined,
+    shows: num("shows", values.shows, 1),
+    concurrency: num("concurrency", values.concurrency, 1),
+    thinkMs: num("think-ms", values["think-ms"], 0),
+    payRatio: num("pay-ratio", values["pay-ratio"], 0, 1),
+    seatsPerCustomer,
+    maxHoldRetries: num("retries", values.retries, 0),
+    registerBatch: num("register-batch", values["register-batch"], 1),
+    seed: num("seed", values.seed, 0, 0xffffffff),
+    card: values.card?.replace(/\s+/g, ""),
+  };
+  return { options, json: values.json, quiet: values.quiet };
+}
+
+async function main() {
+  let cli;
+  try {
+    cli = parseCli(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`simulate: ${(error as Error).message}\n\n${HELP}`);
+    process.exitCode = 2;
+    return;
+  }
+  if (!cli) { process.stdout.write(HELP); return; }
+  const { options, json, quiet } = cli;
+  const live = !quiet && process.stderr.isTTY;
+  const printed = new Set<string>();
+  if (!quiet) {
+    options.onProgress = (p) => {
+      const text = `${p.phase.padEnd(8)} ${String(p.done).padStart(String(p.total).length)}/${p.total}  wins ${p.wins}  conflicts ${p.conflicts}  confirmed ${p.confirmed}  ${p.rps} req/s  ${(p.elapsedMs / 1000).toFixed(1)} s`;
+      if (live) process.stderr.write(`\r${text}\x1b[K`);
+      else if (p.done === p.total && !printed.has(p.phase)) { printed.add(p.phase); process.stderr.write(`${text}\n`); } // no TTY: one line per phase
+    };
+  }
+  try {
+    const summary = await simulate(options);
+    if (live) process.stderr.write("\n");
+    process.stdout.write(json ? `${JSON.stringify(summary, null, 2)}\n` : `${formatSummary(summary)}\n`);
+    if (violated(summary)) process.exitCode = 1;
+  } catch (error) {
+    if (live) process.stderr.write("\n");
+    process.stderr.write(`simulate: ${(error as Error).message}\n`);
+    process.exitCode = 2;
+  }
+}
+
+if (import.meta.main) await main();
