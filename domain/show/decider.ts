@@ -2,7 +2,7 @@
 // else. decide() never throws for business outcomes and never looks at a clock (now is given);
 // evolve() is total, so replaying a journal can never be refused.
 import type {
-  Decision, Hold, HoldSeats, Rejection, SeatProblem, ShowCommand, ShowEvent, ShowState,
+  Decision, EndedHold, Hold, HoldSeats, Rejection, SeatProblem, ShowCommand, ShowEvent, ShowState,
 } from "./types.ts";
 
 export function initialState(showId: string): ShowState {
@@ -12,6 +12,21 @@ export function initialState(showId: string): ShowState {
 // Ids and seat names come from clients: a name like "constructor" must not find Object's own
 // properties, so lookups only see what the state really holds.
 export const own = <V>(record: Record<string, V>, key: string): V | undefined => (Object.hasOwn(record, key) ? record[key] : undefined);
+
+const ENDED_BUCKETS = 256;
+
+/** FNV-1a: spreads any id format over the buckets, the same way in every process. */
+function bucketOf(holdId: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < holdId.length; i++) hash = Math.imul(hash ^ holdId.charCodeAt(i), 0x01000193);
+  return String((hash >>> 0) % ENDED_BUCKETS);
+}
+
+/** How a hold ended, or undefined when it is active or unknown. */
+export function endedHold(state: ShowState, holdId: string): EndedHold | undefined {
+  const bucket = own(state.endedHolds, bucketOf(holdId));
+  return bucket ? own(bucket, holdId) : undefined;
+}
 
 const accept = (...events: ShowEvent[]): Decision => ({ ok: true, events });
 const reject = (rejection: Rejection): Decision => ({ ok: false, rejection });
@@ -23,7 +38,7 @@ function ownHold(state: ShowState, holdId: string, userId: string, now: number):
     if (now >= hold.expiresAt) return { code: "HOLD_EXPIRED", message: `Hold ${holdId} expired; hold the seats again` };
     return hold;
   }
-  const ended = own(state.endedHolds, holdId);
+  const ended = endedHold(state, holdId);
   if (ended && ended.userId === userId) {
     if (ended.end === "expired") return { code: "HOLD_EXPIRED", message: `Hold ${holdId} expired; hold the seats again` };
     return { code: "HOLD_ENDED", message: `Hold ${holdId} was ${ended.end}`, end: ended.end };
@@ -44,7 +59,7 @@ function decideHold(state: ShowState, cmd: HoldSeats, now: number): Decision {
 
   // The same hold asked for again (a retried request): already done, nothing new to record,
   // even when it has ended since; an ended hold id never comes back to life.
-  const existing = own(state.holds, cmd.holdId) ?? own(state.endedHolds, cmd.holdId);
+  const existing = own(state.holds, cmd.holdId) ?? endedHold(state, cmd.holdId);
   if (existing) {
     if (existing.userId === cmd.userId) return accept();
     return reject({ code: "HOLD_NOT_FOUND", message: `Hold ${cmd.holdId} was not found` });
@@ -92,7 +107,7 @@ export function decide(state: ShowState, cmd: ShowCommand, now: number): Decisio
 
     case "ReleaseHold": {
       // A retried release (its first reply was lost) finds the job done.
-      const ended = own(state.endedHolds, cmd.holdId);
+      const ended = endedHold(state, cmd.holdId);
       if (ended?.end === "released" && ended.userId === cmd.userId) return accept();
       const hold = ownHold(state, cmd.holdId, cmd.userId, now);
       if (isRejection(hold)) return reject(hold);
@@ -108,7 +123,7 @@ export function decide(state: ShowState, cmd: ShowCommand, now: number): Decisio
     case "ForceExpireHold": {
       const hold = own(state.holds, cmd.holdId);
       if (!hold) {
-        const ended = own(state.endedHolds, cmd.holdId);
+        const ended = endedHold(state, cmd.holdId);
         if (ended) return reject({ code: "HOLD_ENDED", message: `Hold ${cmd.holdId} was ${ended.end}`, end: ended.end });
         return reject({ code: "HOLD_NOT_FOUND", message: `Hold ${cmd.holdId} was not found` });
       }
@@ -175,11 +190,11 @@ function endHold(state: ShowState, holdId: string, end: EndedHoldEnd, at: number
     holds: without(state.holds, [holdId]),
     holdByUser,
     claims: end === "booked" ? state.claims : without(state.claims, hold.seats),
-    endedHolds: { ...state.endedHolds, [holdId]: { userId: hold.userId, seats: hold.seats, end, at, ...(bookingId ? { bookingId } : {}) } },
+    endedHolds: { ...state.endedHolds, [bucketOf(holdId)]: { ...own(state.endedHolds, bucketOf(holdId)), [holdId]: { userId: hold.userId, seats: hold.seats, end, at, ...(bookingId ? { bookingId } : {}) } } },
   };
 }
 
-type EndedHoldEnd = ShowState["endedHolds"][string]["end"];
+type EndedHoldEnd = EndedHold["end"];
 
 export function evolve(state: ShowState, event: ShowEvent): ShowState {
   const next = applyEvent(state, event);

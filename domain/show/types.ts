@@ -56,7 +56,12 @@ export interface ShowState {
   claims: Record<string, SeatClaim>;
   holds: Record<string, Hold>;
   /** Ended holds are kept so a client asking about one learns how it ended (404 vs 410). */
-  endedHolds: Record<string, EndedHold>;
+  /**
+   * Ended holds in buckets by a hash of the hold id: a hot show ends tens of thousands of holds,
+   * and copying one small bucket per event (not one ever-growing record) keeps evolve O(1)-ish.
+   * Read it through endedHold().
+   */
+  endedHolds: Record<string, Record<string, EndedHold>>;
   bookings: Record<string, Booking>;
   /** A user has at most one active hold per show. */
   holdByUser: Record<string, string>;

@@ -1,5 +1,5 @@
 // Read models of a show's state: what a customer sees of seats, holds and bookings.
-import { own } from "./decider.ts";
+import { endedHold, own } from "./decider.ts";
 import type { Booking, ShowState } from "./types.ts";
 
 export type SeatStatus = "available" | "held" | "booked" | "not_for_sale";
@@ -39,7 +39,7 @@ export function holdView(state: ShowState, holdId: string, userId?: string): Hol
       heldAt: iso(hold.heldAt), expiresAt: iso(hold.expiresAt), quote: hold.quote,
     };
   }
-  const ended = own(state.endedHolds, holdId);
+  const ended = endedHold(state, holdId);
   if (ended && (userId === undefined || ended.userId === userId)) {
     return { id: holdId, showId: state.showId, userId: ended.userId, seats: ended.seats, status: ended.end, ...(ended.bookingId ? { bookingId: ended.bookingId } : {}) };
   }

@@ -3,7 +3,7 @@
 // runs at a time and heartbeats are not starved by a busy machine.
 import test, { type ExecutionContext } from "ava";
 import { ServiceBroker } from "moleculer";
-import { evolve, initialState } from "../../domain/show/decider.ts";
+import { endedHold, evolve, initialState } from "../../domain/show/decider.ts";
 import type { ShowEvent } from "../../domain/show/types.ts";
 import { shardLease, shardOf } from "../../infra/placement.ts";
 import { RedisStore } from "../../infra/redis-store.ts";
@@ -62,7 +62,7 @@ async function assertNoDoubleSale(t: ExecutionContext, store: RedisStore, showId
         const replaceable = claim?.kind === "hold" && state.holds[claim.id]?.userId === event.userId;
         if (claim && !replaceable) t.fail(`show ${showId}: seat ${seat} held by ${event.holdId} while claimed by ${claim.kind} ${claim.id}`);
       }
-      if (state.holds[event.holdId] || state.endedHolds[event.holdId]) t.fail(`show ${showId}: hold ${event.holdId} recorded twice`);
+      if (state.holds[event.holdId] || endedHold(state, event.holdId)) t.fail(`show ${showId}: hold ${event.holdId} recorded twice`);
     }
     if (event.type === "BookingConfirmed" && !state.holds[event.holdId]) t.fail(`show ${showId}: booking ${event.bookingId} confirmed from a hold that was not active`);
     if (event.type === "HoldExpired" && !state.holds[event.holdId]) t.fail(`show ${showId}: hold ${event.holdId} expired twice or after it ended`);

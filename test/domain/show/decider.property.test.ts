@@ -4,7 +4,7 @@
 import test from "ava";
 import fc from "fast-check";
 import assert from "node:assert/strict";
-import { decide, evolve, initialState, replay } from "../../../domain/show/decider.ts";
+import { decide, endedHold, evolve, initialState, replay } from "../../../domain/show/decider.ts";
 import type { Quote } from "../../../domain/pricing/quote.ts";
 import type { Decision, SeatProblem, ShowCommand, ShowEvent, ShowState } from "../../../domain/show/types.ts";
 
@@ -230,17 +230,17 @@ function assertReplyMatchesState({ before, command, now, decision, after }: Obse
       if (r.code === "TOO_MANY_SEATS") assert.ok(command.seats.length > command.maxSeats, ctx);
       if (r.code === "DUPLICATE_SEATS") assert.ok(new Set(command.seats).size < command.seats.length, ctx);
       if (r.code === "HOLD_NOT_FOUND") {
-        const owner = (before.holds[command.holdId] ?? before.endedHolds[command.holdId])?.userId;
+        const owner = (before.holds[command.holdId] ?? endedHold(before, command.holdId))?.userId;
         assert.ok(owner !== undefined && owner !== command.userId, `${ctx}: only another user's hold id is not found`);
       }
     }
     if (r.code === "HOLD_NOT_FOUND" && (command.type === "ReleaseHold" || command.type === "StartPayment" || command.type === "AbortPayment" || command.type === "ConfirmBooking")) {
-      const mine = (before.holds[command.holdId]?.userId ?? before.endedHolds[command.holdId]?.userId) === command.userId;
+      const mine = (before.holds[command.holdId]?.userId ?? endedHold(before, command.holdId)?.userId) === command.userId;
       assert.ok(!mine, `${ctx}: the user's own hold was not found`);
     }
     if (r.code === "HOLD_EXPIRED" && "holdId" in command) {
       const active = before.holds[command.holdId];
-      assert.ok(active ? now >= active.expiresAt : before.endedHolds[command.holdId]?.end === "expired", ctx);
+      assert.ok(active ? now >= active.expiresAt : endedHold(before, command.holdId)?.end === "expired", ctx);
     }
     if (r.code === "CANCEL_WINDOW_CLOSED") assert.ok(now > STARTS - CUTOFF, ctx);
     if (r.code === "BOOKING_NOT_FOUND" && command.type === "CancelBooking") {
@@ -255,7 +255,7 @@ function assertReplyMatchesState({ before, command, now, decision, after }: Obse
   switch (command.type) {
     case "HoldSeats": {
       if (events.length === 0) {
-        const known = before.holds[command.holdId] ?? before.endedHolds[command.holdId];
+        const known = before.holds[command.holdId] ?? endedHold(before, command.holdId);
         assert.equal(known?.userId, command.userId, `${ctx}: a no-op hold for a hold the user never had`);
         break;
       }
@@ -270,22 +270,22 @@ function assertReplyMatchesState({ before, command, now, decision, after }: Obse
       const previous = before.holdByUser[command.userId];
       if (previous) {
         assert.equal(before.holds[previous]?.paying, false, `${ctx}: replaced a hold being paid for`);
-        assert.equal(after.endedHolds[previous]?.end, "replaced", `${ctx}: the previous hold was not replaced`);
+        assert.equal(endedHold(after, previous)?.end, "replaced", `${ctx}: the previous hold was not replaced`);
         assert.deepEqual(claimedBy(after, "hold", previous), [], ctx);
       }
       break;
     }
     case "ReleaseHold":
       if (events.length === 0) {
-        assert.equal(before.endedHolds[command.holdId]?.end, "released", ctx);
-        assert.equal(before.endedHolds[command.holdId]?.userId, command.userId, ctx);
+        assert.equal(endedHold(before, command.holdId)?.end, "released", ctx);
+        assert.equal(endedHold(before, command.holdId)?.userId, command.userId, ctx);
         break;
       }
       assert.equal(before.holds[command.holdId]?.userId, command.userId, `${ctx}: released someone else's hold`);
       assert.equal(before.holds[command.holdId]?.paying, false, `${ctx}: released a hold being paid for`);
       assert.ok(now < before.holds[command.holdId]!.expiresAt, ctx);
       assert.equal(after.holds[command.holdId], undefined, ctx);
-      assert.equal(after.endedHolds[command.holdId]?.end, "released", ctx);
+      assert.equal(endedHold(after, command.holdId)?.end, "released", ctx);
       assert.deepEqual(claimedBy(after, "hold", command.holdId), [], ctx);
       break;
     case "StartPayment": {
@@ -326,7 +326,7 @@ function assertReplyMatchesState({ before, command, now, decision, after }: Obse
       assert.equal(booking.amount, was!.quote.total, ctx);
       assert.deepEqual(claimedBy(after, "booking", command.bookingId), sorted(was!.seats), `${ctx}: the booking does not claim exactly its seats`);
       assert.equal(after.holds[command.holdId], undefined, ctx);
-      assert.equal(after.endedHolds[command.holdId]?.end, "booked", ctx);
+      assert.equal(endedHold(after, command.holdId)?.end, "booked", ctx);
       break;
     }
     case "CancelBooking": {

@@ -1,7 +1,7 @@
 // Given these events, when this command at `now`, then these events or this rejection.
 import test from "ava";
 import type { ExecutionContext } from "ava";
-import { decide, evolve, initialState, replay } from "../../../domain/show/decider.ts";
+import { decide, endedHold, evolve, initialState, replay } from "../../../domain/show/decider.ts";
 import { bookingHistory, bookingOf, demand, holdView, occupancy, seatStatuses } from "../../../domain/show/views.ts";
 import type { Quote } from "../../../domain/pricing/quote.ts";
 import type { Decision, Rejection, ShowCommand, ShowEvent, ShowState } from "../../../domain/show/types.ts";
@@ -171,7 +171,7 @@ test("a user's new hold replaces their old one and may keep some of its seats", 
   t.deepEqual(next.claims, { A2: { kind: "hold", id: "h2" }, A3: { kind: "hold", id: "h2" } });
   t.deepEqual(Object.keys(next.holds), ["h2"]);
   t.is(next.holdByUser.u1, "h2");
-  t.like(next.endedHolds.h1, { userId: "u1", end: "replaced", at: now });
+  t.like(endedHold(next, "h1"), { userId: "u1", end: "replaced", at: now });
 });
 
 test("one user's hold never replaces another user's hold", (t) => {
@@ -222,7 +222,7 @@ test("a user can release their own hold, which frees its seats", (t) => {
   t.deepEqual(next.claims, {});
   t.deepEqual(next.holds, {});
   t.deepEqual(next.holdByUser, {});
-  t.deepEqual(next.endedHolds.h1, { userId: "u1", seats: ["A1", "A2"], end: "released", at: now });
+  t.deepEqual(endedHold(next, "h1"), { userId: "u1", seats: ["A1", "A2"], end: "released", at: now });
 });
 
 test("releasing a hold again is accepted and records nothing new", (t) => {
@@ -270,7 +270,7 @@ test("the sweep expires exactly the holds whose deadline has come, paying or not
   const next = after(state, events);
   t.deepEqual(Object.keys(next.holds), ["later"]);
   t.deepEqual(next.claims, { A4: { kind: "hold", id: "later" } });
-  t.is(next.endedHolds.due?.end, "expired");
+  t.is(endedHold(next, "due")?.end, "expired");
 });
 
 test("a sweep with nothing due records nothing", (t) => {
@@ -361,7 +361,7 @@ test("confirming a hold books its seats at the price quoted when they were held"
   t.deepEqual(next.claims, { A1: { kind: "booking", id: "b1" }, A2: { kind: "booking", id: "b1" } });
   t.deepEqual(next.holds, {});
   t.deepEqual(next.holdByUser, {});
-  t.like(next.endedHolds.h1, { end: "booked", bookingId: "b1" });
+  t.like(endedHold(next, "h1"), { end: "booked", bookingId: "b1" });
 });
 
 test("a retried confirmation of the same booking records nothing new", (t) => {
@@ -508,4 +508,21 @@ test("booking history records, per sold seat, how many hours before the start it
   const history = bookingHistory(state);
   t.is(history.capacity, 4);
   t.deepEqual([...history.claimHoursBefore].sort(), [1.5, 3, 3]);
+});
+
+test("ending a hold copies only its own bucket of ended holds, so a show with a long history stays fast", (t) => {
+  let state = replay("s1", [{ type: "ShowScheduled", showId: "s1", startsAt: Date.now() + 86_400_000, seats: [{ id: "A1", forSale: true }] }]);
+  const quoteOf = { showId: "s1", currency: "INR", total: 1, seatPrices: {}, lines: [], quotedAt: "" };
+  for (let i = 0; i < 2000; i++) {
+    state = evolve(state, { type: "SeatsHeld", holdId: `h${i}`, userId: `u${i}`, seats: ["A1"], at: 0, expiresAt: 1, quote: quoteOf });
+    state = evolve(state, { type: "HoldExpired", holdId: `h${i}`, at: 1 });
+  }
+  const before = state;
+  state = evolve(state, { type: "SeatsHeld", holdId: "last", userId: "u", seats: ["A1"], at: 2, expiresAt: 3, quote: quoteOf });
+  state = evolve(state, { type: "HoldReleased", holdId: "last", reason: "released", at: 2 });
+  const changed = Object.keys(state.endedHolds).filter((b) => state.endedHolds[b] !== before.endedHolds[b]);
+  t.is(changed.length, 1);
+  t.true(Object.keys(before.endedHolds).length > 100, "2,000 ended holds are spread over many buckets");
+  t.is(endedHold(state, "last")?.end, "released");
+  t.is(endedHold(state, "h1999")?.end, "expired");
 });
