@@ -1,0 +1,122 @@
+// The customer's bookings, newest first, with cancel (and refund) where the rules allow it.
+import { api, describeError, session } from "../api.js";
+import { append, busy, clear, h } from "../dom.js";
+import { cardBrand, dateTime, money } from "../format.js";
+import { renderQuote } from "../quote.js";
+import { announce, setTitle, showError } from "../ui.js";
+
+const STATUS = {
+  pending_payment: "Awaiting payment",
+  payment_failed: "Payment failed",
+  confirmed: "Confirmed",
+  cancelled: "Cancelled",
+  expired: "Expired",
+  refunded: "Refunded",
+};
+
+// Show details rarely change: one fetch per show per page load.
+const shows = new Map();
+const showOf = (id) => {
+  if (!shows.has(id)) shows.set(id, api("GET", `/shows/${encodeURIComponent(id)}`).catch(() => null));
+  return shows.get(id);
+};
+
+export async function bookingsView(main, { active }) {
+  setTitle("My bookings");
+  const heading = h("h1", { tabindex: "-1" }, "My bookings");
+  main.append(heading);
+  const user = session.user();
+  if (!user) {
+    main.append(h("p", null, h("a", { href: `#/login?next=${encodeURIComponent("#/bookings")}` }, "Log in"), " to see your bookings."));
+    return;
+  }
+  const listEl = h("ul", { class: "bookings", "data-testid": "bookings-list", "aria-busy": "true" });
+  main.append(listEl);
+  let bookings;
+  try {
+    bookings = await api("GET", "/me/bookings");
+  } catch (err) {
+    if (!active()) return;
+    listEl.removeAttribute("aria-busy");
+    showError(describeError(err));
+    return;
+  }
+  const details = new Map(await Promise.all([...new Set(bookings.map((b) => b.showId))].map(async (id) => [id, await showOf(id)])));
+  if (!active()) return;
+  listEl.removeAttribute("aria-busy");
+  if (!bookings.length) {
+    listEl.replaceWith(h("p", { "data-testid": "bookings-empty" }, "No bookings yet. ", h("a", { href: "#/" }, "Find a movie"), "."));
+    return;
+  }
+  for (const booking of bookings) listEl.append(item(booking, details.get(booking.showId)));
+}
+
+function item(booking, show) {
+  const li = h("li", { class: "booking card", "data-testid": "booking", "data-booking-id": booking.id, "data-status": booking.status });
+  render();
+  return li;
+
+  function render() {
+    const titleId = `b-${booking.id}`;
+    const tz = show?.cinema.timezone ?? "Asia/Kolkata";
+    const card = booking.payment?.card;
+    const canCancel = ["confirmed", "pending_payment", "payment_failed"].includes(booking.status) && (!show || Date.parse(show.startsAt) > Date.now());
+    const canPay = ["pending_payment", "payment_failed"].includes(booking.status);
+    li.dataset.status = booking.status;
+    li.setAttribute("aria-labelledby", titleId);
+    append(clear(li), [
+      h("div", { class: "booking-head" },
+        h("h2", { id: titleId }, show ? show.movie.title : `Show ${booking.showId}`),
+        h("span", { class: `status status--${booking.status}`, "data-testid": "booking-status" }, STATUS[booking.status] ?? booking.status)),
+      show ? h("p", { class: "where" }, h("strong", null, dateTime(show.startsAt, tz)), ` · ${show.cinema.name}, ${show.cinema.city} · ${show.screen.name}`) : null,
+      h("dl", { class: "facts" },
+        h("dt", null, "Seats"), h("dd", { "data-testid": "booking-seats" }, booking.seats.join(", ")),
+        h("dt", null, "Amount"), h("dd", null, money(booking.amount, booking.currency)),
+        card ? [h("dt", null, "Card"), h("dd", null, `${cardBrand(card.brand)} •••• ${card.last4}`)] : null,
+        booking.refund ? [h("dt", null, "Refund"), h("dd", null, `${money(booking.refund.amount, booking.refund.currency)} (${booking.refund.status})`)] : null,
+        h("dt", null, "Reference"), h("dd", null, h("code", null, booking.id))),
+      booking.reason ? h("p", { class: "muted" }, booking.reason) : null,
+      booking.lines?.length ? h("details", null, h("summary", null, "Price breakdown"),
+        renderQuote({ currency: booking.currency, total: booking.amount, lines: booking.lines }, { testid: "booking-quote" })) : null,
+      h("div", { class: "actions" },
+        canPay ? h("a", {
+          class: "button", href: `#/show/${encodeURIComponent(booking.showId)}`,
+          onclick: () => {
+            const user = session.user();
+            if (user) sessionStorage.setItem(`marquee.hold.${user.id}.${booking.showId}`, JSON.stringify({ holdId: booking.holdId, bookingId: booking.id }));
+          },
+        }, "Pay now") : null,
+        canCancel ? cancelControl() : null)]);
+  }
+
+  function cancelControl() {
+    const wrap = h("div", { class: "cancel" });
+    const start = h("button", { type: "button", class: "button button--quiet", "data-testid": "cancel-booking" }, "Cancel booking");
+    start.addEventListener("click", () => {
+      const paid = booking.status === "confirmed";
+      const yes = h("button", { type: "button", class: "button button--danger", "data-testid": "confirm-cancel" }, paid ? `Yes, cancel and refund ${money(booking.amount, booking.currency)}` : "Yes, cancel");
+      const no = h("button", { type: "button", class: "button button--quiet" }, "Keep booking");
+      const question = h("p", { id: `q-${booking.id}` }, `Cancel seats ${booking.seats.join(", ")}?`);
+      no.addEventListener("click", () => {
+        wrap.replaceChildren(start);
+        start.focus();
+      });
+      yes.addEventListener("click", async () => {
+        try {
+          const updated = await busy(yes, () => api("POST", `/bookings/${encodeURIComponent(booking.id)}/cancel`, { idempotencyKey: `cancel-${booking.id}` }), "Cancelling…");
+          booking = updated;
+          render();
+          announce(updated.refund ? `Booking cancelled. ${money(updated.refund.amount, updated.refund.currency)} will be refunded to your card.` : "Booking cancelled.");
+          li.querySelector("h2").setAttribute("tabindex", "-1");
+          li.querySelector("h2").focus();
+        } catch (err) {
+          showError(describeError(err));
+        }
+      });
+      wrap.replaceChildren(h("div", { role: "group", "aria-labelledby": question.id }, question, h("div", { class: "actions" }, yes, no)));
+      yes.focus();
+    });
+    wrap.append(start);
+    return wrap;
+  }
+}

@@ -1,0 +1,548 @@
+// One show: the live seat map (server-sent events), the selection with a price estimate, the
+// hold with its countdown and locked quote, and payment.
+import { api, describeError, newKey, sawServerTime, serverNow, session } from "../api.js";
+import { testCardsTable } from "../cards.js";
+import { append, busy, clear, field, formError, h } from "../dom.js";
+import { cardBrand, clock, countdown, dateTime, duration, money } from "../format.js";
+import { renderQuote } from "../quote.js";
+import { createSeatMap, seatLegend } from "../seatmap.js";
+import { announce, setTitle, showError } from "../ui.js";
+
+const MAX_SEATS = 10;
+const STATUS_WORDS = { held: "held by someone else", booked: "already booked", not_for_sale: "not for sale" };
+const list = (seats) => (seats.length > 1 ? `${seats.slice(0, -1).join(", ")} and ${seats.at(-1)}` : seats[0] ?? "");
+
+export async function showView(main, { params, active, onLeave }) {
+  const showId = params.id;
+  setTitle("Choose seats");
+  main.append(h("p", { class: "loading" }, "Loading the seat map…"));
+  let show;
+  try {
+    show = await api("GET", `/shows/${encodeURIComponent(showId)}`);
+  } catch (err) {
+    if (!active()) return;
+    clear(main).append(
+      h("h1", { tabindex: "-1" }, err.status === 404 ? "Show not found" : "The seat map could not be loaded"),
+      h("p", null, describeError(err)),
+      h("p", null, h("a", { href: "#/" }, "Back to movies")));
+    return;
+  }
+  if (!active()) return;
+
+  const user = session.user();
+  const tz = show.cinema.timezone;
+  const currency = show.currency;
+  const savedKey = user ? `marquee.hold.${user.id}.${showId}` : null;
+  const pickKey = `marquee.pick.${showId}`;
+  const st = {
+    version: show.version ?? 0,
+    selected: new Set(),
+    /** Seats of a hold request in flight: their "held" arriving first is not someone else's. */
+    pending: new Set(),
+    hold: null,
+    bookingId: null,
+    es: null,
+    timers: new Set(),
+  };
+  const later = (fn, ms) => {
+    const t = setTimeout(() => { st.timers.delete(t); fn(); }, ms);
+    st.timers.add(t);
+    return t;
+  };
+  const started = () => Date.parse(show.startsAt) <= serverNow();
+  const isMine = (id) => !!st.hold && st.hold.seats.includes(id);
+
+  setTitle(`${show.movie.title}: choose seats`);
+  const map = createSeatMap(show.seats, {
+    currency,
+    isSelected: (id) => st.selected.has(id),
+    isMine,
+    onToggle: toggle,
+    label: `Seats of ${show.screen.name}, screen at the front`,
+  });
+
+  // ---------- page ----------
+  const liveText = h("span", null, "Connecting to live seat updates…");
+  const live = h("p", { class: "live", "data-testid": "live-status", "data-state": "connecting" }, h("span", { class: "dot", "aria-hidden": "true" }), liveText);
+  const selectionSlot = h("section", { class: "panel-section", "aria-labelledby": "sel-title", "data-testid": "selection" });
+  const estimateSlot = h("div", { class: "estimate" });
+  const holdSlot = h("section", { class: "panel-section", "data-testid": "hold-panel", hidden: true });
+  const doneSlot = h("section", { class: "panel-section", "data-testid": "booking-confirmation", hidden: true });
+
+  append(clear(main), [
+    h("div", { class: "show-head" },
+      h("p", { class: "crumbs" }, h("a", { href: "#/" }, "Movies"), " / ", show.cinema.city),
+      h("h1", { tabindex: "-1" }, show.movie.title),
+      h("p", { class: "meta" },
+        h("span", { class: "badge", title: "Certificate" }, show.movie.rating), ` ${duration(show.movie.durationMinutes)} · ${show.movie.languages.join(", ")}`),
+      h("p", { class: "where" }, h("strong", null, dateTime(show.startsAt, tz)), ` · ${show.cinema.name}, ${show.cinema.city} · ${show.screen.name}`),
+      live),
+    started() ? h("p", { class: "notice", role: "note" }, "This show has started: booking is closed.") : null,
+    h("div", { class: "show-layout" },
+      h("div", { class: "map-column" }, seatLegend(), map.el),
+      h("aside", { class: "panel", "aria-label": "Your booking" }, doneSlot, holdSlot, selectionSlot))]);
+
+  // ---------- selection ----------
+  function renderSelection() {
+    const ids = map.order(st.selected);
+    const held = st.hold?.seats ?? [];
+    const same = st.hold && ids.length === held.length && ids.every((id) => held.includes(id));
+    const children = [h("h2", { id: "sel-title" }, st.hold ? "Change seats" : "Your seats")];
+    if (!ids.length) {
+      children.push(h("p", { class: "muted", "data-testid": "selection-empty" }, st.hold ? "Select seats on the map to change your hold, or release it above." : `No seats selected yet. Choose up to ${MAX_SEATS} seats on the map.`));
+    } else {
+      children.push(h("ul", { class: "chosen", "data-testid": "selected-seats" }, ids.map((id) => {
+        const s = map.seat(id);
+        return h("li", null, h("strong", null, id), ` · ${s.category}`, h("span", { class: "num" }, money(s.price, currency)));
+      })));
+    }
+    if (st.hold && same) {
+      children.push(h("p", { class: "muted" }, "These are the seats held for you. Select or deselect seats on the map to change them."));
+    } else if (ids.length) {
+      children.push(estimateSlot);
+      if (!user) {
+        // The selection waits in this tab while the customer logs in.
+        const keep = () => sessionStorage.setItem(pickKey, JSON.stringify(ids));
+        children.push(h("p", null, h("a", { class: "button", href: `#/login?next=${encodeURIComponent(`#/show/${showId}`)}`, onclick: keep, "data-testid": "login-to-hold" }, "Log in to hold these seats")));
+      } else {
+        const button = h("button", { type: "button", class: "button button--primary", "data-testid": "hold-button", disabled: started() },
+          st.hold ? `Hold these ${ids.length} instead` : `Hold ${ids.length} seat${ids.length === 1 ? "" : "s"}`);
+        button.addEventListener("click", () => hold(button));
+        children.push(h("div", { class: "actions" }, button));
+      }
+    }
+    selectionSlot.replaceChildren(...children);
+  }
+
+  let estimateAbort = null;
+  let estimateTimer = null;
+  function scheduleEstimate() {
+    clearTimeout(estimateTimer);
+    estimateAbort?.abort();
+    const ids = map.order(st.selected);
+    if (!ids.length) {
+      estimateSlot.replaceChildren();
+      return;
+    }
+    estimateSlot.setAttribute("aria-busy", "true");
+    estimateTimer = later(async () => {
+      const controller = (estimateAbort = new AbortController());
+      try {
+        const quote = await api("GET", `/shows/${encodeURIComponent(showId)}/quote?seats=${encodeURIComponent(ids.join(","))}`, { signal: controller.signal });
+        if (controller.signal.aborted) return;
+        estimateSlot.replaceChildren(renderQuote(quote, { testid: "quote-estimate", order: map.order, caption: "Price estimate. Holding the seats locks the price." }));
+      } catch (err) {
+        if (err?.name === "AbortError") return;
+        estimateSlot.replaceChildren(h("p", { class: "muted" }, `No estimate: ${describeError(err)}`));
+      } finally {
+        if (estimateAbort === controller) estimateSlot.removeAttribute("aria-busy");
+      }
+    }, 200);
+  }
+
+  function toggle(seat) {
+    if (!seat) return;
+    const mine = isMine(seat.id);
+    if (seat.status !== "available" && !mine) {
+      announce(`Row ${seat.row} seat ${seat.number} is ${STATUS_WORDS[seat.status] ?? seat.status}: choose another seat.`);
+      return;
+    }
+    if (st.selected.has(seat.id)) {
+      st.selected.delete(seat.id);
+    } else {
+      if (st.selected.size >= MAX_SEATS) {
+        showError(`You can hold at most ${MAX_SEATS} seats at a time. Deselect a seat first.`);
+        return;
+      }
+      st.selected.add(seat.id);
+    }
+    map.update(seat.id);
+    renderSelection();
+    scheduleEstimate();
+  }
+
+  // ---------- hold ----------
+  async function hold(button) {
+    const seats = map.order(st.selected);
+    const previous = st.hold;
+    seats.forEach((s) => st.pending.add(s));
+    try {
+      const created = await busy(button, () => api("POST", `/shows/${encodeURIComponent(showId)}/holds`, { body: { seats }, idempotencyKey: newKey() }), "Holding…");
+      if (!active()) return;
+      setHold(created, null);
+      for (const s of previous?.seats ?? []) if (!created.seats.includes(s)) map.setStatus(s, "available") || map.update(s);
+      for (const s of created.seats) map.setStatus(s, "held") || map.update(s);
+      announce(`Held ${list(created.seats)} for you until ${clock(created.expiresAt, tz)}. Pay before the timer runs out.`);
+      holdSlot.querySelector("h2")?.focus();
+    } catch (err) {
+      if (!active()) return;
+      if (err.type === "SEAT_UNAVAILABLE" && Array.isArray(err.data?.seats)) {
+        for (const { seat, reason } of err.data.seats) {
+          if (reason === "held" || reason === "booked" || reason === "not_for_sale") map.setStatus(seat, reason);
+          if (!isMine(seat)) st.selected.delete(seat);
+          map.update(seat);
+        }
+        renderSelection();
+        scheduleEstimate();
+      }
+      showError(describeError(err));
+    } finally {
+      seats.forEach((s) => st.pending.delete(s));
+    }
+  }
+
+  function save() {
+    if (!savedKey) return;
+    if (st.hold) sessionStorage.setItem(savedKey, JSON.stringify({ holdId: st.hold.id, bookingId: st.bookingId }));
+    else sessionStorage.removeItem(savedKey);
+  }
+
+  function setHold(next, bookingId) {
+    sawServerTime(Date.parse(next.heldAt ?? ""));
+    const before = st.hold?.seats ?? [];
+    st.hold = next;
+    st.bookingId = bookingId;
+    st.selected = new Set(next.seats);
+    save();
+    doneSlot.hidden = true;
+    for (const id of new Set([...before, ...next.seats])) map.update(id);
+    renderHold();
+    renderSelection();
+    scheduleEstimate();
+    startTimer();
+  }
+
+  function dropHold() {
+    const seats = st.hold?.seats ?? [];
+    st.hold = null;
+    st.bookingId = null;
+    st.timerEl = null;
+    save();
+    holdSlot.hidden = true;
+    holdSlot.replaceChildren();
+    for (const id of seats) map.update(id);
+    renderSelection();
+    scheduleEstimate();
+  }
+
+  function renderHold() {
+    const current = st.hold;
+    const timer = h("strong", { role: "timer", "data-testid": "hold-countdown" }, countdown(Date.parse(current.expiresAt) - serverNow()));
+    st.timerEl = timer;
+    st.warned = new Set();
+    const release = h("button", { type: "button", class: "button button--quiet", "data-testid": "release-hold" }, "Release these seats");
+    release.addEventListener("click", async () => {
+      try {
+        await busy(release, () => api("DELETE", `/holds/${encodeURIComponent(current.id)}`), "Releasing…");
+        if (!active()) return;
+        for (const s of current.seats) map.setStatus(s, "available");
+        st.selected.clear();
+        dropHold();
+        announce(`Released ${list(current.seats)}.`);
+        selectionSlot.querySelector("h2")?.focus();
+      } catch (err) {
+        showError(describeError(err));
+        checkHold();
+      }
+    });
+    holdSlot.replaceChildren(
+      h("h2", { tabindex: "-1" }, `Held for you: ${list(current.seats)}`),
+      h("p", { class: "countdown" }, "Time left to pay: ", timer, h("span", { class: "muted" }, ` (until ${clock(current.expiresAt, tz)})`)),
+      renderQuote(current.quote, { testid: "hold-quote", order: map.order, caption: "Locked price: exactly what you will pay." }),
+      h("div", { class: "actions" }, release),
+      paymentForm(current));
+    holdSlot.hidden = false;
+  }
+
+  // ---------- payment ----------
+  function paymentForm(current) {
+    const thisYear = new Date().getFullYear();
+    const number = h("input", { name: "cardnumber", inputmode: "numeric", autocomplete: "cc-number", maxlength: "23", required: true, spellcheck: "false", "data-testid": "card-number" });
+    const month = h("select", { name: "exp-month", autocomplete: "cc-exp-month", "data-testid": "card-exp-month" },
+      Array.from({ length: 12 }, (_, i) => h("option", { value: String(i + 1) }, String(i + 1).padStart(2, "0"))));
+    const year = h("select", { name: "exp-year", autocomplete: "cc-exp-year", "data-testid": "card-exp-year" },
+      Array.from({ length: 11 }, (_, i) => h("option", { value: String(thisYear + i) }, String(thisYear + i))));
+    month.value = "12";
+    year.value = String(thisYear + 2);
+    const cvc = h("input", { name: "cvc", inputmode: "numeric", autocomplete: "cc-csc", maxlength: "4", required: true, "data-testid": "card-cvc" });
+    const error = formError("payment-error");
+    const pay = h("button", { type: "submit", class: "button button--primary", "data-testid": "pay-button" }, `Pay ${money(current.quote.total, currency)}`);
+    const form = h("form", { class: "form payment", "aria-labelledby": "pay-title", novalidate: true },
+      h("h3", { id: "pay-title" }, "Pay by card"),
+      field("Card number", number),
+      h("div", { class: "field-row" }, field("Expiry month", month), field("Expiry year", year), field("Security code (CVC)", cvc, "3 digits on the back; 4 on the front for Amex.")),
+      error,
+      h("div", { class: "actions" }, pay),
+      testCardsTable((card) => {
+        number.value = card.number;
+        cvc.value = card.amex ? "1234" : "123";
+        number.focus();
+        announce(`Filled in test card ${card.number}.`);
+      }));
+
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      error.textContent = "";
+      const digits = number.value.replace(/[\s-]/g, "");
+      if (!/^\d{12,19}$/.test(digits)) {
+        error.textContent = "Enter the card number: 12 to 19 digits.";
+        number.setAttribute("aria-invalid", "true");
+        number.focus();
+        return;
+      }
+      number.removeAttribute("aria-invalid");
+      if (!/^\d{3,4}$/.test(cvc.value.trim())) {
+        error.textContent = "Enter the 3 or 4 digit security code.";
+        cvc.setAttribute("aria-invalid", "true");
+        cvc.focus();
+        return;
+      }
+      cvc.removeAttribute("aria-invalid");
+      try {
+        const booking = await busy(pay, async () => {
+          if (!st.bookingId) {
+            try {
+              const opened = await api("POST", "/bookings", { body: { holdId: current.id }, idempotencyKey: `booking-${current.id}` });
+              st.bookingId = opened.id;
+            } catch (err) {
+              if (err.type !== "BOOKING_EXISTS" || !err.data?.bookingId) throw err;
+              st.bookingId = err.data.bookingId;
+            }
+            save();
+          }
+          return api("POST", `/bookings/${encodeURIComponent(st.bookingId)}/pay`, {
+            body: { card: { number: digits, expMonth: Number(month.value), expYear: Number(year.value), cvc: cvc.value.trim() } },
+            idempotencyKey: newKey(),
+          });
+        }, "Paying…");
+        if (active()) confirmed(booking);
+      } catch (err) {
+        if (!active()) return;
+        if (err.status === 410) {
+          expired(err.message);
+          return;
+        }
+        if (err.status === 402) {
+          const reason = err.data?.reason;
+          error.textContent = `${err.message}${reason ? ` (${reason})` : ""}. Your seats stay held until the timer runs out.`;
+          number.focus();
+        } else {
+          error.textContent = describeError(err);
+        }
+        // The hold may have moved on (paying extends it, another tab may have released it).
+        checkHold();
+      }
+    });
+    return form;
+  }
+
+  function confirmed(booking) {
+    stopTimer();
+    for (const s of booking.seats) map.setStatus(s, "booked");
+    st.selected.clear();
+    dropHold();
+    const card = booking.payment?.card;
+    const heading = h("h2", { tabindex: "-1" }, "Booking confirmed");
+    doneSlot.replaceChildren(
+      heading,
+      h("p", null, `Seats ${list(booking.seats)} for ${show.movie.title}, ${dateTime(show.startsAt, tz)} at ${show.cinema.name} (${show.screen.name}).`),
+      h("p", null, `Paid ${money(booking.amount, booking.currency)}${card ? ` with ${cardBrand(card.brand)} •••• ${card.last4}` : ""}.`),
+      h("p", null, "Booking reference ", h("code", { "data-testid": "booking-id" }, booking.id)),
+      h("p", { class: "actions" }, h("a", { class: "button", href: "#/bookings", "data-testid": "go-bookings" }, "See my bookings")));
+    doneSlot.dataset.bookingId = booking.id;
+    doneSlot.hidden = false;
+    announce(`Booking confirmed: ${list(booking.seats)}, paid ${money(booking.amount, booking.currency)}.`);
+    heading.focus();
+  }
+
+  function expired(message) {
+    const seats = st.hold?.seats ?? [];
+    stopTimer();
+    dropHold();
+    // Those already seen free stay selected, so holding them again is one click.
+    st.selected = new Set(seats.filter((s) => map.seat(s)?.status === "available"));
+    for (const s of seats) map.update(s);
+    renderSelection();
+    scheduleEstimate();
+    showError(message
+      ? `${message} (seats ${list(seats)}).`
+      : `Your hold on ${list(seats)} expired and the seats were released. Hold them again if they are still free.`);
+  }
+
+  // ---------- countdown and hold checks ----------
+  function startTimer() {
+    stopTimer();
+    st.interval = setInterval(tick, 500);
+    tick();
+  }
+  function stopTimer() {
+    clearInterval(st.interval);
+    st.interval = undefined;
+  }
+  function tick() {
+    if (!st.hold || !st.timerEl) return stopTimer();
+    const left = Date.parse(st.hold.expiresAt) - serverNow();
+    st.timerEl.textContent = countdown(left);
+    st.timerEl.parentElement.classList.toggle("urgent", left < 60_000);
+    for (const mark of [120_000, 60_000]) {
+      if (left <= mark && left > mark - 5_000 && !st.warned.has(mark)) {
+        st.warned.add(mark);
+        announce(`${mark / 60_000} minute${mark > 60_000 ? "s" : ""} left to pay for ${list(st.hold.seats)}.`, { background: true });
+      }
+    }
+    if (left <= 0) checkHold();
+  }
+
+  let checking = false;
+  let nextCheck = 0;
+  async function checkHold() {
+    if (!st.hold || checking || Date.now() < nextCheck) return;
+    checking = true;
+    nextCheck = Date.now() + 1_000;
+    const current = st.hold;
+    try {
+      const fresh = await api("GET", `/holds/${encodeURIComponent(current.id)}`);
+      if (!active() || st.hold !== current) return;
+      if (fresh.status === "active" || fresh.status === "paying") {
+        st.hold = { ...current, ...fresh, quote: fresh.quote ?? current.quote };
+      } else if (fresh.status === "expired") {
+        expired();
+      } else if (fresh.status === "booked" && st.bookingId) {
+        confirmed(await api("GET", `/bookings/${encodeURIComponent(st.bookingId)}`));
+      } else {
+        dropHold();
+        showError(`Your hold on ${list(current.seats)} was ${fresh.status}.`);
+      }
+    } catch (err) {
+      if (err.status === 404 && st.hold === current) dropHold();
+    } finally {
+      checking = false;
+    }
+  }
+
+  // ---------- live seat map ----------
+  function applySeats(changes) {
+    const taken = [];
+    let mineFreed = false;
+    for (const [id, status] of Object.entries(changes)) {
+      if (!map.has(id) || !map.setStatus(id, status)) continue;
+      if (isMine(id)) {
+        if (status === "available") mineFreed = true;
+        continue;
+      }
+      if (st.selected.has(id) && status !== "available" && !st.pending.has(id)) {
+        st.selected.delete(id);
+        map.update(id);
+        taken.push(id);
+      }
+    }
+    if (taken.length) {
+      renderSelection();
+      scheduleEstimate();
+      showError(`${list(taken)} ${taken.length === 1 ? "was" : "were"} just taken by someone else and removed from your selection.`);
+    }
+    if (mineFreed) later(checkHold, 300);
+  }
+
+  function setLive(state) {
+    live.dataset.state = state;
+    liveText.textContent = {
+      live: "Live: seats update as other people book",
+      reconnecting: "Reconnecting to live seat updates…",
+      closed: "Live updates interrupted: retrying…",
+    }[state];
+  }
+
+  let retryMs = 1_000;
+  function connect() {
+    const resume = st.version ? `?lastEventId=${st.version}` : "";
+    const es = new EventSource(`/api/shows/${encodeURIComponent(showId)}/events${resume}`);
+    st.es = es;
+    const parse = (e) => {
+      try { return JSON.parse(e.data); } catch { return null; }
+    };
+    es.addEventListener("snapshot", (e) => {
+      const d = parse(e);
+      if (!d || d.version < st.version) return;
+      st.version = d.version;
+      applySeats(d.seats);
+      setLive("live");
+    });
+    es.addEventListener("seats", (e) => {
+      const d = parse(e);
+      if (!d || d.version <= st.version) return;
+      st.version = d.version;
+      applySeats(d.seats);
+    });
+    es.addEventListener("prices", () => refreshPrices());
+    es.onopen = () => {
+      retryMs = 1_000;
+      setLive("live");
+    };
+    es.onerror = () => {
+      if (es.readyState !== EventSource.CLOSED) {
+        setLive("reconnecting");
+        return;
+      }
+      // The browser gives up after an error answer (a node moving, say): try again, resuming.
+      setLive("closed");
+      later(() => { if (st.es === es) connect(); }, retryMs);
+      retryMs = Math.min(retryMs * 2, 30_000);
+    };
+  }
+
+  async function refreshPrices() {
+    try {
+      const fresh = await api("GET", `/shows/${encodeURIComponent(showId)}`);
+      if (!active()) return;
+      for (const s of fresh.seats) if (map.has(s.id)) map.setPrice(s.id, s.price);
+      if (st.selected.size) {
+        renderSelection();
+        scheduleEstimate();
+        if (!st.hold) announce("Prices for this show just changed; the estimate is updated.", { background: true });
+      }
+    } catch {
+      // The next change tries again.
+    }
+  }
+
+  onLeave(() => {
+    st.es?.close();
+    st.es = null;
+    stopTimer();
+    estimateAbort?.abort();
+    for (const t of st.timers) clearTimeout(t);
+  });
+
+  // ---------- start ----------
+  try {
+    const picked = JSON.parse(sessionStorage.getItem(pickKey) ?? "[]");
+    sessionStorage.removeItem(pickKey);
+    for (const id of Array.isArray(picked) ? picked.slice(0, MAX_SEATS) : []) {
+      if (map.seat(id)?.status === "available") {
+        st.selected.add(id);
+        map.update(id);
+      }
+    }
+  } catch {
+    // Nothing kept.
+  }
+  renderSelection();
+  scheduleEstimate();
+  connect();
+  if (savedKey) {
+    const saved = (() => {
+      try { return JSON.parse(sessionStorage.getItem(savedKey) ?? "null"); } catch { return null; }
+    })();
+    if (saved?.holdId) {
+      try {
+        const restored = await api("GET", `/holds/${encodeURIComponent(saved.holdId)}`);
+        if (!active()) return;
+        if ((restored.status === "active" || restored.status === "paying") && restored.quote) setHold(restored, saved.bookingId ?? null);
+        else sessionStorage.removeItem(savedKey);
+      } catch {
+        sessionStorage.removeItem(savedKey);
+      }
+    }
+  }
+}
