@@ -88,6 +88,27 @@ test.serial("24 customers on two gateways race for the same seat of each of 12 s
     t.is(statuses.filter((s) => s === 409).length, 23, `23 conflicts on ${show.id}`);
     await assertNoDoubleSale(t, store, show.id);
   }
+  // A browser watching through the other gateway hears of a hold made on this one: seat changes
+  // travel from the owner over the transporter to every gateway.
+  const watched = targets[0]!.id;
+  const stream = await fetch(`${edge(1)}/api/shows/${watched}/events`, { signal: AbortSignal.timeout(15_000) });
+  const reader = stream.body!.getReader();
+  let text = "";
+  while (!text.includes("event: snapshot")) {
+    const next = await reader.read();
+    if (next.done) break;
+    text += new TextDecoder().decode(next.value);
+  }
+  const watcherToken = await customer(edge(0));
+  t.is((await httpJson(edge(0), "POST", `/api/shows/${watched}/holds`, { token: watcherToken, body: { seats: ["C7"] } })).status, 201);
+  while (!/"C7":"held"/.test(text.split("event: seats")[1] ?? "")) {
+    const next = await reader.read();
+    if (next.done) break;
+    text += new TextDecoder().decode(next.value);
+  }
+  await reader.cancel();
+  t.regex(text.split("event: seats")[1] ?? "", /"C7":"held"/);
+
   // Both main nodes served shows: ownership really is spread over the cluster.
   const owners = new Set(await Promise.all(targets.map((s) => ownerOf(store, s.id))));
   t.is(owners.size, 2);

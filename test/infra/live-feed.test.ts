@@ -59,3 +59,16 @@ test("a closed watcher gets nothing more, and stale broadcasts from an old owner
   await sleep(20);
   t.is(got.length, 1);
 });
+
+test("thousands of watchers of one show get one coalesced message per burst, from one publish each", async (t) => {
+  const feed = new LiveFeed({ flushMs: 20 });
+  const received = new Array<number>(5_000).fill(0);
+  const watchers = received.map((_, i) => feed.watch("hot", () => { received[i]!++; }));
+  watchers.forEach((w) => w.start(1, {}));
+  received.fill(0); // count only what follows the snapshots
+  for (let v = 2; v <= 101; v++) feed.publish("hot", v, 1, { [`S${v}`]: "held" });
+  await sleep(60);
+  t.true(received.every((n) => n === 1), "a burst of 100 changes reached each watcher as one message");
+  watchers.forEach((w) => w.close());
+  t.is(feed.watchers("hot"), 0);
+});
