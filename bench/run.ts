@@ -1,6 +1,7 @@
 // `npm run bench`: hold/release throughput against a no-op baseline on the same gateway, in one
 // run, and a contention scenario. Machines here are noisy, so the ratio is what counts.
 import autocannon from "autocannon";
+import { simulate, type SimulationSummary } from "../scripts/simulate.ts";
 import { startServerProcess } from "./server.ts";
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
@@ -116,9 +117,13 @@ const REDIS_URL = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
 const server = await startServerProcess({ SCRYPT_N: "1024", LOGIN_MAX_PER_ADDRESS: "100000" });
 let memory: Awaited<ReturnType<typeof throughput>>;
 let race: Awaited<ReturnType<typeof contention>>;
+let crowd: SimulationSummary;
 try {
   memory = await throughput(server.url);
   race = await contention(server.url);
+  const crowdSize = Number(process.env.BENCH_CROWD ?? 1000);
+  log(`crowd: ${crowdSize} simulated customers (browse, hold, think, pay or abandon) on 3 shows`);
+  crowd = await simulate({ url: server.url, users: crowdSize, shows: 3, seed: 7, thinkMs: 200 });
 } finally {
   await server.stop();
 }
@@ -143,4 +148,7 @@ const medianOf = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.l
 console.log(`\nhold/release throughput = ${pct(medianOf(memory.ratios))} of the no-op baseline, median of ${ROUNDS} rounds (${memory.ratios.map(pct).join(", ")}) (target >= 70%)`);
 console.log(`hold/release with Redis persistence = ${pct(redis.holds.requests.average / memory.holds.requests.average)} of the in-memory store (median rounds; target >= 60%)`);
 console.log(`contention: ${RACERS} clients, last 10 seats: ${race.winners} winners, ${race.conflicts} conflicts, ${race.other} other; ${race.heldAfter - 90} of the 10 seats held after; p50 ${race.p50.toFixed(1)} ms, p99 ${race.p99.toFixed(1)} ms`);
+const hold = crowd.latency.hold;
+console.log(`crowd (npm run simulate): ${crowd.users} customers on 3 shows: ${crowd.attempts} hold attempts, ${crowd.wins} wins, ${crowd.conflicts} conflicts, ${crowd.abandoned.released + crowd.abandoned.expired} abandoned holds, ${crowd.bookingsConfirmed} bookings, ${crowd.doubleBookings} double bookings; hold p50 ${hold.p50.toFixed(0)} ms, p99 ${hold.p99.toFixed(0)} ms`);
+if (crowd.doubleBookings !== 0) { console.error("crowd: double bookings detected"); process.exitCode = 1; }
 if (race.winners !== 10) { console.error("contention: expected exactly 10 winners"); process.exitCode = 1; }
