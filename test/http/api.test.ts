@@ -45,8 +45,12 @@ test("admin routes need the admin role", async (t) => {
   t.is((await api.request("POST", "/api/admin/movies", { token: customer.token, body: movie })).status, 403);
   const created = await api.request("POST", "/api/admin/movies", { token: admin, body: movie });
   t.is(created.status, 201);
+  t.is(created.headers.get("location"), `/api/movies/${created.body.id}`);
   const fetched = await api.request("GET", `/api/movies/${created.body.id}`);
   t.is(fetched.body.title, movie.title);
+  const listed = await api.request("GET", "/api/movies");
+  t.true(listed.body.some((m: { id: string }) => m.id === created.body.id));
+  t.true(listed.body.length >= 7, "the six demo movies and the new one");
 });
 
 test("an admin creates a cinema and a show that customers can then book", async (t) => {
