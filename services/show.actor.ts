@@ -42,6 +42,7 @@ function touchedSeats(state: ShowState, events: readonly ShowEvent[]): Set<strin
 /** A shard is moved to its preferred node only after it has sat still this long (no ping-pong). */
 const REBALANCE_AFTER_MS = 10_000;
 const HANDOVERS_PER_TICK = 8;
+const ONE_PROCESS_LEASE_MS = 24 * 3_600_000;
 
 /** The retryable answer of a node that does not serve a show; callers retry at the owner. */
 export function notOwner(showId: string, shard: number, owner: string | undefined, remainingMs = 0): MarqueeError {
@@ -322,7 +323,9 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
 
     created() {
       leases = new ShardLeases({
-        store, nodeID: this.broker.nodeID, ttlMs: config.leaseTtlMs,
+        // One process has no one to fail over to: a lease that could lapse only because a busy
+        // event loop delayed its renewal would cost a replay and protect nothing.
+        store, nodeID: this.broker.nodeID, ttlMs: this.broker.transit ? config.leaseTtlMs : ONE_PROCESS_LEASE_MS,
         onLost: (s) => {
           this.logger.warn(`show: lost the lease of shard ${s}; its shows stop here`);
           void stopShard(s);
