@@ -128,6 +128,15 @@ test("malformed and hostile input gets a clear 4xx and the server stays healthy"
     ["DELETE", "/api/holds/", { token }],
     ["POST", "/api/auth/register", { raw: "{\"email\":\"a@b.co\"}", headers: { "content-type": "text/plain" } }],
     ["POST", "/api/auth/register", { raw: JSON.stringify({ email: "a@b.co", pad: "x".repeat(200_000) }) }],
+    ["GET", "/api/shows/%00%3Cscript%3E/events", {}],
+    ["GET", `/api/shows/${"y".repeat(300)}/events`, { headers: { "last-event-id": "-1" } }],
+    ["GET", `/api/shows/${showId}/quote?seats=${"A1,".repeat(3000)}`, {}],
+    ["GET", `/api/shows/${showId}/quote?lat=north&lon=1`, {}],
+    ["POST", "/api/admin/holds/nope/expire", { token }],
+    ["GET", `/api/admin/shows/${showId}/stats`, { token }],
+    ["PUT", "/api/admin/pricing/festivals/x", { token, body: { name: "x" } }],
+    ["GET", "/api/me/bookings", { headers: { authorization: "Bearer not.a.token" } }],
+    ["GET", "/api/me", { headers: { authorization: `Bearer ${"a".repeat(5000)}` } }],
   ];
   for (const [method, path, options] of cases) {
     const res = await api.request(method, path, options);
