@@ -80,7 +80,7 @@ function journal(showId: string): ShowEvent[] {
   const seats = Array.from({ length: 400 }, (_, i) => ({ id: `${String.fromCharCode(65 + Math.floor(i / 20))}${(i % 20) + 1}`, forSale: true }));
   const at = Date.now();
   const quote = { showId, currency: "INR", total: 25_000, seatPrices: {}, lines: [], quotedAt: new Date(at).toISOString() };
-  const events: ShowEvent[] = [{ type: "ShowScheduled", showId, startsAt: at + 86_400_000, seats }];
+  const events: ShowEvent[] = [{ type: "ShowScheduled", showId, startsAt: at + 86_400_000, seats: seats.map((s) => s.id), notForSale: [] }];
   for (let i = 0; i < 5; i++) {
     events.push({ type: "SeatsHeld", holdId: `h${i}`, userId: `u${i}`, seats: [seats[i]!.id], at, expiresAt: at + 480_000, quote });
     events.push({ type: "BookingConfirmed", bookingId: `b${i}`, holdId: `h${i}`, paymentId: `p${i}`, at });

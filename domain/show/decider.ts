@@ -97,7 +97,7 @@ function decideHold(state: ShowState, cmd: HoldSeats, now: number): Decision {
 export function decide(state: ShowState, cmd: ShowCommand, now: number): Decision {
   if (cmd.type === "ScheduleShow") {
     if (state.startsAt !== 0) return reject({ code: "ALREADY_SCHEDULED", message: `Show ${state.showId} is already scheduled` });
-    return accept({ type: "ShowScheduled", showId: cmd.showId, startsAt: cmd.startsAt, seats: cmd.seats });
+    return accept({ type: "ShowScheduled", showId: cmd.showId, startsAt: cmd.startsAt, seats: cmd.seats.map((x) => x.id), notForSale: cmd.seats.filter((x) => !x.forSale).map((x) => x.id) });
   }
   if (state.startsAt === 0) return reject({ code: "SHOW_NOT_SCHEDULED", message: `Show ${state.showId} is not scheduled` });
 
@@ -204,7 +204,10 @@ export function evolve(state: ShowState, event: ShowEvent): ShowState {
 function applyEvent(state: ShowState, event: ShowEvent): ShowState {
   switch (event.type) {
     case "ShowScheduled":
-      return { ...state, startsAt: event.startsAt, seats: Object.fromEntries(event.seats.map((s) => [s.id, s.forSale])) };
+    {
+      const notForSale = new Set(event.notForSale);
+      return { ...state, startsAt: event.startsAt, seats: Object.fromEntries(event.seats.map((id) => [id, !notForSale.has(id)])) };
+    }
 
     case "SeatsHeld": {
       const claims = { ...state.claims };

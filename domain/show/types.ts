@@ -85,7 +85,8 @@ export interface CancelBooking { type: "CancelBooking"; bookingId: string; userI
 export type ShowCommand = ScheduleShow | HoldSeats | ReleaseHold | ExpireHolds | ForceExpireHold | StartPayment | AbortPayment | ConfirmBooking | CancelBooking;
 
 // ---- events ----
-export interface ShowScheduled { type: "ShowScheduled"; showId: string; startsAt: number; seats: { id: string; forSale: boolean }[] }
+/** Seats as plain ids (every seat of the screen) plus the few not for sale: the first event of every show's journal stays small. */
+export interface ShowScheduled { type: "ShowScheduled"; showId: string; startsAt: number; seats: string[]; notForSale: string[] }
 export interface SeatsHeld { type: "SeatsHeld"; holdId: string; userId: string; seats: string[]; at: number; expiresAt: number; quote: Quote }
 export interface HoldReleased { type: "HoldReleased"; holdId: string; reason: "released" | "replaced"; at: number }
 export interface HoldExpired { type: "HoldExpired"; holdId: string; at: number }
