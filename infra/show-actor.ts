@@ -44,6 +44,8 @@ export class ShowActor {
   readonly showId: string;
   #state: ShowState;
   #timer: NodeJS.Timeout | undefined;
+  /** The deadline the expiry timer is set for. */
+  #armedFor: number | undefined;
   #stopped = false;
   readonly #mailbox: Mailbox<ShowCommand, Reply>;
   readonly #store: Store;
@@ -149,13 +151,21 @@ export class ShowActor {
   }
 
   #armExpiry(): void {
-    clearTimeout(this.#timer);
-    if (this.#stopped) return;
+    if (this.#stopped) {
+      clearTimeout(this.#timer);
+      return;
+    }
     let next = Infinity;
     for (const hold of Object.values(this.#state.holds)) next = Math.min(next, hold.expiresAt);
+    // Most batches leave the earliest deadline where it was: keep the timer rather than churn it.
+    if (next === this.#armedFor) return;
+    clearTimeout(this.#timer);
+    this.#armedFor = undefined;
     if (next === Infinity) return;
     const delay = Math.min(Math.max(0, next - this.#clock()), MAX_TIMER_MS);
+    this.#armedFor = next;
     this.#timer = setTimeout(() => {
+      this.#armedFor = undefined;
       this.execute({ type: "ExpireHolds" }).catch((error) => {
         this.#onError?.(error);
         if (!this.#stopped) this.#timer = setTimeout(() => this.#armExpiry(), RETRY_EXPIRY_MS);
