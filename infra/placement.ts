@@ -1,16 +1,7 @@
 // Where a show lives in a cluster. Shows are grouped into a fixed number of shards so a node
 // renews a few dozen leases, not one per show; a shard's preferred node is chosen by rendezvous
 // (highest random weight) hashing, which moves only the shards of a node that joins or leaves.
-
-/** FNV-1a, 32 bit: fast, stable across processes and versions, good enough to spread ids. */
-function fnv1a(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash >>> 0;
-}
+import { fnv1a } from "../domain/hash.ts";
 
 export const shardOf = (showId: string, shards: number): number => fnv1a(showId) % shards;
 

@@ -1,6 +1,7 @@
 // The show decider: every rule about who may hold or book which seat lives here, and nowhere
 // else. decide() never throws for business outcomes and never looks at a clock (now is given);
 // evolve() is total, so replaying a journal can never be refused.
+import { fnv1a } from "../hash.ts";
 import type {
   Decision, EndedHold, Hold, HoldSeats, Rejection, SeatProblem, ShowCommand, ShowEvent, ShowState,
 } from "./types.ts";
@@ -15,12 +16,8 @@ export const own = <V>(record: Record<string, V>, key: string): V | undefined =>
 
 const ENDED_BUCKETS = 256;
 
-/** FNV-1a: spreads any id format over the buckets, the same way in every process. */
-function bucketOf(holdId: string): string {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < holdId.length; i++) hash = Math.imul(hash ^ holdId.charCodeAt(i), 0x01000193);
-  return String((hash >>> 0) % ENDED_BUCKETS);
-}
+/** Spreads any id format over the buckets, the same way in every process. */
+const bucketOf = (holdId: string): string => String(fnv1a(holdId) % ENDED_BUCKETS);
 
 /** How a hold ended, or undefined when it is active or unknown. */
 export function endedHold(state: ShowState, holdId: string): EndedHold | undefined {
