@@ -24,7 +24,13 @@ export interface ShowActorOptions {
   snapshotEvery?: number;
 }
 
-export interface Snapshot { version: number; state: ShowState }
+/**
+ * Bumped whenever ShowState changes shape: a snapshot of another format is ignored and the show
+ * is rebuilt from its journal, which is the source of truth.
+ */
+const SNAPSHOT_FORMAT = 2;
+
+export interface Snapshot { format: number; version: number; state: ShowState }
 
 /** The actor was stopped (passivated or its shard moved): activate it again to continue. */
 export class ActorStoppedError extends Error {
@@ -74,7 +80,8 @@ export class ShowActor {
    * owned the show expire with its first command or timer tick.
    */
   static async activate(showId: string, options: ShowActorOptions): Promise<ShowActor> {
-    const snapshot = await options.store.get<Snapshot>("snapshots", showId);
+    const stored = await options.store.get<Snapshot>("snapshots", showId);
+    const snapshot = stored?.format === SNAPSHOT_FORMAT ? stored : undefined;
     const events = await options.store.read<ShowEvent>(journalKey(showId), snapshot?.version ?? 0);
     const actor = new ShowActor(showId, replay(showId, events, snapshot?.state), options, snapshot?.version ?? 0);
     actor.#armExpiry();
@@ -147,7 +154,7 @@ export class ShowActor {
   // losing one costs a longer replay, never correctness.
   #snapshot(state: ShowState): void {
     this.#snapshotVersion = state.version;
-    this.#store.put<Snapshot>("snapshots", this.showId, { version: state.version, state }).catch((error) => this.#onError?.(error));
+    this.#store.put<Snapshot>("snapshots", this.showId, { format: SNAPSHOT_FORMAT, version: state.version, state }).catch((error) => this.#onError?.(error));
   }
 
   #armExpiry(): void {

@@ -7,22 +7,36 @@ import type {
 } from "./types.ts";
 
 export function initialState(showId: string): ShowState {
-  return { showId, startsAt: 0, seats: {}, claims: {}, holds: {}, endedHolds: {}, bookings: {}, holdByUser: {}, version: 0 };
+  return { showId, startsAt: 0, seats: {}, claims: {}, holds: {}, endedHolds: new Array(64).fill(null), bookings: {}, holdByUser: {}, version: 0 };
 }
 
 // Ids and seat names come from clients: a name like "constructor" must not find Object's own
 // properties, so lookups only see what the state really holds.
 export const own = <V>(record: Record<string, V>, key: string): V | undefined => (Object.hasOwn(record, key) ? record[key] : undefined);
 
-const ENDED_BUCKETS = 256;
-
-/** Spreads any id format over the buckets, the same way in every process. */
-const bucketOf = (holdId: string): string => String(fnv1a(holdId) % ENDED_BUCKETS);
+// Ended holds live in a two-level table keyed by a hash of the hold id (64 chunks of 64
+// buckets). Ending a hold copies two short arrays and one small bucket, so evolve stays cheap
+// on a show that has ended tens of thousands of holds, and the table is still plain JSON.
+const slotOf = (holdId: string): [chunk: number, bucket: number] => {
+  const hash = fnv1a(holdId);
+  return [(hash >>> 6) & 63, hash & 63];
+};
 
 /** How a hold ended, or undefined when it is active or unknown. */
 export function endedHold(state: ShowState, holdId: string): EndedHold | undefined {
-  const bucket = own(state.endedHolds, bucketOf(holdId));
-  return bucket ? own(bucket, holdId) : undefined;
+  const [chunk, bucket] = slotOf(holdId);
+  const ended = state.endedHolds[chunk]?.[bucket];
+  return ended ? own(ended, holdId) : undefined;
+}
+
+function withEnded(table: ShowState["endedHolds"], holdId: string, ended: EndedHold): ShowState["endedHolds"] {
+  const [c, b] = slotOf(holdId);
+  // Dense arrays of nulls, never holes: a snapshot read back from JSON must equal the original.
+  const chunk = table[c]?.slice() ?? new Array(64).fill(null);
+  chunk[b] = { ...chunk[b], [holdId]: ended };
+  const next = table.slice();
+  next[c] = chunk;
+  return next;
 }
 
 const accept = (...events: ShowEvent[]): Decision => ({ ok: true, events });
@@ -187,7 +201,7 @@ function endHold(state: ShowState, holdId: string, end: EndedHoldEnd, at: number
     holds: without(state.holds, [holdId]),
     holdByUser,
     claims: end === "booked" ? state.claims : without(state.claims, hold.seats),
-    endedHolds: { ...state.endedHolds, [bucketOf(holdId)]: { ...own(state.endedHolds, bucketOf(holdId)), [holdId]: { userId: hold.userId, seats: hold.seats, end, at, ...(bookingId ? { bookingId } : {}) } } },
+    endedHolds: withEnded(state.endedHolds, holdId, { userId: hold.userId, seats: hold.seats, end, at, ...(bookingId ? { bookingId } : {}) }),
   };
 }
 

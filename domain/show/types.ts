@@ -55,13 +55,12 @@ export interface ShowState {
   seats: Record<string, boolean>;
   claims: Record<string, SeatClaim>;
   holds: Record<string, Hold>;
-  /** Ended holds are kept so a client asking about one learns how it ended (404 vs 410). */
   /**
-   * Ended holds in buckets by a hash of the hold id: a hot show ends tens of thousands of holds,
-   * and copying one small bucket per event (not one ever-growing record) keeps evolve O(1)-ish.
+   * Ended holds are kept so a client asking about one learns how it ended (404 vs 410), in a
+   * two-level hash table (64 chunks of 64 buckets, null while empty) so ending one copies little.
    * Read it through endedHold().
    */
-  endedHolds: Record<string, Record<string, EndedHold>>;
+  endedHolds: ((Record<string, EndedHold> | null)[] | null)[];
   bookings: Record<string, Booking>;
   /** A user has at most one active hold per show. */
   holdByUser: Record<string, string>;
