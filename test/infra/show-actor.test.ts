@@ -79,35 +79,40 @@ test("reactivating a show replays its journal, and holds that lapsed meanwhile e
   again.stop();
 });
 
-test("a show comes back from its latest snapshot plus the journal after it", async (t) => {
+/** A show whose actor snapshots every third event, holding one seat per user, then stopped. */
+async function snapshottedShow(heldSeats: string[]) {
   const store = new MemoryStore();
   const actor = await ShowActor.activate("s1", { store, snapshotEvery: 3 });
   await actor.execute({ type: "ScheduleShow", showId: "s1", startsAt: Date.now() + 10 * HOUR, seats });
-  for (const [i, seat] of ["A1", "A2", "A3", "A4"].entries()) await actor.execute(hold(`h${i}`, `u${i}`, [seat]));
+  for (const [i, seat] of heldSeats.entries()) await actor.execute(hold(`h${i}`, `u${i}`, [seat]));
   await actor.stop();
-  const snapshot = await store.get<{ version: number }>("snapshots", "s1");
-  t.is(snapshot?.version, 3, "a snapshot was taken after the third event");
+  return { store, actor };
+}
+
+/** Activates the show again, noting where in the journal it started reading. */
+async function reactivate(store: MemoryStore) {
   let readFrom = -1;
   const read = store.read.bind(store);
   store.read = async <T>(journal: string, from?: number) => { readFrom = from ?? 0; return read<T>(journal, from); };
   const again = await ShowActor.activate("s1", { store });
+  return { again, readFrom };
+}
+
+test("a show comes back from its latest snapshot plus the journal after it", async (t) => {
+  const { store, actor } = await snapshottedShow(["A1", "A2", "A3", "A4"]);
+  const snapshot = await store.get<{ version: number }>("snapshots", "s1");
+  t.is(snapshot?.version, 3, "a snapshot was taken after the third event");
+  const { again, readFrom } = await reactivate(store);
   t.is(readFrom, 3, "only the tail after the snapshot is replayed");
   t.deepEqual(again.state, actor.state);
   await again.stop();
 });
 
 test("a snapshot from an older version of the state is ignored: the show is rebuilt from its whole journal", async (t) => {
-  const store = new MemoryStore();
-  const actor = await ShowActor.activate("s1", { store, snapshotEvery: 3 });
-  await actor.execute({ type: "ScheduleShow", showId: "s1", startsAt: Date.now() + 10 * HOUR, seats });
-  for (const [i, seat] of ["A1", "A2", "A3"].entries()) await actor.execute(hold(`h${i}`, `u${i}`, [seat]));
-  await actor.stop();
+  const { store, actor } = await snapshottedShow(["A1", "A2", "A3"]);
   // What an earlier release stored: no format, and ended holds in a shape this one cannot read.
   await store.put("snapshots", "s1", { version: 3, state: { ...actor.state, version: 3, endedHolds: { 7: { h0: {} } } } });
-  let readFrom = -1;
-  const read = store.read.bind(store);
-  store.read = async <T>(journal: string, from?: number) => { readFrom = from ?? 0; return read<T>(journal, from); };
-  const again = await ShowActor.activate("s1", { store });
+  const { again, readFrom } = await reactivate(store);
   t.is(readFrom, 0, "the whole journal is replayed");
   t.deepEqual(again.state, actor.state);
   t.false((await again.execute(hold("h9", "u9", ["A1"]))).ok, "A1 is still held by h0");
