@@ -15,7 +15,7 @@ export function initialState(showId: string): ShowState {
 export const own = <V>(record: Record<string, V>, key: string): V | undefined => (Object.hasOwn(record, key) ? record[key] : undefined);
 
 // Ended holds live in a two-level table keyed by a hash of the hold id (64 chunks of 64
-// buckets). Ending a hold copies two short arrays and one small bucket, so evolve stays cheap
+// buckets, each a short list of [hold id, how it ended]). Ending a hold copies three short arrays, so evolve stays cheap
 // on a show that has ended tens of thousands of holds, and the table is still plain JSON.
 const slotOf = (holdId: string): [chunk: number, bucket: number] => {
   const hash = fnv1a(holdId);
@@ -25,15 +25,14 @@ const slotOf = (holdId: string): [chunk: number, bucket: number] => {
 /** How a hold ended, or undefined when it is active or unknown. */
 export function endedHold(state: ShowState, holdId: string): EndedHold | undefined {
   const [chunk, bucket] = slotOf(holdId);
-  const ended = state.endedHolds[chunk]?.[bucket];
-  return ended ? own(ended, holdId) : undefined;
+  return state.endedHolds[chunk]?.[bucket]?.find(([id]) => id === holdId)?.[1];
 }
 
 function withEnded(table: ShowState["endedHolds"], holdId: string, ended: EndedHold): ShowState["endedHolds"] {
   const [c, b] = slotOf(holdId);
   // Dense arrays of nulls, never holes: a snapshot read back from JSON must equal the original.
   const chunk = table[c]?.slice() ?? new Array(64).fill(null);
-  chunk[b] = { ...chunk[b], [holdId]: ended };
+  chunk[b] = [...(chunk[b] ?? []), [holdId, ended]];
   const next = table.slice();
   next[c] = chunk;
   return next;
@@ -209,7 +208,11 @@ type EndedHoldEnd = EndedHold["end"];
 
 export function evolve(state: ShowState, event: ShowEvent): ShowState {
   const next = applyEvent(state, event);
-  return { ...next, version: state.version + 1 };
+  if (next === state) return { ...state, version: state.version + 1 };
+  // applyEvent built `next` just now, so stamping its version changes no state anyone holds,
+  // and saves copying the whole state a second time for every event.
+  next.version = state.version + 1;
+  return next;
 }
 
 function applyEvent(state: ShowState, event: ShowEvent): ShowState {

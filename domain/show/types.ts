@@ -60,7 +60,7 @@ export interface ShowState {
    * two-level hash table (64 chunks of 64 buckets, null while empty) so ending one copies little.
    * Read it through endedHold().
    */
-  endedHolds: ((Record<string, EndedHold> | null)[] | null)[];
+  endedHolds: (([holdId: string, ended: EndedHold][] | null)[] | null)[];
   bookings: Record<string, Booking>;
   /** A user has at most one active hold per show. */
   holdByUser: Record<string, string>;
