@@ -3,6 +3,7 @@
 // Operators act as an admin: anyone who can reach the transporter can call any action anyway.
 import type { ServiceBroker } from "moleculer";
 import type { Caller } from "../services/deps.ts";
+import { showNodes } from "../services/show.routing.ts";
 
 export const OPERATOR: Caller = { id: "operator", email: "operator@repl", name: "Operator (REPL)", role: "admin" };
 const meta = { caller: OPERATOR };
@@ -70,8 +71,7 @@ export const commands: OperatorCommand[] = [
     command: "owners",
     description: "Which node owns which shards of shows, with lease epochs",
     async run(broker) {
-      const services = broker.registry.getServiceList({ onlyAvailable: true, skipInternal: true }) as { name: string; nodeID: string }[];
-      const nodes = [...new Set(services.filter((s) => s.name === "show").map((s) => s.nodeID))].sort();
+      const nodes = showNodes(broker).sort();
       const owned = await Promise.all(nodes.map((nodeID) =>
         broker.call<{ nodeID: string; shards: { shard: number; epoch: number }[]; activeShows: number }, object>("show.owners", {}, { nodeID }).catch(() => ({ nodeID, shards: [], activeShows: 0 }))));
       const rows = owned.map((o) => [o.nodeID, String(o.shards.length), String(o.activeShows), o.shards.sort((a, b) => a.shard - b.shard).map((s) => `${s.shard}@${s.epoch}`).join(" ") || "-"]);

@@ -16,6 +16,7 @@ import { NotOwnerError, ShardLeases } from "../infra/shard-leases.ts";
 import { ActorStoppedError, journalKey, ShowActor, type Reply } from "../infra/show-actor.ts";
 import { StaleEpochError } from "../infra/store.ts";
 import type { ServiceDeps } from "./deps.ts";
+import { showNodes } from "./show.routing.ts";
 import { MarqueeError, NotFoundError, rejectionError, ServiceUnavailableError } from "./errors.ts";
 
 interface CatalogShow {
@@ -91,7 +92,7 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
         if (!leases.fence(s) && this.broker.transit) {
           // A free shard is taken by its preferred node only; anyone else points the caller
           // there, so a shard handed over for rebalancing does not bounce straight back.
-          const preferred = preferredNode(s, this.showNodes());
+          const preferred = preferredNode(s, showNodes(this.broker));
           if (preferred && preferred !== this.broker.nodeID) throw notOwner(showId, s, preferred);
         }
         try {
@@ -166,12 +167,6 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
         }
       },
 
-      /** The nodes running the show service right now, this one included. */
-      showNodes(): string[] {
-        const services = this.broker.registry.getServiceList({ onlyAvailable: true, skipInternal: true }) as { name: string; nodeID: string }[];
-        return [...new Set(services.filter((x) => x.name === "show").map((x) => x.nodeID))];
-      },
-
       /** Finishes the shard's shows and gives its lease up, so the next caller finds a new owner at once. */
       async handOver(s: number): Promise<void> {
         handingOver.add(s);
@@ -187,7 +182,7 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
       async tick(): Promise<void> {
         await leases.renew();
         if (!this.broker.transit) return;
-        const nodes: string[] = this.showNodes();
+        const nodes: string[] = showNodes(this.broker);
         const moves = leases.held()
           .filter((h) => h.heldForMs >= REBALANCE_AFTER_MS && preferredNode(h.shard, nodes) !== this.broker.nodeID)
           .slice(0, HANDOVERS_PER_TICK);

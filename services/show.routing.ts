@@ -17,6 +17,12 @@ function nodeFailed(error: { name?: string; retryable?: boolean }): boolean {
   return error.retryable === true || ["ServiceNotAvailableError", "ServiceNotFoundError", "RequestSkippedError"].includes(error.name ?? "");
 }
 
+/** The nodes running the show service right now, this one included. */
+export function showNodes(broker: ServiceBroker): string[] {
+  const services = broker.registry.getServiceList({ onlyAvailable: true, skipInternal: true }) as { name: string; nodeID: string }[];
+  return [...new Set(services.filter((s) => s.name === "show").map((s) => s.nodeID))];
+}
+
 type Call = (actionName: string | object, params?: unknown, opts?: CallingOptions) => Promise<unknown>;
 
 export function showRouting({ config, store }: ServiceDeps): Middleware {
@@ -24,11 +30,6 @@ export function showRouting({ config, store }: ServiceDeps): Middleware {
   const owners = new Map<number, string>();
 
   const alive = (nodeID: string) => Boolean(broker.registry.nodes.get(nodeID)?.available);
-  const showNodes = () => {
-    const services = broker.registry.getServiceList({ onlyAvailable: true, skipInternal: true }) as { name: string; nodeID: string }[];
-    return [...new Set(services.filter((s) => s.name === "show").map((s) => s.nodeID))];
-  };
-
   async function target(shard: number): Promise<string | undefined> {
     const cached = owners.get(shard);
     if (cached && alive(cached)) return cached;
@@ -38,7 +39,7 @@ export function showRouting({ config, store }: ServiceDeps): Middleware {
       owners.set(shard, holder.owner);
       return holder.owner;
     }
-    return preferredNode(shard, showNodes());
+    return preferredNode(shard, showNodes(broker));
   }
 
   async function route(next: Call, actionName: string, params: { showId: string }, opts: CallingOptions): Promise<unknown> {
