@@ -3,12 +3,12 @@
 // details) and drops its copies when a `pricing.changed` or `catalog.show.*` event says so.
 import type { Context, ServiceSchema } from "moleculer";
 import { LRUCache } from "lru-cache";
-import { localTime } from "../domain/pricing/calendar.ts";
 import { DEFAULT_RULES } from "../domain/pricing/defaults.ts";
 import { priceShow, quoteDynamic, type PricingInput, type ShowPricing } from "../domain/pricing/engine.ts";
 import type { CustomerLocation, DemandFacts } from "../domain/pricing/factors.ts";
-import { forecastShow, trainCurves, type BookingCurve, type ShowHistory } from "../domain/pricing/forecast.ts";
+import { comparableKey, forecastShow, trainCurves, type BookingCurve, type ShowHistory } from "../domain/pricing/forecast.ts";
 import type { Published } from "../domain/pricing/guard.ts";
+import { basePricesFor, guardRailsFor, noOverrides, unpricedCategories, type PriceOverrides } from "../domain/pricing/overrides.ts";
 import { validateRules, type GuardRails, type PricingRules } from "../domain/pricing/rules.ts";
 import { adminOf } from "./caller.ts";
 import { created } from "./replies.ts";
@@ -27,12 +27,6 @@ interface CatalogShow {
   seats: { id: string; category: string; forSale: boolean }[];
 }
 
-export interface PriceOverrides {
-  showPrices: Record<string, Record<string, number>>;
-  cinemaPrices: Record<string, Record<string, number>>;
-  showRails: Record<string, GuardRails>;
-}
-
 interface AuditEntry { at: string; by: string; change: string; target: string; old: unknown; new: unknown }
 
 const COLLECTIONS = ["festivals", "seasons", "zones"] as const;
@@ -40,12 +34,6 @@ type Collection = (typeof COLLECTIONS)[number];
 const TRAIN_EVERY_MS = 10 * 60_000;
 const HOUR = 3_600_000;
 const PRICE_FRESH_MS = 1_000;
-
-/** Comparable shows: same cinema, same weekday, same hour band of the day. */
-export function comparableKey(cinemaId: string, startsAt: number, timezone: string): string {
-  const local = localTime(startsAt, timezone);
-  return `${cinemaId}|${local.weekday}|${Math.floor(local.minutes / 240)}`;
-}
 
 const money = { type: "record", key: { type: "string", min: 1, max: 40 }, value: { type: "number", integer: true, positive: true } } as const;
 const rails = {
@@ -74,7 +62,7 @@ export default function pricingService({ store }: ServiceDeps): ServiceSchema {
 
   const loadRules = async (): Promise<PricingRules> => (rulesCache ??= (await store.get<PricingRules>("pricing", "rules")) ?? structuredClone(DEFAULT_RULES));
   const loadOverrides = async (): Promise<PriceOverrides> =>
-    (overridesCache ??= (await store.get<PriceOverrides>("pricing", "overrides")) ?? { showPrices: {}, cinemaPrices: {}, showRails: {} });
+    (overridesCache ??= (await store.get<PriceOverrides>("pricing", "overrides")) ?? noOverrides());
 
   return {
     name: "pricing",
@@ -93,11 +81,11 @@ export default function pricingService({ store }: ServiceDeps): ServiceSchema {
         const [show, rules, overrides] = await Promise.all([this.show(ctx, showId), loadRules(), loadOverrides()]);
         const demand: DemandFacts = demandOverride ?? await ctx.call<DemandFacts, object>("show.demand", { showId, windowMinutes: rules.velocityWindowMinutes });
         const startsAt = Date.parse(show.startsAt);
-        const prices = overrides.showPrices[showId] ?? { ...show.prices, ...overrides.cinemaPrices[show.cinema.id] };
+        const prices = basePricesFor({ id: show.id, cinemaId: show.cinema.id, prices: show.prices }, overrides);
         const curve = curves.get(comparableKey(show.cinema.id, startsAt, show.cinema.timezone));
         return {
           show: { id: show.id, currency: show.currency, prices, seats: show.seats, startsAt, city: show.cinema.city, timezone: show.cinema.timezone },
-          rules: { ...rules, guardRails: overrides.showRails[showId] ?? rules.guardRails },
+          rules: { ...rules, guardRails: guardRailsFor(showId, rules, overrides) },
           demand,
           forecast: forecastShow(curve, demand.forSale ? demand.claimed / demand.forSale : 0, (startsAt - now) / HOUR),
           ...(customer ? { customer } : {}),
@@ -270,7 +258,7 @@ export default function pricingService({ store }: ServiceDeps): ServiceSchema {
           const overrides = await loadOverrides();
           if (showId) {
             const show: CatalogShow = await this.show(ctx, showId);
-            const missing = [...new Set(show.seats.map((s) => s.category))].filter((c) => prices[c] === undefined);
+            const missing = unpricedCategories(show.seats, prices);
             if (missing.length) throw new UnprocessableError(`Prices missing for categories: ${missing.join(", ")}`, "MISSING_CATEGORY_PRICES", { missing });
             await this.saveOverrides(ctx, { ...overrides, showPrices: { ...overrides.showPrices, [showId]: prices } }, "basePrices.set", `show:${showId}`, overrides.showPrices[showId], prices);
           } else {

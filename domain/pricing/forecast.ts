@@ -4,6 +4,13 @@
 // (seats claimed now) / (share usually in by now), blended toward the comparables' average
 // while little of the curve has elapsed. Deterministic for a given history, and every input
 // shows up in the explanation.
+import { localTime } from "./calendar.ts";
+
+/** Comparable shows: same cinema, same weekday, same four-hour band of the local day. */
+export function comparableKey(cinemaId: string, startsAt: number, timezone: string): string {
+  const local = localTime(startsAt, timezone);
+  return `${cinemaId}|${local.weekday}|${Math.floor(local.minutes / 240)}`;
+}
 
 /** Hours before the show at which curves are sampled. */
 export const CHECKPOINTS = [168, 96, 72, 48, 24, 12, 6, 3, 1, 0] as const;
