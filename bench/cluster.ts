@@ -27,6 +27,9 @@ async function call(url: string, method: string, path: string, body?: unknown, t
   return { status: res.status, body: text ? JSON.parse(text) : null };
 }
 
+/** Another node takes a dead owner's shows over within seconds: the lease TTL plus detection. */
+const FAILOVER_TARGET_MS = 5_000;
+
 async function failover(): Promise<number[]> {
   const namespace = `bench-failover-${randomUUID().slice(0, 8)}`;
   const env = { TRANSPORTER, REDIS_URL, NAMESPACE: namespace, SCRYPT_N: "1024", LOGIN_MAX_PER_ADDRESS: "100000" };
@@ -128,7 +131,7 @@ const redisBytes = await memoryInRedis(Number(process.env.BENCH_REDIS_SHOWS ?? 1
 const actorBytes = await memoryPerActor(Number(process.env.BENCH_ACTORS ?? 2_000));
 console.log(`\ncluster: 2 main nodes + 1 edge on ${TRANSPORTER} and ${REDIS_URL}`);
 console.log("| measure | value |\n|---|---|");
-console.log(`| failover: kill -9 of a show's owner to the first successful hold on it, median of ${times.length} | ${Math.round(median(times))} ms (all: ${times.map((x) => Math.round(x)).join(", ")} ms) |`);
+console.log(`| failover: kill -9 of a show's owner to the first successful hold on it, median of ${times.length} (target <= ${FAILOVER_TARGET_MS} ms: ${median(times) <= FAILOVER_TARGET_MS ? "met" : "NOT met"}) | ${Math.round(median(times))} ms (all: ${times.map((x) => Math.round(x)).join(", ")} ms) |`);
 console.log(`| Redis memory per idle show (400 seats, 11 events) | ${kib(redisBytes)} |`);
 console.log(`| heap per active show actor (same show) | ${kib(actorBytes)} |`);
 console.log(`| 100,000 idle shows in Redis, estimated | ${(redisBytes * 100_000 / 1024 / 1024).toFixed(0)} MiB; a node keeps at most MAX_ACTIVE_SHOWS actors (${kib(actorBytes)} each) |`);
