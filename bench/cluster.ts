@@ -2,13 +2,12 @@
 // that show, median of 5) and memory per show (idle in Redis, active in a node). Runs against
 // the NATS and Redis given by BENCH_TRANSPORTER / BENCH_REDIS_URL, in a private namespace.
 import { randomUUID } from "node:crypto";
-import { Redis } from "ioredis";
 import type { ShowEvent } from "../domain/show/types.ts";
 import { MemoryStore } from "../infra/memory-store.ts";
 import { shardLease, shardOf } from "../infra/placement.ts";
 import { RedisStore } from "../infra/redis-store.ts";
 import { journalKey, ShowActor } from "../infra/show-actor.ts";
-import { startServerProcess, type RunningServer } from "./server.ts";
+import { dropKeys, startServerProcess, type RunningServer } from "./server.ts";
 
 const TRANSPORTER = process.env.BENCH_TRANSPORTER ?? "nats://127.0.0.1:4222";
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -71,8 +70,7 @@ async function failover(): Promise<number[]> {
     }
   } finally {
     await Promise.all([...nodes.values()].map((n) => n.stop()));
-    const keys = await store.redis.keys(`marquee:${namespace}:*`);
-    for (let i = 0; i < keys.length; i += 500) await store.redis.del(...keys.slice(i, i + 500));
+    await dropKeys(store.redis, `marquee:${namespace}`);
     await store.close();
   }
   return times;
@@ -104,9 +102,7 @@ async function memoryInRedis(count: number): Promise<number> {
     process.stderr.write("\n");
     return ((await info()) - before) / count;
   } finally {
-    const redis: Redis = store.redis;
-    const keys = await redis.keys(`${prefix}:*`);
-    for (let i = 0; i < keys.length; i += 500) await redis.del(...keys.slice(i, i + 500));
+    await dropKeys(store.redis, prefix);
     await store.close();
   }
 }

@@ -2,7 +2,8 @@
 // run, and a contention scenario. Machines here are noisy, so the ratio is what counts.
 import autocannon from "autocannon";
 import { simulate, type SimulationSummary } from "../scripts/simulate.ts";
-import { startServerProcess } from "./server.ts";
+import { Redis } from "ioredis";
+import { dropKeys, startServerProcess } from "./server.ts";
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -128,12 +129,15 @@ try {
   await server.stop();
 }
 log(`again with Redis persistence (${REDIS_URL}, a private namespace)`);
-const redisServer = await startServerProcess({ SCRYPT_N: "1024", LOGIN_MAX_PER_ADDRESS: "100000", REDIS_URL, NAMESPACE: `bench-${process.pid}-${Date.now()}` });
+const namespace = `bench-${process.pid}-${Date.now()}`;
+const redisServer = await startServerProcess({ SCRYPT_N: "1024", LOGIN_MAX_PER_ADDRESS: "100000", REDIS_URL, NAMESPACE: namespace });
 let redis: Awaited<ReturnType<typeof throughput>>;
 try {
   redis = await throughput(redisServer.url);
 } finally {
   await redisServer.stop();
+  const client = new Redis(REDIS_URL);
+  await dropKeys(client, `marquee:${namespace}`).finally(() => client.quit());
 }
 
 const row = (name: string, r: autocannon.Result) => `| ${name} | ${Math.round(r.requests.average)} | ${r.latency.p50} | ${r.latency.p99} | ${r.non2xx} |`;

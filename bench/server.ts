@@ -2,6 +2,7 @@
 // platform do not share an event loop, and stops it when asked.
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
+import type { Redis } from "ioredis";
 import { fileURLToPath } from "node:url";
 
 export async function freePort(): Promise<number> {
@@ -60,4 +61,10 @@ export async function startServerProcess(env: Record<string, string>): Promise<R
       return exited;
     },
   };
+}
+
+/** Deletes every key under a prefix: a benchmark leaves the shared Redis as it found it. */
+export async function dropKeys(redis: Redis, prefix: string): Promise<void> {
+  const keys = await redis.keys(`${prefix}:*`);
+  for (let i = 0; i < keys.length; i += 500) await redis.del(...keys.slice(i, i + 500));
 }
