@@ -45,7 +45,8 @@ function run(opts: autocannon.Options): Promise<autocannon.Result> {
   });
 }
 
-async function throughput(url: string) {
+/** Users, shows and seats on one server, and the two load scenarios against it. */
+async function prepare(url: string) {
   const tokens = await register(url, CONNECTIONS, "load");
   const shows: Json[] = (await call(url, "GET", "/api/shows")).body.filter((s: Json) => Date.parse(s.startsAt) > Date.now() + 3 * 3600_000);
   const seatsByShow = new Map<string, string[]>();
@@ -75,16 +76,7 @@ async function throughput(url: string) {
       { method: "DELETE", setupRequest: (req: Json, context: Json) => ({ ...req, path: `/api/holds/${context.holdId}` }) },
     ],
   });
-  // The machine is noisy: short alternating rounds expose both scenarios to the same noise, and
-  // the reported ratio is the median of the per-round ratios.
-  const rounds: { baseline: autocannon.Result; holds: autocannon.Result }[] = [];
-  for (let round = 1; round <= ROUNDS; round++) {
-    log(`round ${round}/${ROUNDS}: no-op GET /api/health, then POST holds + DELETE holds over ${showIds.length} shows, ${ROUND_SECONDS}s each, ${CONNECTIONS} connections`);
-    rounds.push({ baseline: await baselineRun(), holds: await holdsRun() });
-  }
-  const ratios = rounds.map((r) => r.holds.requests.average / r.baseline.requests.average);
-  const middle = rounds[ratios.indexOf([...ratios].sort((a, b) => a - b)[Math.floor(ratios.length / 2)]!)]!;
-  return { ...middle, ratios };
+  return { showIds, baselineRun, holdsRun };
 }
 
 async function contention(url: string) {
@@ -115,42 +107,49 @@ async function contention(url: string) {
 }
 
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
+const namespace = `bench-${process.pid}-${Date.now()}`;
+// Both servers run side by side (the idle one costs nothing), so their rounds can alternate.
 const server = await startServerProcess({ SCRYPT_N: "1024", LOGIN_MAX_PER_ADDRESS: "100000" });
-let memory: Awaited<ReturnType<typeof throughput>>;
+const redisServer = await startServerProcess({ SCRYPT_N: "1024", LOGIN_MAX_PER_ADDRESS: "100000", REDIS_URL, NAMESPACE: namespace });
+type Round = { baseline: autocannon.Result; holds: autocannon.Result; redisBaseline: autocannon.Result; redisHolds: autocannon.Result };
+const rounds: Round[] = [];
 let race: Awaited<ReturnType<typeof contention>>;
 let crowd: SimulationSummary;
 try {
-  memory = await throughput(server.url);
+  const memory = await prepare(server.url);
+  log(`and with Redis persistence (${REDIS_URL}, a private namespace)`);
+  const redis = await prepare(redisServer.url);
+  // The machine is noisy: short alternating rounds expose every scenario to the same noise, and
+  // each reported ratio is the median of its per-round ratios.
+  for (let round = 1; round <= ROUNDS; round++) {
+    log(`round ${round}/${ROUNDS}: no-op GET /api/health, then POST holds + DELETE holds over ${memory.showIds.length} shows, memory store then Redis store, ${ROUND_SECONDS}s each, ${CONNECTIONS} connections`);
+    rounds.push({ baseline: await memory.baselineRun(), holds: await memory.holdsRun(), redisBaseline: await redis.baselineRun(), redisHolds: await redis.holdsRun() });
+  }
   race = await contention(server.url);
   const crowdSize = Number(process.env.BENCH_CROWD ?? 1000);
   log(`crowd: ${crowdSize} simulated customers (browse, hold, think, pay or abandon) on 3 shows`);
   crowd = await simulate({ url: server.url, users: crowdSize, shows: 3, seed: 7, thinkMs: 200 });
 } finally {
-  await server.stop();
-}
-log(`again with Redis persistence (${REDIS_URL}, a private namespace)`);
-const namespace = `bench-${process.pid}-${Date.now()}`;
-const redisServer = await startServerProcess({ SCRYPT_N: "1024", LOGIN_MAX_PER_ADDRESS: "100000", REDIS_URL, NAMESPACE: namespace });
-let redis: Awaited<ReturnType<typeof throughput>>;
-try {
-  redis = await throughput(redisServer.url);
-} finally {
-  await redisServer.stop();
+  await Promise.all([server.stop(), redisServer.stop()]);
   const client = new Redis(REDIS_URL);
   await dropKeys(client, `marquee:${namespace}`).finally(() => client.quit());
 }
 
-const row = (name: string, r: autocannon.Result) => `| ${name} | ${Math.round(r.requests.average)} | ${r.latency.p50} | ${r.latency.p99} | ${r.non2xx} |`;
-console.log(`\nnode ${process.version}, ${ROUNDS} alternating rounds of ${ROUND_SECONDS}s per scenario, ${CONNECTIONS} connections; the median round is shown\n`);
-console.log("| scenario | requests/s | p50 ms | p99 ms | non-2xx |\n|---|---|---|---|---|");
-console.log(row("no-op action (GET /api/health), memory store", memory.baseline));
-console.log(row("hold + release cycles, memory store", memory.holds));
-console.log(row("no-op action (GET /api/health), Redis store", redis.baseline));
-console.log(row("hold + release cycles, Redis store", redis.holds));
-const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
 const medianOf = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-console.log(`\nhold/release throughput = ${pct(medianOf(memory.ratios))} of the no-op baseline, median of ${ROUNDS} rounds (${memory.ratios.map(pct).join(", ")}) (target >= 70%)`);
-console.log(`hold/release with Redis persistence = ${pct(redis.holds.requests.average / memory.holds.requests.average)} of the in-memory store (median rounds; target >= 60%)`);
+const rate = (r: autocannon.Result) => r.requests.average;
+const holdRatios = rounds.map((r) => rate(r.holds) / rate(r.baseline));
+const redisRatios = rounds.map((r) => rate(r.redisHolds) / rate(r.holds));
+const middle = rounds[holdRatios.indexOf(medianOf(holdRatios))]!;
+const row = (name: string, r: autocannon.Result) => `| ${name} | ${Math.round(r.requests.average)} | ${r.latency.p50} | ${r.latency.p99} | ${r.non2xx} |`;
+console.log(`\nnode ${process.version}, ${ROUNDS} alternating rounds of ${ROUND_SECONDS}s per scenario, ${CONNECTIONS} connections; the round with the median hold ratio is shown\n`);
+console.log("| scenario | requests/s | p50 ms | p99 ms | non-2xx |\n|---|---|---|---|---|");
+console.log(row("no-op action (GET /api/health), memory store", middle.baseline));
+console.log(row("hold + release cycles, memory store", middle.holds));
+console.log(row("no-op action (GET /api/health), Redis store", middle.redisBaseline));
+console.log(row("hold + release cycles, Redis store", middle.redisHolds));
+const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
+console.log(`\nhold/release throughput = ${pct(medianOf(holdRatios))} of the no-op baseline, median of ${ROUNDS} rounds (${holdRatios.map(pct).join(", ")}) (target >= 70%)`);
+console.log(`hold/release with Redis persistence = ${pct(medianOf(redisRatios))} of the in-memory store, median of ${ROUNDS} rounds (${redisRatios.map(pct).join(", ")}) (target >= 60%)`);
 console.log(`contention: ${RACERS} clients, last 10 seats: ${race.winners} winners, ${race.conflicts} conflicts, ${race.other} other; ${race.heldAfter - 90} of the 10 seats held after; p50 ${race.p50.toFixed(1)} ms, p99 ${race.p99.toFixed(1)} ms`);
 const hold = crowd.latency.hold;
 console.log(`crowd (npm run simulate): ${crowd.users} customers on 3 shows: ${crowd.attempts} hold attempts, ${crowd.wins} wins, ${crowd.conflicts} conflicts, ${crowd.abandoned.released + crowd.abandoned.expired} abandoned holds, ${crowd.bookingsConfirmed} bookings, ${crowd.doubleBookings} double bookings; hold p50 ${hold.p50.toFixed(0)} ms, p99 ${hold.p99.toFixed(0)} ms`);
