@@ -7,7 +7,7 @@ import type {
 } from "./types.ts";
 
 export function initialState(showId: string): ShowState {
-  return { showId, startsAt: 0, seats: {}, claims: {}, holds: {}, endedHolds: new Array(64).fill(null), bookings: {}, holdByUser: {}, version: 0 };
+  return { showId, startsAt: 0, seats: {}, claims: {}, holds: {}, endedHolds: [], bookings: {}, holdByUser: {}, version: 0 };
 }
 
 // Ids and seat names come from clients: a name like "constructor" must not find Object's own
@@ -33,7 +33,8 @@ function withEnded(table: ShowState["endedHolds"], holdId: string, ended: EndedH
   // Dense arrays of nulls, never holes: a snapshot read back from JSON must equal the original.
   const chunk = table[c]?.slice() ?? new Array(64).fill(null);
   chunk[b] = [...(chunk[b] ?? []), [holdId, ended]];
-  const next = table.slice();
+  // A show that has never ended a hold keeps an empty table: a KiB less per active actor.
+  const next = table.length ? table.slice() : new Array(64).fill(null);
   next[c] = chunk;
   return next;
 }
