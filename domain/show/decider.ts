@@ -14,12 +14,14 @@ export function initialState(showId: string): ShowState {
 // properties, so lookups only see what the state really holds.
 export const own = <V>(record: Record<string, V>, key: string): V | undefined => (Object.hasOwn(record, key) ? record[key] : undefined);
 
-// Ended holds live in a two-level table keyed by a hash of the hold id (64 chunks of 64
-// buckets, each a short list of [hold id, how it ended]). Ending a hold copies three short arrays, so evolve stays cheap
-// on a show that has ended tens of thousands of holds, and the table is still plain JSON.
+// Ended holds live in a two-level table keyed by a hash of the hold id (16 chunks of 16
+// buckets, each a short list of [hold id, how it ended]). Ending a hold copies three short
+// arrays, so evolve stays cheap on a show that has ended tens of thousands of holds, a show
+// with few costs little memory, and the table is still plain JSON.
+const FANOUT = 16;
 const slotOf = (holdId: string): [chunk: number, bucket: number] => {
   const hash = fnv1a(holdId);
-  return [(hash >>> 6) & 63, hash & 63];
+  return [(hash >>> 4) % FANOUT, hash % FANOUT];
 };
 
 /** How a hold ended, or undefined when it is active or unknown. */
@@ -31,10 +33,10 @@ export function endedHold(state: ShowState, holdId: string): EndedHold | undefin
 function withEnded(table: ShowState["endedHolds"], holdId: string, ended: EndedHold): ShowState["endedHolds"] {
   const [c, b] = slotOf(holdId);
   // Dense arrays of nulls, never holes: a snapshot read back from JSON must equal the original.
-  const chunk = table[c]?.slice() ?? new Array(64).fill(null);
+  const chunk = table[c]?.slice() ?? new Array(FANOUT).fill(null);
   chunk[b] = [...(chunk[b] ?? []), [holdId, ended]];
   // A show that has never ended a hold keeps an empty table: a KiB less per active actor.
-  const next = table.length ? table.slice() : new Array(64).fill(null);
+  const next = table.length ? table.slice() : new Array(FANOUT).fill(null);
   next[c] = chunk;
   return next;
 }

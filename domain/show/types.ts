@@ -57,7 +57,7 @@ export interface ShowState {
   holds: Record<string, Hold>;
   /**
    * Ended holds are kept so a client asking about one learns how it ended (404 vs 410), in a
-   * two-level hash table (64 chunks of 64 buckets, null while empty) so ending one copies little.
+   * two-level hash table (16 chunks of 16 buckets, null while empty) so ending one copies little.
    * Read it through endedHold().
    */
   endedHolds: (([holdId: string, ended: EndedHold][] | null)[] | null)[];
