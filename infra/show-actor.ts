@@ -163,7 +163,7 @@ export class ShowActor {
       return;
     }
     let next = Infinity;
-    for (const hold of Object.values(this.#state.holds)) next = Math.min(next, hold.expiresAt);
+    for (const hold of this.#state.holds) next = Math.min(next, hold.expiresAt);
     // Most batches leave the earliest deadline where it was: keep the timer rather than churn it.
     if (next === this.#armedFor) return;
     clearTimeout(this.#timer);

@@ -7,7 +7,7 @@
 // bounded by count and idle time) and come back from the store on demand.
 import type { Context, ServiceSchema } from "moleculer";
 import { LRUCache } from "lru-cache";
-import { endedHold } from "../domain/show/decider.ts";
+import { activeHold, endedHold } from "../domain/show/decider.ts";
 import type { ShowCommand, ShowEvent, ShowState } from "../domain/show/types.ts";
 import { bookingHistory, bookingOf, demand, holdView, occupancy, seatsNow, seatStatuses, stats } from "../domain/show/views.ts";
 import type { Quote } from "../domain/pricing/quote.ts";
@@ -31,7 +31,7 @@ const showParams = { showId: id };
 /** The seats a batch of events changed, found in the state after them (ended holds keep their seats). */
 function touchedSeats(state: ShowState, events: readonly ShowEvent[]): Set<string> {
   const seats = new Set<string>();
-  const holdSeats = (holdId: string) => state.holds[holdId]?.seats ?? endedHold(state, holdId)?.seats ?? [];
+  const holdSeats = (holdId: string) => activeHold(state, holdId)?.seats ?? endedHold(state, holdId)?.seats ?? [];
   for (const e of events) {
     if (e.type === "SeatsHeld") e.seats.forEach((x) => seats.add(x));
     else if (e.type === "HoldReleased" || e.type === "HoldExpired" || e.type === "BookingConfirmed") holdSeats(e.holdId).forEach((x) => seats.add(x));

@@ -7,7 +7,7 @@ import type {
 } from "./types.ts";
 
 export function initialState(showId: string): ShowState {
-  return { showId, startsAt: 0, seats: {}, claims: {}, holds: {}, endedHolds: [], bookings: {}, holdByUser: {}, version: 0 };
+  return { showId, startsAt: 0, seats: {}, claims: {}, holds: [], endedHolds: [], bookings: {}, version: 0 };
 }
 
 // Ids and seat names come from clients: a name like "constructor" must not find Object's own
@@ -23,6 +23,12 @@ const slotOf = (holdId: string): [chunk: number, bucket: number] => {
   const hash = fnv1a(holdId);
   return [(hash >>> 4) % FANOUT, hash % FANOUT];
 };
+
+/** An active hold by id. */
+export const activeHold = (state: ShowState, holdId: string): Hold | undefined => state.holds.find((h) => h.id === holdId);
+
+/** The user's active hold on this show: there is at most one. */
+export const holdOfUser = (state: ShowState, userId: string): Hold | undefined => state.holds.find((h) => h.userId === userId);
 
 /** How a hold ended, or undefined when it is active or unknown. */
 export function endedHold(state: ShowState, holdId: string): EndedHold | undefined {
@@ -46,7 +52,7 @@ const reject = (rejection: Rejection): Decision => ({ ok: false, rejection });
 
 /** The active hold a user may act on, or the reason they may not. Another user's hold is "not found". */
 function ownHold(state: ShowState, holdId: string, userId: string, now: number): Hold | Rejection {
-  const hold = own(state.holds, holdId);
+  const hold = activeHold(state, holdId);
   if (hold && hold.userId === userId) {
     if (now >= hold.expiresAt) return { code: "HOLD_EXPIRED", message: `Hold ${holdId} expired; hold the seats again` };
     return hold;
@@ -72,15 +78,14 @@ function decideHold(state: ShowState, cmd: HoldSeats, now: number): Decision {
 
   // The same hold asked for again (a retried request): already done, nothing new to record,
   // even when it has ended since; an ended hold id never comes back to life.
-  const existing = own(state.holds, cmd.holdId) ?? endedHold(state, cmd.holdId);
+  const existing = activeHold(state, cmd.holdId) ?? endedHold(state, cmd.holdId);
   if (existing) {
     if (existing.userId === cmd.userId) return accept();
     return reject({ code: "HOLD_NOT_FOUND", message: `Hold ${cmd.holdId} was not found` });
   }
 
   // A user has one hold per show: a new hold replaces the old one, unless it is being paid for.
-  const previousId = own(state.holdByUser, cmd.userId);
-  const previous = previousId ? own(state.holds, previousId) : undefined;
+  const previous = holdOfUser(state, cmd.userId);
   if (previous?.paying) {
     return reject({ code: "HOLD_IN_PAYMENT", message: `Your hold ${previous.id} is being paid for; wait for the payment to finish` });
   }
@@ -129,12 +134,12 @@ export function decide(state: ShowState, cmd: ShowCommand, now: number): Decisio
     }
 
     case "ExpireHolds":
-      return accept(...Object.values(state.holds)
+      return accept(...state.holds
         .filter((h) => h.expiresAt <= now)
         .map((h): ShowEvent => ({ type: "HoldExpired", holdId: h.id, at: now })));
 
     case "ForceExpireHold": {
-      const hold = own(state.holds, cmd.holdId);
+      const hold = activeHold(state, cmd.holdId);
       if (!hold) {
         const ended = endedHold(state, cmd.holdId);
         if (ended) return reject({ code: "HOLD_ENDED", message: `Hold ${cmd.holdId} was ${ended.end}`, end: ended.end });
@@ -160,7 +165,7 @@ export function decide(state: ShowState, cmd: ShowCommand, now: number): Decisio
     }
 
     case "AbortPayment": {
-      const hold = own(state.holds, cmd.holdId);
+      const hold = activeHold(state, cmd.holdId);
       if (!hold || hold.userId !== cmd.userId || !hold.paying) return accept();
       return accept({ type: "PaymentAborted", holdId: hold.id, at: now });
     }
@@ -195,19 +200,20 @@ function without<V>(record: Record<string, V>, keys: readonly string[]): Record<
 }
 
 function endHold(state: ShowState, holdId: string, end: EndedHoldEnd, at: number, bookingId?: string): ShowState {
-  const hold = own(state.holds, holdId);
+  const hold = activeHold(state, holdId);
   if (!hold) return state;
-  const holdByUser = own(state.holdByUser, hold.userId) === holdId ? without(state.holdByUser, [hold.userId]) : state.holdByUser;
   return {
     ...state,
-    holds: without(state.holds, [holdId]),
-    holdByUser,
+    holds: state.holds.filter((h) => h !== hold),
     claims: end === "booked" ? state.claims : without(state.claims, hold.seats),
     endedHolds: withEnded(state.endedHolds, holdId, { userId: hold.userId, seats: hold.seats, end, at, ...(bookingId ? { bookingId } : {}) }),
   };
 }
 
 type EndedHoldEnd = EndedHold["end"];
+
+/** The state with an active hold replaced by its new version. */
+const withHold = (state: ShowState, hold: Hold): ShowState => ({ ...state, holds: state.holds.map((h) => (h.id === hold.id ? hold : h)) });
 
 export function evolve(state: ShowState, event: ShowEvent): ShowState {
   const next = applyEvent(state, event);
@@ -233,7 +239,7 @@ function applyEvent(state: ShowState, event: ShowEvent): ShowState {
         id: event.holdId, userId: event.userId, seats: event.seats, heldAt: event.at, expiresAt: event.expiresAt,
         quote: event.quote, paying: false, extended: false,
       };
-      return { ...state, claims, holds: { ...state.holds, [hold.id]: hold }, holdByUser: { ...state.holdByUser, [hold.userId]: hold.id } };
+      return { ...state, claims, holds: [...state.holds, hold] };
     }
 
     case "HoldReleased":
@@ -243,19 +249,19 @@ function applyEvent(state: ShowState, event: ShowEvent): ShowState {
       return endHold(state, event.holdId, "expired", event.at);
 
     case "PaymentStarted": {
-      const hold = own(state.holds, event.holdId);
+      const hold = activeHold(state, event.holdId);
       if (!hold) return state;
-      return { ...state, holds: { ...state.holds, [hold.id]: { ...hold, paying: true, extended: true, expiresAt: event.expiresAt, ...(event.attemptId !== undefined ? { attemptId: event.attemptId } : {}) } } };
+      return withHold(state, { ...hold, paying: true, extended: true, expiresAt: event.expiresAt, ...(event.attemptId !== undefined ? { attemptId: event.attemptId } : {}) });
     }
 
     case "PaymentAborted": {
-      const hold = own(state.holds, event.holdId);
+      const hold = activeHold(state, event.holdId);
       if (!hold) return state;
-      return { ...state, holds: { ...state.holds, [hold.id]: { ...hold, paying: false } } };
+      return withHold(state, { ...hold, paying: false });
     }
 
     case "BookingConfirmed": {
-      const hold = own(state.holds, event.holdId);
+      const hold = activeHold(state, event.holdId);
       if (!hold) return state;
       const claims = { ...state.claims };
       for (const seat of hold.seats) claims[seat] = { kind: "booking", id: event.bookingId };

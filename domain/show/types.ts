@@ -54,7 +54,12 @@ export interface ShowState {
   /** Every seat of the screen: true when it is for sale. */
   seats: Record<string, boolean>;
   claims: Record<string, SeatClaim>;
-  holds: Record<string, Hold>;
+  /**
+   * Active holds, oldest first. A list, not a record keyed by hold id: a show has few active
+   * holds at a time, and a record with a new key per hold is slow to copy in V8.
+   * Read one through activeHold() or holdOfUser() (a user has at most one per show).
+   */
+  holds: Hold[];
   /**
    * Ended holds are kept so a client asking about one learns how it ended (404 vs 410), in a
    * two-level hash table (16 chunks of 16 buckets, null while empty) so ending one copies little.
@@ -62,8 +67,6 @@ export interface ShowState {
    */
   endedHolds: (([holdId: string, ended: EndedHold][] | null)[] | null)[];
   bookings: Record<string, Booking>;
-  /** A user has at most one active hold per show. */
-  holdByUser: Record<string, string>;
   /** Number of events applied: the sequence number of the last one. */
   version: number;
 }

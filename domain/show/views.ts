@@ -1,5 +1,5 @@
 // Read models of a show's state: what a customer sees of seats, holds and bookings.
-import { endedHold, own } from "./decider.ts";
+import { activeHold, endedHold, own } from "./decider.ts";
 import type { Booking, ShowState } from "./types.ts";
 
 export type SeatStatus = "available" | "held" | "booked" | "not_for_sale";
@@ -25,14 +25,14 @@ export interface HoldView {
   heldAt?: string;
   expiresAt?: string;
   bookingId?: string;
-  quote?: ShowState["holds"][string]["quote"];
+  quote?: ShowState["holds"][number]["quote"];
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** A hold as its owner sees it, or undefined when the user has no such hold on this show. */
 export function holdView(state: ShowState, holdId: string, userId?: string): HoldView | undefined {
-  const hold = own(state.holds, holdId);
+  const hold = activeHold(state, holdId);
   if (hold && (userId === undefined || hold.userId === userId)) {
     return {
       id: hold.id, showId: state.showId, userId: hold.userId, seats: hold.seats, status: hold.paying ? "paying" : "active",
@@ -74,7 +74,7 @@ export function demand(state: ShowState, now: number, windowMs: number): Demand 
   const since = now - windowMs;
   const o = occupancy(state);
   let recentlyClaimed = 0;
-  for (const hold of Object.values(state.holds)) if (hold.heldAt >= since) recentlyClaimed += hold.seats.length;
+  for (const hold of state.holds) if (hold.heldAt >= since) recentlyClaimed += hold.seats.length;
   for (const booking of Object.values(state.bookings)) {
     if (booking.status === "confirmed" && booking.confirmedAt >= since) recentlyClaimed += booking.seats.length;
   }

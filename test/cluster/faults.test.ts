@@ -3,7 +3,7 @@
 // runs at a time and heartbeats are not starved by a busy machine.
 import test, { type ExecutionContext } from "ava";
 import { ServiceBroker } from "moleculer";
-import { endedHold, evolve, initialState } from "../../domain/show/decider.ts";
+import { activeHold, endedHold, evolve, initialState } from "../../domain/show/decider.ts";
 import type { ShowEvent } from "../../domain/show/types.ts";
 import { shardLease, shardOf } from "../../infra/placement.ts";
 import { RedisStore } from "../../infra/redis-store.ts";
@@ -59,13 +59,13 @@ async function assertNoDoubleSale(t: ExecutionContext, store: RedisStore, showId
     if (event.type === "SeatsHeld") {
       for (const seat of event.seats) {
         const claim = state.claims[seat];
-        const replaceable = claim?.kind === "hold" && state.holds[claim.id]?.userId === event.userId;
+        const replaceable = claim?.kind === "hold" && activeHold(state, claim.id)?.userId === event.userId;
         if (claim && !replaceable) t.fail(`show ${showId}: seat ${seat} held by ${event.holdId} while claimed by ${claim.kind} ${claim.id}`);
       }
-      if (state.holds[event.holdId] || endedHold(state, event.holdId)) t.fail(`show ${showId}: hold ${event.holdId} recorded twice`);
+      if (activeHold(state, event.holdId) || endedHold(state, event.holdId)) t.fail(`show ${showId}: hold ${event.holdId} recorded twice`);
     }
-    if (event.type === "BookingConfirmed" && !state.holds[event.holdId]) t.fail(`show ${showId}: booking ${event.bookingId} confirmed from a hold that was not active`);
-    if (event.type === "HoldExpired" && !state.holds[event.holdId]) t.fail(`show ${showId}: hold ${event.holdId} expired twice or after it ended`);
+    if (event.type === "BookingConfirmed" && !activeHold(state, event.holdId)) t.fail(`show ${showId}: booking ${event.bookingId} confirmed from a hold that was not active`);
+    if (event.type === "HoldExpired" && !activeHold(state, event.holdId)) t.fail(`show ${showId}: hold ${event.holdId} expired twice or after it ended`);
     state = evolve(state, event);
   }
   return events;

@@ -130,7 +130,7 @@ test("a write under a lease this node no longer holds is refused and nothing is 
   const error = await t.throwsAsync(actor.execute(hold("h1", "u1", ["A1"])));
   t.is(error?.name, "StaleEpochError");
   t.deepEqual((await store.read<{ type: string }>(journalKey("s1"))).map((e) => e.type), ["ShowScheduled"]);
-  t.deepEqual(actor.state.holds, {});
+  t.deepEqual(actor.state.holds, []);
   await actor.stop();
 });
 

@@ -4,7 +4,7 @@
 import test from "ava";
 import fc from "fast-check";
 import assert from "node:assert/strict";
-import { decide, endedHold, evolve, initialState, replay } from "../../../domain/show/decider.ts";
+import { activeHold, decide, endedHold, evolve, holdOfUser, initialState, replay } from "../../../domain/show/decider.ts";
 import type { Quote } from "../../../domain/pricing/quote.ts";
 import type { Decision, SeatProblem, ShowCommand, ShowEvent, ShowState } from "../../../domain/show/types.ts";
 
@@ -97,7 +97,7 @@ function run(s: Scenario, observe: (o: Observed) => void = () => {}): { state: S
   const bookingIds: string[] = [];
   const u = (i: number) => `u${i % s.users}`;
   const resolve = (userId: string, t: Target) =>
-    t.own ? (state.holdByUser[userId] ?? lastHoldOf[userId] ?? "h-none") : (holdIds[t.pick % Math.max(1, holdIds.length)] ?? "h-none");
+    t.own ? (holdOfUser(state, userId)?.id ?? lastHoldOf[userId] ?? "h-none") : (holdIds[t.pick % Math.max(1, holdIds.length)] ?? "h-none");
 
   for (const { advance, step } of s.steps) {
     now += s.coarse ? Math.round(advance / MIN) * MIN : advance;
@@ -166,7 +166,7 @@ const check = <Ts extends [unknown, ...unknown[]]>(property: fc.IProperty<Ts>) =
 /** Every seat is claimed by at most one active hold or confirmed booking, and the claims say exactly which. */
 function assertClaimsConsistent(state: ShowState, context: string): void {
   const owners: Record<string, string[]> = {};
-  for (const hold of Object.values(state.holds)) for (const seat of hold.seats) (owners[seat] ??= []).push(`hold:${hold.id}`);
+  for (const hold of state.holds) for (const seat of hold.seats) (owners[seat] ??= []).push(`hold:${hold.id}`);
   for (const b of Object.values(state.bookings)) {
     if (b.status === "confirmed") for (const seat of b.seats) (owners[seat] ??= []).push(`booking:${b.id}`);
   }
@@ -179,20 +179,17 @@ function assertClaimsConsistent(state: ShowState, context: string): void {
   for (const [seat, claim] of Object.entries(state.claims)) {
     assert.ok(owners[seat], `${context}: seat ${seat} is claimed by ${claim.kind} ${claim.id}, which does not hold it`);
   }
-  for (const hold of Object.values(state.holds)) {
+  for (const hold of state.holds) {
     assert.ok(hold.expiresAt <= state.startsAt, `${context}: hold ${hold.id} outlives the show's start`);
   }
 }
 
 function assertOneHoldPerUser(state: ShowState, context: string): void {
   const perUser: Record<string, string[]> = {};
-  for (const hold of Object.values(state.holds)) (perUser[hold.userId] ??= []).push(hold.id);
+  for (const hold of state.holds) (perUser[hold.userId] ??= []).push(hold.id);
   for (const [userId, holds] of Object.entries(perUser)) {
     assert.equal(holds.length, 1, `${context}: user ${userId} has active holds ${holds.join(", ")}`);
-    assert.equal(state.holdByUser[userId], holds[0], `${context}: holdByUser of ${userId} is not their active hold`);
-  }
-  for (const [userId, holdId] of Object.entries(state.holdByUser)) {
-    assert.equal(state.holds[holdId]?.userId, userId, `${context}: holdByUser of ${userId} names ${holdId}, not an active hold of theirs`);
+    assert.equal(holdOfUser(state, userId)?.id, holds[0], `${context}: holdOfUser(${userId}) is not their active hold`);
   }
 }
 
@@ -203,7 +200,7 @@ function seatProblem(state: ShowState, seat: string, userId: string): SeatProble
   const claim = state.claims[seat];
   if (!claim) return undefined;
   if (claim.kind === "booking") return "booked";
-  return claim.id === state.holdByUser[userId] ? undefined : "held";
+  return claim.id === holdOfUser(state, userId)?.id ? undefined : "held";
 }
 
 const claimedBy = (state: ShowState, kind: "hold" | "booking", id: string) =>
@@ -225,21 +222,21 @@ function assertReplyMatchesState({ before, command, now, decision, after }: Obse
         assert.deepEqual(r.seats, expected, `${ctx}: the seats named are not exactly the unavailable ones`);
         assert.ok(r.seats.length > 0, ctx);
       }
-      if (r.code === "HOLD_IN_PAYMENT") assert.equal(before.holds[before.holdByUser[command.userId]!]?.paying, true, ctx);
+      if (r.code === "HOLD_IN_PAYMENT") assert.equal(holdOfUser(before, command.userId)?.paying, true, ctx);
       if (r.code === "NO_SEATS") assert.equal(command.seats.length, 0, ctx);
       if (r.code === "TOO_MANY_SEATS") assert.ok(command.seats.length > command.maxSeats, ctx);
       if (r.code === "DUPLICATE_SEATS") assert.ok(new Set(command.seats).size < command.seats.length, ctx);
       if (r.code === "HOLD_NOT_FOUND") {
-        const owner = (before.holds[command.holdId] ?? endedHold(before, command.holdId))?.userId;
+        const owner = (activeHold(before, command.holdId) ?? endedHold(before, command.holdId))?.userId;
         assert.ok(owner !== undefined && owner !== command.userId, `${ctx}: only another user's hold id is not found`);
       }
     }
     if (r.code === "HOLD_NOT_FOUND" && (command.type === "ReleaseHold" || command.type === "StartPayment" || command.type === "AbortPayment" || command.type === "ConfirmBooking")) {
-      const mine = (before.holds[command.holdId]?.userId ?? endedHold(before, command.holdId)?.userId) === command.userId;
+      const mine = (activeHold(before, command.holdId)?.userId ?? endedHold(before, command.holdId)?.userId) === command.userId;
       assert.ok(!mine, `${ctx}: the user's own hold was not found`);
     }
     if (r.code === "HOLD_EXPIRED" && "holdId" in command) {
-      const active = before.holds[command.holdId];
+      const active = activeHold(before, command.holdId);
       assert.ok(active ? now >= active.expiresAt : endedHold(before, command.holdId)?.end === "expired", ctx);
     }
     if (r.code === "CANCEL_WINDOW_CLOSED") assert.ok(now > STARTS - CUTOFF, ctx);
@@ -255,21 +252,21 @@ function assertReplyMatchesState({ before, command, now, decision, after }: Obse
   switch (command.type) {
     case "HoldSeats": {
       if (events.length === 0) {
-        const known = before.holds[command.holdId] ?? endedHold(before, command.holdId);
+        const known = activeHold(before, command.holdId) ?? endedHold(before, command.holdId);
         assert.equal(known?.userId, command.userId, `${ctx}: a no-op hold for a hold the user never had`);
         break;
       }
       assert.ok(now < before.startsAt, ctx);
-      const hold = after.holds[command.holdId];
+      const hold = activeHold(after, command.holdId);
       assert.ok(hold, `${ctx}: accepted hold is not active`);
       assert.equal(hold.userId, command.userId, ctx);
       assert.deepEqual(hold.seats, command.seats, ctx);
       assert.equal(hold.expiresAt, Math.min(now + TTL, STARTS), ctx);
       assert.deepEqual(claimedBy(after, "hold", command.holdId), sorted(command.seats), `${ctx}: the hold does not claim exactly its seats`);
-      assert.equal(after.holdByUser[command.userId], command.holdId, ctx);
-      const previous = before.holdByUser[command.userId];
+      assert.equal(holdOfUser(after, command.userId)?.id, command.holdId, ctx);
+      const previous = holdOfUser(before, command.userId)?.id;
       if (previous) {
-        assert.equal(before.holds[previous]?.paying, false, `${ctx}: replaced a hold being paid for`);
+        assert.equal(activeHold(before, previous)?.paying, false, `${ctx}: replaced a hold being paid for`);
         assert.equal(endedHold(after, previous)?.end, "replaced", `${ctx}: the previous hold was not replaced`);
         assert.deepEqual(claimedBy(after, "hold", previous), [], ctx);
       }
@@ -281,22 +278,22 @@ function assertReplyMatchesState({ before, command, now, decision, after }: Obse
         assert.equal(endedHold(before, command.holdId)?.userId, command.userId, ctx);
         break;
       }
-      assert.equal(before.holds[command.holdId]?.userId, command.userId, `${ctx}: released someone else's hold`);
-      assert.equal(before.holds[command.holdId]?.paying, false, `${ctx}: released a hold being paid for`);
-      assert.ok(now < before.holds[command.holdId]!.expiresAt, ctx);
-      assert.equal(after.holds[command.holdId], undefined, ctx);
+      assert.equal(activeHold(before, command.holdId)?.userId, command.userId, `${ctx}: released someone else's hold`);
+      assert.equal(activeHold(before, command.holdId)?.paying, false, `${ctx}: released a hold being paid for`);
+      assert.ok(now < activeHold(before, command.holdId)!.expiresAt, ctx);
+      assert.equal(activeHold(after, command.holdId), undefined, ctx);
       assert.equal(endedHold(after, command.holdId)?.end, "released", ctx);
       assert.deepEqual(claimedBy(after, "hold", command.holdId), [], ctx);
       break;
     case "StartPayment": {
-      const was = before.holds[command.holdId];
+      const was = activeHold(before, command.holdId);
       assert.equal(was?.userId, command.userId, `${ctx}: payment of someone else's hold`);
       assert.ok(now < was!.expiresAt, `${ctx}: payment of a lapsed hold`);
       if (events.length === 0) {
         assert.ok(was!.paying && command.attemptId !== undefined && was!.attemptId === command.attemptId, ctx);
         break;
       }
-      const is = after.holds[command.holdId]!;
+      const is = activeHold(after, command.holdId)!;
       assert.ok(is.paying && is.extended, ctx);
       assert.ok(is.expiresAt >= was!.expiresAt && is.expiresAt <= STARTS, `${ctx}: extension shortened or overran`);
       if (was!.extended) assert.equal(is.expiresAt, was!.expiresAt, `${ctx}: extended twice`);
@@ -305,9 +302,9 @@ function assertReplyMatchesState({ before, command, now, decision, after }: Obse
     }
     case "AbortPayment":
       if (events.length) {
-        assert.equal(before.holds[command.holdId]?.userId, command.userId, `${ctx}: aborted someone else's payment`);
-        assert.equal(before.holds[command.holdId]?.paying, true, ctx);
-        assert.equal(after.holds[command.holdId]?.paying, false, ctx);
+        assert.equal(activeHold(before, command.holdId)?.userId, command.userId, `${ctx}: aborted someone else's payment`);
+        assert.equal(activeHold(before, command.holdId)?.paying, true, ctx);
+        assert.equal(activeHold(after, command.holdId)?.paying, false, ctx);
       }
       break;
     case "ConfirmBooking": {
@@ -316,7 +313,7 @@ function assertReplyMatchesState({ before, command, now, decision, after }: Obse
         break;
       }
       assert.ok(!expiredEver.has(command.holdId), `${ctx}: an expired hold was confirmed`);
-      const was = before.holds[command.holdId];
+      const was = activeHold(before, command.holdId);
       assert.equal(was?.userId, command.userId, `${ctx}: booked someone else's hold`);
       assert.ok(now < was!.expiresAt, `${ctx}: booked a lapsed hold`);
       const booking = after.bookings[command.bookingId];
@@ -325,7 +322,7 @@ function assertReplyMatchesState({ before, command, now, decision, after }: Obse
       assert.deepEqual(booking.seats, was!.seats, ctx);
       assert.equal(booking.amount, was!.quote.total, ctx);
       assert.deepEqual(claimedBy(after, "booking", command.bookingId), sorted(was!.seats), `${ctx}: the booking does not claim exactly its seats`);
-      assert.equal(after.holds[command.holdId], undefined, ctx);
+      assert.equal(activeHold(after, command.holdId), undefined, ctx);
       assert.equal(endedHold(after, command.holdId)?.end, "booked", ctx);
       break;
     }
@@ -343,11 +340,11 @@ function assertReplyMatchesState({ before, command, now, decision, after }: Obse
       break;
     }
     case "ExpireHolds": {
-      const lapsed = Object.values(before.holds).filter((h) => h.expiresAt <= now).map((h) => h.id).sort();
+      const lapsed = before.holds.filter((h) => h.expiresAt <= now).map((h) => h.id).sort();
       assert.deepEqual(events.map((e) => (e.type === "HoldExpired" ? e.holdId : `?${e.type}`)).sort(), lapsed, ctx);
-      for (const hold of Object.values(after.holds)) assert.ok(hold.expiresAt > now, `${ctx}: lapsed hold ${hold.id} survived`);
-      for (const hold of Object.values(before.holds)) {
-        if (hold.expiresAt > now) assert.deepEqual(after.holds[hold.id], hold, `${ctx}: live hold ${hold.id} was touched`);
+      for (const hold of after.holds) assert.ok(hold.expiresAt > now, `${ctx}: lapsed hold ${hold.id} survived`);
+      for (const hold of before.holds) {
+        if (hold.expiresAt > now) assert.deepEqual(activeHold(after, hold.id), hold, `${ctx}: live hold ${hold.id} was touched`);
       }
       break;
     }
