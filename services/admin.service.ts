@@ -9,7 +9,7 @@ import {
 } from "../domain/booking/booking.ts";
 import type { Quote } from "../domain/pricing/quote.ts";
 import type { HoldView } from "../domain/show/views.ts";
-import { idempotent } from "../infra/idempotency.ts";
+import { idempotent } from "./idempotency.ts";
 import { adminOf, callerOf } from "./caller.ts";
 import type { CallMeta, Caller, ServiceDeps } from "./deps.ts";
 import { cardParam, idParam as id } from "./params.ts";

@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import type { Context, ServiceSchema } from "moleculer";
 import { cardProblem, digitsOf, type CardInput } from "../domain/payment/card.ts";
 import { charge, refund, storedCard, type Payment } from "../domain/payment/payment.ts";
-import { idempotent } from "../infra/idempotency.ts";
+import { idempotent } from "./idempotency.ts";
 import { callerOf } from "./caller.ts";
 import type { CallMeta, ServiceDeps } from "./deps.ts";
 import { cardParam } from "./params.ts";

@@ -4,8 +4,8 @@
 // is refused (409) rather than run twice. Records live behind the store port, so any node of a
 // cluster replays what another node stored.
 import { createHash } from "node:crypto";
-import type { Store } from "./store.ts";
-import { ConflictError, MarqueeError, UnprocessableError } from "../services/errors.ts";
+import type { Store } from "../infra/store.ts";
+import { ConflictError, MarqueeError, UnprocessableError } from "./errors.ts";
 
 /** A request that died mid-flight (its node crashed) stops blocking its key after this long. */
 export const ABANDONED_AFTER_MS = 60_000;

@@ -1,5 +1,5 @@
 import test from "ava";
-import { ABANDONED_AFTER_MS, idempotent } from "../../infra/idempotency.ts";
+import { ABANDONED_AFTER_MS, idempotent } from "../../services/idempotency.ts";
 import { MemoryStore } from "../../infra/memory-store.ts";
 import { ConflictError } from "../../services/errors.ts";
 
