@@ -213,31 +213,33 @@ export function requireBinaries(t: ExecutionContext, ...names: string[]): boolea
 }
 
 // ---------------------------------------------------------------------------------------------
-// NATS
+// A private server process (nats-server, redis-server) on a free port
 
-export interface NatsServer {
+/** A server process a test started on a free port; stopped in the test's teardown. */
+export interface ServerProcess {
   url: string;
   port: number;
-  /** Last lines nats-server printed. */
+  /** The last lines it printed. */
   output(): string[];
   /** SIGTERM, SIGKILL after 5 s; resolves once it exited. */
   stop(): Promise<void>;
-  /** SIGKILL; resolves once it exited. */
+  /** SIGKILL (no shutdown save); resolves once it exited. */
   kill(): Promise<void>;
-  /** Kills it and starts it again on the same port; resolves when it accepts connections. */
+  /** Kills it (if alive) and starts it again on the same port (and data dir, so Redis reloads
+   * its AOF); resolves once it serves again. */
   restart(): Promise<void>;
 }
 
-/** A private nats-server on a free port (no JetStream), stopped in teardown. */
-export async function startNats(t: ExecutionContext): Promise<NatsServer> {
-  const output = new RingBuffer(OUTPUT_LINES);
+type PrivateServer = Omit<ServerProcess, "url"> & { log: RingBuffer };
+
+/** Starts `command` with `args(port)` on a free port and waits until `ready(port)`; restarts reuse the port. */
+async function startPrivateServer(command: string, args: (port: number) => string[], ready: (port: number) => Promise<boolean>): Promise<PrivateServer> {
+  const log = new RingBuffer(OUTPUT_LINES);
   let port = 0;
   let current: Spawned | undefined;
   const launch = async (): Promise<void> => {
-    const spawned = spawnTracked("nats-server", ["-a", "127.0.0.1", "-p", String(port)], { label: "nats-server" }, output);
-    current = spawned;
-    // nats-server greets every client with an INFO line once it is serving.
-    await waitReady(spawned, `nats-server :${port}`, async () => (await tcpProbe(port, undefined, true)).startsWith("INFO"));
+    current = spawnTracked(command, args(port), { label: command }, log);
+    await waitReady(current, `${command} :${port}`, () => ready(port));
   };
   // A free port can be taken between freePort() and the bind: try a few.
   for (let attempt = 1; ; attempt++) {
@@ -246,10 +248,10 @@ export async function startNats(t: ExecutionContext): Promise<NatsServer> {
       if (attempt >= 3) throw error;
     }
   }
-  const server: NatsServer = {
-    url: `nats://127.0.0.1:${port}`,
+  return {
     port,
-    output: () => output.last(),
+    log,
+    output: () => log.last(),
     stop: async () => { if (current) await terminateAndWait(current); },
     kill: async () => { if (current) await killAndWait(current); },
     restart: async () => {
@@ -257,27 +259,29 @@ export async function startNats(t: ExecutionContext): Promise<NatsServer> {
       await launch();
     },
   };
-  logOnFailure(t, `nats-server :${port}`, output);
+}
+
+// ---------------------------------------------------------------------------------------------
+// NATS
+
+export type NatsServer = ServerProcess;
+
+/** A private nats-server on a free port (no JetStream), stopped in teardown. */
+export async function startNats(t: ExecutionContext): Promise<NatsServer> {
+  // nats-server greets every client with an INFO line once it is serving.
+  const server = await startPrivateServer("nats-server", (port) => ["-a", "127.0.0.1", "-p", String(port)],
+    async (port) => (await tcpProbe(port, undefined, true)).startsWith("INFO"));
+  logOnFailure(t, `nats-server :${server.port}`, server.log);
   t.teardown(() => server.stop());
-  return server;
+  return { ...server, url: `nats://127.0.0.1:${server.port}` };
 }
 
 // ---------------------------------------------------------------------------------------------
 // Redis
 
-export interface RedisServer {
-  url: string;
-  port: number;
+export interface RedisServer extends ServerProcess {
   /** Its private data directory (AOF files live here). */
   dir: string;
-  output(): string[];
-  /** SIGTERM, SIGKILL after 5 s; resolves once it exited. */
-  stop(): Promise<void>;
-  /** SIGKILL (no shutdown save); resolves once it exited. */
-  kill(): Promise<void>;
-  /** Kills it (if alive) and starts it again on the same port and dir, so an AOF is reloaded;
-   * resolves when PING answers PONG (i.e. loading finished). */
-  restart(): Promise<void>;
 }
 
 /** A private redis-server on a free port with a fresh data dir, stopped in teardown. With
@@ -285,45 +289,22 @@ export interface RedisServer {
 export async function startRedis(t: ExecutionContext, options: { aof?: boolean } = {}): Promise<RedisServer> {
   const dir = mkdtempSync(join(tmpdir(), "marquee-redis-"));
   tmpDirs.add(dir);
-  const output = new RingBuffer(OUTPUT_LINES);
-  let port = 0;
-  let current: Spawned | undefined;
-  const launch = async (): Promise<void> => {
-    const args = [
-      "--port", String(port), "--bind", "127.0.0.1", "--daemonize", "no",
-      "--save", "", "--dir", dir, "--logfile", "",
-      ...(options.aof ? ["--appendonly", "yes", "--appendfsync", "always"] : ["--appendonly", "no"]),
-    ];
-    const spawned = spawnTracked("redis-server", args, { label: "redis-server" }, output);
-    current = spawned;
-    // While the dataset loads Redis answers PING with -LOADING; +PONG means it is serving.
-    await waitReady(spawned, `redis-server :${port}`, async () => (await tcpProbe(port, "PING\r\n", true)).startsWith("+PONG"));
-  };
-  for (let attempt = 1; ; attempt++) {
-    port = await freePort();
-    try { await launch(); break; } catch (error) {
-      if (attempt >= 3) throw error;
-    }
-  }
-  const server: RedisServer = {
-    url: `redis://127.0.0.1:${port}`,
-    port,
-    dir,
-    output: () => output.last(),
-    stop: async () => { if (current) await terminateAndWait(current); },
-    kill: async () => { if (current) await killAndWait(current); },
-    restart: async () => {
-      if (current) await killAndWait(current);
-      await launch();
-    },
-  };
-  logOnFailure(t, `redis-server :${port}`, output);
-  t.teardown(async () => {
-    await server.stop();
+  const removeDir = (): void => {
     rmSync(dir, { recursive: true, force: true });
     tmpDirs.delete(dir);
+  };
+  // While the dataset loads Redis answers PING with -LOADING; +PONG means it is serving.
+  const server = await startPrivateServer("redis-server", (port) => [
+    "--port", String(port), "--bind", "127.0.0.1", "--daemonize", "no",
+    "--save", "", "--dir", dir, "--logfile", "",
+    ...(options.aof ? ["--appendonly", "yes", "--appendfsync", "always"] : ["--appendonly", "no"]),
+  ], async (port) => (await tcpProbe(port, "PING\r\n", true)).startsWith("+PONG")).catch((error: unknown) => { removeDir(); throw error; });
+  logOnFailure(t, `redis-server :${server.port}`, server.log);
+  t.teardown(async () => {
+    await server.stop();
+    removeDir();
   });
-  return server;
+  return { ...server, url: `redis://127.0.0.1:${server.port}`, dir };
 }
 
 // ---------------------------------------------------------------------------------------------
