@@ -1,6 +1,7 @@
 import test from "ava";
 import type { ServiceSchema } from "moleculer";
 import { MemoryStore } from "../../infra/memory-store.ts";
+import { journalKey } from "../../infra/show-actor.ts";
 import showActor from "../../services/show.actor.ts";
 import { startBroker } from "../helpers/broker.ts";
 
@@ -18,11 +19,19 @@ const quote = { showId: "x", currency: "INR", total: 100, seatPrices: {}, lines:
 const hold = (showId: string, holdId: string, seats: string[]) => ({ showId, holdId, userId: "u1", seats, quote: { ...quote, showId } });
 
 test("idle shows are passivated beyond the bound and come back from the store with every hold", async (t) => {
-  const { broker } = await startBroker(t, [showActor, catalog], { maxActiveShows: 2 });
+  const store = new MemoryStore();
+  const journalReads: string[] = [];
+  const read = store.read.bind(store);
+  store.read = async <T>(journal: string, from?: number) => { journalReads.push(journal); return read<T>(journal, from); };
+  const { broker } = await startBroker(t, [showActor, catalog], { maxActiveShows: 2 }, store);
   await broker.call("show.hold", hold("show-1", "h1", ["A1", "A2"]));
   for (const other of ["show-2", "show-3", "show-4"]) await broker.call("show.seats", { showId: other });
+  t.is((await broker.call<{ activeShows: number }>("show.owners")).activeShows, 2, "no more live actors than the bound");
   // show-1 was evicted; asking again activates it from its journal.
+  const reads = () => journalReads.filter((j) => j === journalKey("show-1")).length;
+  const before = reads();
   const seats = await broker.call<{ seats: Record<string, string> }, object>("show.seats", { showId: "show-1" });
+  t.is(reads(), before + 1, "show-1 was read back from its journal");
   t.deepEqual(seats.seats, { A1: "held", A2: "held", A3: "available" });
   const taken = await t.throwsAsync(broker.call("show.hold", { ...hold("show-1", "h3", ["A1"]), userId: "u2" }));
   t.like(taken, { type: "SEAT_UNAVAILABLE", data: { seats: [{ seat: "A1", reason: "held" }] } });
