@@ -45,15 +45,22 @@ async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `${SHOTS}${name}.png`, fullPage: true });
 }
 
-const inr = (minor: number) => `₹${(minor / 100).toLocaleString("en-IN", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
-
-test("a customer signs up, holds seats another browser sees turn held live, pays and finds the booking confirmed", async (t) => {
+/** A server and a browser page for one test; undefined when Chromium is missing (the test skips). */
+async function start(t: ExecutionContext) {
   t.timeout(90_000);
   const api = await startServer(t);
   const browser = await launch(t);
-  if (!browser) return;
+  if (!browser) return undefined;
   const errors: string[] = [];
-  const page = await open(browser, errors);
+  return { api, browser, page: await open(browser, errors), errors };
+}
+
+const inr = (minor: number) => `₹${(minor / 100).toLocaleString("en-IN", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+
+test("a customer signs up, holds seats another browser sees turn held live, pays and finds the booking confirmed", async (t) => {
+  const session = await start(t);
+  if (!session) return;
+  const { api, browser, page, errors } = session;
 
   // Sign up.
   await page.goto(`${api.url}/#/signup`);
@@ -162,12 +169,9 @@ test("a customer signs up, holds seats another browser sees turn held live, pays
 });
 
 test("an admin creates a movie, a cinema from the text layout and a show, and watches occupancy and revenue live", async (t) => {
-  t.timeout(90_000);
-  const api = await startServer(t);
-  const browser = await launch(t);
-  if (!browser) return;
-  const errors: string[] = [];
-  const page = await open(browser, errors);
+  const session = await start(t);
+  if (!session) return;
+  const { api, page, errors } = session;
 
   await page.goto(`${api.url}/#/login`);
   await page.getByTestId("login-email").fill("admin@marquee.local");
