@@ -105,8 +105,8 @@ function run(s: Scenario, observe: (o: Observed) => void = () => {}): { state: S
     switch (step.kind) {
       case "hold": {
         const userId = u(step.user);
-        // A retry reuses the user's last hold id, but only while that hold has not ended: the
-        // decider would bring an ended hold back to life (see the known failure in decider.test.ts).
+        // A retry reuses the user's last hold id, also after that hold has ended: the decider
+        // must answer it without bringing the hold back to life.
         const last = lastHoldOf[userId];
         const holdId = step.retry && last ? last : `h${++ids}`;
         lastHoldOf[userId] = holdId;

@@ -191,9 +191,8 @@ test("a retried hold with the same hold id is accepted and records nothing new",
   t.deepEqual(accepted(t, decide(state, hold("h1", "u1", ["A1", "A2"]), T0 + MIN)), []);
 });
 
-// Known bug: decideHold only looks for the hold id among active holds, so a retry that arrives
-// after the hold has ended (expired, released, replaced) creates a fresh hold under the old id;
-// a late retry of an expired hold can then be confirmed. Make this a plain test() once fixed.
+// A retry that arrives after its hold ended (expired, released, replaced) must not create a
+// fresh hold under the old id: a late retry of an expired hold could then be confirmed.
 test("a retried hold never brings back a hold that has ended", (t) => {
   const state = given(scheduled(), held("h1", "u1", ["A1"]), expired("h1"));
   const decision = decide(state, hold("h1", "u1", ["A1"]), T0 + TTL + MIN);
