@@ -141,11 +141,11 @@ test("malformed and hostile input gets a clear 4xx and the server stays healthy"
   for (const [method, path, options] of cases) {
     const res = await api.request(method, path, options);
     t.true(res.status >= 400 && res.status < 500, `${method} ${path} ${options.raw?.slice(0, 40) ?? JSON.stringify(options.body)?.slice(0, 60)} -> ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
-    if (res.body && typeof res.body === "object") {
-      t.is(typeof res.body.message, "string");
-      t.is(typeof res.body.type, "string");
-      t.is(res.body.code, res.status);
-    }
+    // Every refusal is a JSON error a client can act on, whichever layer refused it.
+    t.true(res.body !== null && typeof res.body === "object", `${method} ${path} answered ${JSON.stringify(res.body)?.slice(0, 200)}`);
+    t.is(typeof res.body.message, "string");
+    t.is(typeof res.body.type, "string");
+    t.is(res.body.code, res.status);
   }
   const health = await api.request("GET", "/api/health");
   t.is(health.status, 200);
