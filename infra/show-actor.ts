@@ -164,8 +164,11 @@ export class ShowActor {
     }
     let next = Infinity;
     for (const hold of this.#state.holds) next = Math.min(next, hold.expiresAt);
-    // Most batches leave the earliest deadline where it was: keep the timer rather than churn it.
-    if (next === this.#armedFor) return;
+    // A timer already set for this deadline or an earlier one stays: when it fires early (the
+    // hold it was set for has ended) the sweep finds nothing and sets the next one. Only an
+    // earlier deadline needs a new timer, so a show whose holds come and go does not set and
+    // clear a timer for every one of them.
+    if (this.#armedFor !== undefined && this.#armedFor <= next) return;
     clearTimeout(this.#timer);
     this.#armedFor = undefined;
     if (next === Infinity) return;
