@@ -206,7 +206,7 @@ function logOnFailure(t: ExecutionContext, label: string, output: RingBuffer): v
 export function requireBinaries(t: ExecutionContext, ...names: string[]): boolean {
   const missing = names.filter((name) => !hasBinary(name));
   if (missing.length === 0) return true;
-  const message = `${missing.join(" and ")} not found on PATH: install them (Debian: apt-get install nats-server redis-server)`;
+  const message = `${missing.join(" and ")} not found on PATH: install ${missing.length === 1 ? "it" : "them"} (Debian: apt-get install ${missing.join(" ")})`;
   if (process.env.CI === "true") t.fail(message);
   else t.log(`SKIPPED: ${message}`);
   return false;
