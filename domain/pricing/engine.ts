@@ -71,12 +71,21 @@ function seatIndex(seats: PricedShow["seats"]): Map<string, PricedShow["seats"][
   return index;
 }
 
+// Every seat of a category is explained by the same lines, so they are worked out once per
+// category of a show's pricing and only stamped with the seat: a 400-seat quote builds its
+// explanations 3 times, not 400, and a show's cached pricing (a second) builds them once for
+// every quote made with it.
+const explanations = new WeakMap<ShowPricing, Map<string, QuoteLine[] | null>>();
+function explanationsOf(pricing: ShowPricing): Map<string, QuoteLine[] | null> {
+  let templates = explanations.get(pricing);
+  if (!templates) explanations.set(pricing, (templates = new Map()));
+  return templates;
+}
+
+/** `pricing` must be priceShow(input) for this input's show and rules (the default). */
 export function quoteDynamic(input: PricingInput, seats: readonly string[], pricing: ShowPricing = priceShow(input)): Quote {
   const { show, now } = input;
-  // Every seat of a category is explained by the same lines, so they are worked out once per
-  // category and only stamped with the seat: a 400-seat quote builds its explanations 3 times,
-  // not 400.
-  const templates = new Map<string, QuoteLine[] | null>();
+  const templates = explanationsOf(pricing);
   const linesOf = (category: string): QuoteLine[] | null => {
     let lines = templates.get(category);
     if (lines !== undefined) return lines;
