@@ -17,6 +17,9 @@ export interface Client {
   /** Registers a fresh customer and returns their token and id. */
   customer(name?: string): Promise<{ token: string; id: string; email: string }>;
   admin(): Promise<string>;
+  /** A demo show starting more than a day from now, so no hold or payment runs into its start:
+   * its details with every seat. `query` narrows the listing, e.g. "?city=Mumbai". */
+  dayAheadShow(query?: string): Promise<any>;
 }
 
 let users = 0;
@@ -52,6 +55,12 @@ export async function startServer(t: ExecutionContext, overrides: Partial<Marque
       const res = await request("POST", "/api/auth/login", { body: { email: config.adminEmail, password: config.adminPassword } });
       if (res.status !== 200) throw new Error(`admin login failed: ${res.status} ${JSON.stringify(res.body)}`);
       return res.body.token;
+    },
+    async dayAheadShow(query = "") {
+      const listed = await request<{ id: string; startsAt: string }[]>("GET", `/api/shows${query}`);
+      const show = listed.body.find((s) => Date.parse(s.startsAt) > Date.now() + 86_400_000);
+      if (!show) throw new Error(`no show in GET /api/shows${query} starts more than a day from now`);
+      return (await request("GET", `/api/shows/${show.id}`)).body;
     },
   };
 }

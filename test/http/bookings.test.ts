@@ -5,10 +5,8 @@ const VISA = { number: "4242 4242 4242 4242", expMonth: 12, expYear: new Date().
 const DECLINED = { ...VISA, number: "4000000000000002" };
 
 async function holdSeats(api: Client, token: string, count = 2) {
-  const shows = await api.request("GET", "/api/shows");
-  const show = shows.body.find((s: { startsAt: string }) => Date.parse(s.startsAt) > Date.now() + 86_400_000);
-  const details = await api.request("GET", `/api/shows/${show.id}`);
-  const seats = details.body.seats.filter((s: { status: string }) => s.status === "available").slice(0, count).map((s: { id: string }) => s.id);
+  const show = await api.dayAheadShow();
+  const seats = show.seats.filter((s: { status: string }) => s.status === "available").slice(0, count).map((s: { id: string }) => s.id);
   const hold = await api.request("POST", `/api/shows/${show.id}/holds`, { token, body: { seats } });
   if (hold.status !== 201) throw new Error(`hold failed ${hold.status}`);
   return { showId: show.id as string, seats: seats as string[], hold: hold.body };

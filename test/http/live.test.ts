@@ -30,8 +30,7 @@ async function readEvents(res: Response, until: (frames: Frame[]) => boolean, ti
 
 test("a watcher sees a snapshot, then another customer's hold within a second, and resumes from Last-Event-ID", async (t) => {
   const api = await startServer(t);
-  const shows = (await api.request("GET", "/api/shows")).body.filter((s: { startsAt: string }) => Date.parse(s.startsAt) > Date.now() + 86_400_000);
-  const showId = shows[0].id;
+  const showId: string = (await api.dayAheadShow()).id;
   const stream = await fetch(`${api.url}/api/shows/${showId}/events`);
   t.is(stream.status, 200);
   t.regex(stream.headers.get("content-type") ?? "", /text\/event-stream/);

@@ -1,12 +1,7 @@
 import test from "ava";
 import { startServer, type Client } from "../helpers/http.ts";
 
-async function mumbaiShow(api: Client) {
-  const shows = await api.request("GET", "/api/shows?city=Mumbai");
-  const show = shows.body.find((s: { startsAt: string }) => Date.parse(s.startsAt) > Date.now() + 86_400_000);
-  const details = await api.request("GET", `/api/shows/${show.id}`);
-  return details.body;
-}
+const mumbaiShow = (api: Client) => api.dayAheadShow("?city=Mumbai");
 
 test("a quote without a hold explains every factor on every seat", async (t) => {
   const api = await startServer(t);

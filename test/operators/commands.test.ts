@@ -7,7 +7,7 @@ const command = (name: string) => commands.find((c) => c.command.split(" ")[0] =
 async function setup(t: Parameters<typeof startServer>[0]) {
   const api = await startServer(t);
   const broker = api.marquee.broker;
-  const showId: string = (await api.request("GET", "/api/shows?city=Mumbai")).body.find((s: { startsAt: string }) => Date.parse(s.startsAt) > Date.now() + 86_400_000).id;
+  const showId: string = (await api.dayAheadShow("?city=Mumbai")).id;
   const user = await api.customer();
   const hold = await api.request("POST", `/api/shows/${showId}/holds`, { token: user.token, body: { seats: ["A1", "A2"] } });
   return { api, broker, showId, user, hold: hold.body as { id: string } };
