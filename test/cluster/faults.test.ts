@@ -293,15 +293,23 @@ test.serial("a cold restart of the whole cluster brings every booking and hold b
   t.is(seats.find((s) => s.id === "B2")?.status, "held");
 });
 
+/** Retries `attempt` until `done` accepts its answer or the time is up, then returns the last
+ * answer for the caller to assert on; throws the last error when no attempt answered at all. */
 async function eventually<T>(attempt: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
-  let last: T | undefined;
+  let last: { value: T } | undefined;
+  let lastError: unknown;
   for (;;) {
     try {
-      last = await attempt();
-      if (done(last)) return last;
-    } catch { /* not yet */ }
-    if (Date.now() > deadline) return last as T;
+      last = { value: await attempt() };
+      if (done(last.value)) return last.value;
+    } catch (error) {
+      lastError = error; // not yet
+    }
+    if (Date.now() > deadline) {
+      if (last) return last.value;
+      throw new Error(`no attempt answered within ${timeoutMs / 1000} s`, { cause: lastError });
+    }
     await sleep(250);
   }
 }
