@@ -27,6 +27,13 @@ export function publicError(err: HttpError): { status: number; body: { name: str
   if (status >= 500 && status !== 503) {
     return { status, body: { name: "InternalError", message: "Something went wrong on our side; try again in a moment", code: status, type: "INTERNAL" } };
   }
+  // Moleculer's parameter validation says only "Parameters validation error!": name each field
+  // and what is wrong with it, and leave out which node and action checked it.
+  if (err.type === "VALIDATION_ERROR" && Array.isArray(err.data)) {
+    const problems = (err.data as { field?: unknown; type?: unknown; message?: unknown }[]).map(({ field, type, message }) => ({ field, type, message }));
+    const message = problems.map((p) => p.message).filter((m) => typeof m === "string").join(" ") || err.message;
+    return { status, body: { name: err.name, message, code: status, type: err.type, data: problems } };
+  }
   return { status, body: { name: err.name, message: err.message, code: status, type: err.type ?? "ERROR", ...(err.data !== undefined ? { data: err.data } : {}) } };
 }
 

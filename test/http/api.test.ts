@@ -26,6 +26,16 @@ test("registering, logging in and asking who I am", async (t) => {
   t.is((await api.request("GET", "/api/me", { headers: { authorization: "Basic abc" } })).status, 401);
 });
 
+test("a request with invalid fields is refused with 422 naming each field and what is wrong with it", async (t) => {
+  const api = await startServer(t);
+  const r = await api.request("POST", "/api/auth/register", { body: { email: "not an email", password: 12345 } });
+  t.is(r.status, 422);
+  t.is(r.body.type, "VALIDATION_ERROR");
+  t.deepEqual(r.body.data.map((p: { field: string }) => p.field).sort(), ["email", "name", "password"]);
+  for (const field of ["email", "name", "password"]) t.true(r.body.message.includes(`'${field}'`), `the message names ${field}: ${r.body.message}`);
+  t.false(JSON.stringify(r.body).includes("nodeID"), "which node checked it is not the client's business");
+});
+
 test("too many failed logins for an account are throttled with 429 and Retry-After", async (t) => {
   const api = await startServer(t, { loginMaxPerAccount: 3 });
   const user = await api.customer();
