@@ -4,7 +4,7 @@
 import { createHmac, randomUUID } from "node:crypto";
 import type { Context, ServiceSchema } from "moleculer";
 import {
-  canPay, cancelled, confirmed, followHold, openBooking, paymentFailed, refundedUnconfirmed,
+  canPay, cancelled, confirmed, followHold, openBooking, openingRefusal, paymentFailed, planCancellation, planPayment, refundedUnconfirmed, seatsLost,
   type BookingRecord, type PaymentSummary,
 } from "../domain/booking/booking.ts";
 import type { Quote } from "../domain/pricing/quote.ts";
@@ -14,7 +14,7 @@ import { adminOf, callerOf } from "./caller.ts";
 import type { CallMeta, Caller, ServiceDeps } from "./deps.ts";
 import { cardParam, idParam as id } from "./params.ts";
 import { created } from "./replies.ts";
-import { ConflictError, GoneError, MarqueeError, NotFoundError, PaymentRequiredError } from "./errors.ts";
+import { bookingRejectionError, ConflictError, type MarqueeError, NotFoundError, PaymentRequiredError } from "./errors.ts";
 
 type Ctx<P = Record<string, never>> = Context<P, CallMeta>;
 
@@ -116,10 +116,8 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
           const booking = await idempotent(store, `booking:${caller.id}`, ctx.meta.idempotencyKey, { holdId }, async () => {
             const { showId, userId } = await this.holdOf(ctx, holdId, caller);
             const hold = await ctx.call<HoldView, object>("show.getHold", { showId, holdId, userId });
-            if (hold.status === "expired") throw new GoneError(`Hold ${holdId} expired; hold the seats again`, "HOLD_EXPIRED", { holdId });
-            if (hold.status !== "active" && hold.status !== "paying") {
-              throw new ConflictError(`Hold ${holdId} was ${hold.status}`, "HOLD_ENDED", { holdId, status: hold.status, bookingId: hold.bookingId });
-            }
+            const refusal = openingRefusal(hold);
+            if (refusal) throw bookingRejectionError(refusal);
             const booking = openBooking({ id: newId("bkg"), userId, showId, holdId, seats: hold.seats, quote: hold.quote! }, Date.now());
             // One booking per hold, even when two requests race.
             if (!(await store.putIfAbsent("bookingByHold", holdId, booking.id))) {
@@ -145,9 +143,9 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
           const request = { bookingId, card: { fingerprint: cardFingerprint(card), expMonth: card.expMonth, expYear: card.expYear } };
           return idempotent(store, `pay:${caller.id}`, ctx.meta.idempotencyKey, request, async () => {
             let booking: BookingRecord = await this.refresh(ctx, await this.bookingOf(ctx, bookingId, caller));
-            if (booking.status === "confirmed") return booking;
-            if (booking.status === "expired") throw new GoneError(booking.reason ?? "The hold expired", "HOLD_EXPIRED", { booking });
-            if (!canPay(booking)) throw new ConflictError(`Booking ${bookingId} is ${booking.status}`, "BOOKING_NOT_PAYABLE", { booking });
+            const plan = planPayment(booking);
+            if (plan.step === "none") return booking;
+            if (plan.step === "refuse") throw bookingRejectionError(plan.rejection);
 
             const where = { showId: booking.showId, holdId: booking.holdId, userId: booking.userId };
             // One attempt id for this pay request: a retry inside the cluster neither charges twice
@@ -158,7 +156,7 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
             } catch (error) {
               if (statusOf(error) === 410) {
                 booking = await this.save(followHold(booking, "expired", Date.now()));
-                throw new GoneError(booking.reason!, "HOLD_EXPIRED", { booking });
+                throw bookingRejectionError(seatsLost(booking));
               }
               throw error;
             }
@@ -190,7 +188,7 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
               if (!(statusOf(error) === 410 || typeOf(error) === "HOLD_ENDED")) throw error;
               const refund = await ctx.call<Refund, object>("payment.refund", { paymentId: payment.id, reason: "seats_not_confirmed", idempotencyKey: `unconfirmed:${bookingId}` });
               booking = await this.save(refundedUnconfirmed(booking, summary, { id: refund.id, amount: refund.amount, currency: refund.currency, status: refund.status, reason: "seats_not_confirmed" }, "The seats could not be confirmed because the hold ended", Date.now()));
-              throw new GoneError(booking.reason!, "HOLD_EXPIRED", { booking });
+              throw bookingRejectionError(seatsLost(booking));
             }
             return this.save(confirmed(booking, summary, Date.now()));
           });
@@ -218,20 +216,20 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
         params: { bookingId: id },
         async handler(ctx: Ctx<{ bookingId: string }>) {
           const caller = callerOf(ctx);
-          let booking: BookingRecord = await this.refresh(ctx, await this.bookingOf(ctx, ctx.params.bookingId, caller));
-          if (booking.status === "cancelled") return booking;
-          if (canPay(booking)) {
+          const booking: BookingRecord = await this.refresh(ctx, await this.bookingOf(ctx, ctx.params.bookingId, caller));
+          const plan = planCancellation(booking);
+          if (plan.step === "none") return booking;
+          if (plan.step === "refuse") throw bookingRejectionError(plan.rejection);
+          if (plan.step === "release_hold") {
             await ctx.call("show.release", { showId: booking.showId, holdId: booking.holdId, userId: booking.userId }).catch((error: unknown) => {
               // The hold may have ended meanwhile; the booking is cancelled either way.
               if (![404, 409, 410].includes(statusOf(error) ?? 0)) throw error;
             });
             return this.save(cancelled(booking, Date.now()));
           }
-          if (booking.status !== "confirmed") throw new ConflictError(`Booking ${booking.id} is ${booking.status} and cannot be cancelled`, "BOOKING_NOT_CANCELLABLE", { booking });
           await ctx.call("show.cancel", { showId: booking.showId, bookingId: booking.id, ...(caller.role === "admin" ? {} : { userId: caller.id }) });
-          const refund = await ctx.call<Refund, object>("payment.refund", { paymentId: booking.payment!.id, reason: "requested_by_customer", idempotencyKey: `cancel:${booking.id}` });
-          booking = cancelled(booking, Date.now(), { id: refund.id, amount: refund.amount, currency: refund.currency, status: refund.status, reason: "requested_by_customer" });
-          return this.save(booking);
+          const refund = await ctx.call<Refund, object>("payment.refund", { paymentId: plan.paymentId, reason: plan.reason, idempotencyKey: `cancel:${booking.id}` });
+          return this.save(cancelled(booking, Date.now(), { id: refund.id, amount: refund.amount, currency: refund.currency, status: refund.status, reason: plan.reason }));
         },
       },
 

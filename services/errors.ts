@@ -1,6 +1,7 @@
 // The one error family. Every error a client can see is a MarqueeError with a stable `type`;
 // moleculer-web turns `code` into the HTTP status and sends {name, message, code, type, data}.
 import { Errors } from "moleculer";
+import type { BookingRejection } from "../domain/booking/booking.ts";
 import type { Rejection } from "../domain/show/types.ts";
 
 export class MarqueeError extends Errors.MoleculerClientError {
@@ -64,4 +65,11 @@ export function rejectionError(rejection: Rejection, showId: string): MarqueeErr
     case "ALREADY_SCHEDULED":
       return new ConflictError(message, code, { showId });
   }
+}
+
+// ---- the booking workflow's rejections ----
+
+export function bookingRejectionError(rejection: BookingRejection): MarqueeError {
+  const { code, message, data } = rejection;
+  return code === "HOLD_EXPIRED" ? new GoneError(message, code, data) : new ConflictError(message, code, data);
 }

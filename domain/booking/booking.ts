@@ -2,6 +2,7 @@
 // cancelled, refunded). Seats themselves are owned by the show actor; this record tells the
 // story of the money. Transitions are pure functions of (booking, facts, now).
 import type { Quote, QuoteLine } from "../pricing/quote.ts";
+import type { HoldView } from "../show/views.ts";
 
 export type BookingStatus = "pending_payment" | "payment_failed" | "confirmed" | "cancelled" | "expired" | "refunded";
 
@@ -82,4 +83,56 @@ export function followHold(b: BookingRecord, holdStatus: string, now: number): B
     return { ...b, status: "cancelled", cancelledAt: iso(now), updatedAt: iso(now), reason: `The hold was ${holdStatus} before payment` };
   }
   return b;
+}
+
+// ---------- what a customer's request comes to, given the booking (or hold) as it stands ----------
+
+/** Why the workflow refuses a request, with the data a client needs to act on it. */
+export type BookingRejection =
+  | { code: "HOLD_EXPIRED"; message: string; data: { holdId: string } | { booking: BookingRecord } }
+  | { code: "HOLD_ENDED"; message: string; data: { holdId: string; status: HoldView["status"]; bookingId?: string } }
+  | { code: "BOOKING_NOT_PAYABLE"; message: string; data: { booking: BookingRecord } }
+  | { code: "BOOKING_NOT_CANCELLABLE"; message: string; data: { booking: BookingRecord } };
+
+/**
+ * A booking opens only on a hold that still holds its seats: active, or being paid for (that
+ * one already has its booking, which the one-booking-per-hold check then names). An expired
+ * hold is gone, so the customer holds the seats again; a released, replaced or booked one ended.
+ */
+export function openingRefusal(hold: Pick<HoldView, "id" | "status" | "bookingId">): BookingRejection | undefined {
+  if (hold.status === "expired") return { code: "HOLD_EXPIRED", message: `Hold ${hold.id} expired; hold the seats again`, data: { holdId: hold.id } };
+  if (hold.status === "active" || hold.status === "paying") return undefined;
+  return { code: "HOLD_ENDED", message: `Hold ${hold.id} was ${hold.status}`, data: { holdId: hold.id, status: hold.status, bookingId: hold.bookingId } };
+}
+
+/** The hold ran out before the seats were confirmed; the booking says what became of it (and of any money). */
+export const seatsLost = (b: BookingRecord): BookingRejection => ({ code: "HOLD_EXPIRED", message: b.reason ?? "The hold expired", data: { booking: b } });
+
+/**
+ * Paying a booking that has followed its hold: a pending or declined one is charged; a confirmed
+ * one was paid already, so paying again changes nothing (a retry must not charge twice).
+ */
+export function planPayment(b: BookingRecord): { step: "none" } | { step: "charge" } | { step: "refuse"; rejection: BookingRejection } {
+  if (b.status === "confirmed") return { step: "none" };
+  if (b.status === "expired") return { step: "refuse", rejection: seatsLost(b) };
+  if (canPay(b)) return { step: "charge" };
+  return { step: "refuse", rejection: { code: "BOOKING_NOT_PAYABLE", message: `Booking ${b.id} is ${b.status}`, data: { booking: b } } };
+}
+
+export const CANCEL_REFUND_REASON = "requested_by_customer";
+
+/**
+ * Cancelling a booking that has followed its hold: an unpaid one just lets its hold go; a
+ * confirmed one gives its seats back and its payment is refunded in full; cancelling twice
+ * changes nothing. An expired or refunded booking has nothing left to cancel.
+ */
+export function planCancellation(b: BookingRecord):
+  | { step: "none" }
+  | { step: "release_hold" }
+  | { step: "cancel_and_refund"; paymentId: string; reason: typeof CANCEL_REFUND_REASON }
+  | { step: "refuse"; rejection: BookingRejection } {
+  if (b.status === "cancelled") return { step: "none" };
+  if (canPay(b)) return { step: "release_hold" };
+  if (b.status === "confirmed") return { step: "cancel_and_refund", paymentId: b.payment!.id, reason: CANCEL_REFUND_REASON };
+  return { step: "refuse", rejection: { code: "BOOKING_NOT_CANCELLABLE", message: `Booking ${b.id} is ${b.status} and cannot be cancelled`, data: { booking: b } } };
 }

@@ -1,5 +1,7 @@
 import test from "ava";
-import { canPay, cancelled, confirmed, followHold, openBooking, paymentFailed, refundedUnconfirmed } from "../../../domain/booking/booking.ts";
+import {
+  canPay, cancelled, confirmed, followHold, openBooking, openingRefusal, paymentFailed, planCancellation, planPayment, refundedUnconfirmed,
+} from "../../../domain/booking/booking.ts";
 import type { Quote } from "../../../domain/pricing/quote.ts";
 
 const quote: Quote = {
@@ -54,4 +56,47 @@ test("cancelling records the refund when there was one", (t) => {
   t.is(b.status, "cancelled");
   t.deepEqual(b.refund, refund);
   t.is(b.cancelledAt, new Date(9).toISOString());
+});
+
+test("a booking opens on an active hold, or one being paid for, and on no other", (t) => {
+  t.is(openingRefusal({ id: "h1", status: "active" }), undefined);
+  t.is(openingRefusal({ id: "h1", status: "paying" }), undefined);
+  t.deepEqual(openingRefusal({ id: "h1", status: "expired" }), { code: "HOLD_EXPIRED", message: "Hold h1 expired; hold the seats again", data: { holdId: "h1" } });
+  for (const status of ["released", "replaced"] as const) {
+    t.like(openingRefusal({ id: "h1", status }), { code: "HOLD_ENDED", data: { holdId: "h1", status } });
+  }
+  t.like(openingRefusal({ id: "h1", status: "booked", bookingId: "b0" }), { code: "HOLD_ENDED", message: "Hold h1 was booked", data: { bookingId: "b0" } });
+});
+
+test("a pending or declined booking is charged; a confirmed one is not charged again", (t) => {
+  t.deepEqual(planPayment(open()), { step: "charge" });
+  t.deepEqual(planPayment(paymentFailed(open(), { ...visa, status: "failed" }, 1)), { step: "charge" });
+  t.deepEqual(planPayment(confirmed(open(), visa, 1)), { step: "none" });
+});
+
+test("paying for a booking whose hold expired is refused as gone, with the booking and why", (t) => {
+  const lapsed = followHold(open(), "expired", 5);
+  const plan = planPayment(lapsed);
+  t.deepEqual(plan, { step: "refuse", rejection: { code: "HOLD_EXPIRED", message: lapsed.reason!, data: { booking: lapsed } } });
+});
+
+test("a cancelled or refunded booking cannot be paid for", (t) => {
+  const refund = { id: "r1", amount: 65000, currency: "INR", status: "succeeded", reason: "seats_not_confirmed" };
+  for (const b of [cancelled(open(), 1), refundedUnconfirmed(open(), visa, refund, "The hold ended", 1)]) {
+    t.like(planPayment(b), { step: "refuse", rejection: { code: "BOOKING_NOT_PAYABLE", message: `Booking b1 is ${b.status}`, data: { booking: b } } });
+  }
+});
+
+test("cancelling an unpaid booking lets its hold go; cancelling a confirmed one refunds its payment", (t) => {
+  t.deepEqual(planCancellation(open()), { step: "release_hold" });
+  t.deepEqual(planCancellation(paymentFailed(open(), { ...visa, status: "failed" }, 1)), { step: "release_hold" });
+  t.deepEqual(planCancellation(confirmed(open(), visa, 1)), { step: "cancel_and_refund", paymentId: "p1", reason: "requested_by_customer" });
+});
+
+test("cancelling twice changes nothing; an expired or refunded booking cannot be cancelled", (t) => {
+  t.deepEqual(planCancellation(cancelled(open(), 1)), { step: "none" });
+  const refund = { id: "r1", amount: 65000, currency: "INR", status: "succeeded", reason: "seats_not_confirmed" };
+  for (const b of [followHold(open(), "expired", 1), refundedUnconfirmed(open(), visa, refund, "The hold ended", 1)]) {
+    t.like(planCancellation(b), { step: "refuse", rejection: { code: "BOOKING_NOT_CANCELLABLE", message: `Booking b1 is ${b.status} and cannot be cancelled` } });
+  }
 });
