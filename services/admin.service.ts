@@ -4,9 +4,12 @@
 import { createHmac, randomUUID } from "node:crypto";
 import type { Context, ServiceSchema } from "moleculer";
 import {
-  canPay, cancelled, confirmed, followHold, openBooking, openingRefusal, paymentFailed, planCancellation, planPayment, refundedUnconfirmed, seatsLost,
-  type BookingRecord, type PaymentSummary,
+  canPay, cancelled, confirmed, followHold, openBooking, openingRefusal, paymentFailed, paymentSummary, planCancellation, planPayment,
+  refundedUnconfirmed, refundSummary, seatsLost, type BookingRecord,
 } from "../domain/booking/booking.ts";
+import type { ShowDetails } from "../domain/catalog/types.ts";
+import type { CardInput } from "../domain/payment/card.ts";
+import type { Payment, Refund } from "../domain/payment/payment.ts";
 import type { Quote } from "../domain/pricing/quote.ts";
 import type { HoldView } from "../domain/show/views.ts";
 import { idempotent } from "./idempotency.ts";
@@ -19,8 +22,6 @@ import { bookingRejectionError, ConflictError, type MarqueeError, NotFoundError,
 type Ctx<P = Record<string, never>> = Context<P, CallMeta>;
 
 interface HoldIndex { showId: string; userId: string }
-interface Payment extends PaymentSummary { amount: number; currency: string }
-interface Refund { id: string; amount: number; currency: string; status: string }
 
 const newId = (prefix: string) => `${prefix}_${randomUUID().replaceAll("-", "")}`;
 
@@ -171,10 +172,7 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
               await ctx.call("show.abortPayment", where);
               throw error;
             }
-            const summary: PaymentSummary = {
-              id: payment.id, status: payment.status, card: { brand: payment.card.brand, last4: payment.card.last4 },
-              ...(payment.failureCode ? { failureCode: payment.failureCode, failureMessage: payment.failureMessage } : {}),
-            };
+            const summary = paymentSummary(payment);
 
             if (payment.status !== "succeeded") {
               await ctx.call("show.abortPayment", where);
@@ -187,7 +185,7 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
             } catch (error) {
               if (!(statusOf(error) === 410 || typeOf(error) === "HOLD_ENDED")) throw error;
               const refund = await ctx.call<Refund, object>("payment.refund", { paymentId: payment.id, reason: "seats_not_confirmed", idempotencyKey: `unconfirmed:${bookingId}` });
-              booking = await this.save(refundedUnconfirmed(booking, summary, { id: refund.id, amount: refund.amount, currency: refund.currency, status: refund.status, reason: "seats_not_confirmed" }, "The seats could not be confirmed because the hold ended", Date.now()));
+              booking = await this.save(refundedUnconfirmed(booking, summary, refundSummary(refund, "seats_not_confirmed"), "The seats could not be confirmed because the hold ended", Date.now()));
               throw bookingRejectionError(seatsLost(booking));
             }
             return this.save(confirmed(booking, summary, Date.now()));
@@ -229,7 +227,7 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
           }
           await ctx.call("show.cancel", { showId: booking.showId, bookingId: booking.id, ...(caller.role === "admin" ? {} : { userId: caller.id }) });
           const refund = await ctx.call<Refund, object>("payment.refund", { paymentId: plan.paymentId, reason: plan.reason, idempotencyKey: `cancel:${booking.id}` });
-          return this.save(cancelled(booking, Date.now(), { id: refund.id, amount: refund.amount, currency: refund.currency, status: refund.status, reason: plan.reason }));
+          return this.save(cancelled(booking, Date.now(), refundSummary(refund, plan.reason)));
         },
       },
 
@@ -298,6 +296,3 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
     },
   };
 }
-
-interface CardInput { number: string; expMonth: number; expYear: number; cvc: string }
-interface ShowDetails { seats: { id: string; row: string; number: number; column: number; category: string }[] }

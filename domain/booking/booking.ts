@@ -1,6 +1,7 @@
 // The booking record the customer sees: the workflow around a hold (pending payment, paid,
 // cancelled, refunded). Seats themselves are owned by the show actor; this record tells the
 // story of the money. Transitions are pure functions of (booking, facts, now).
+import type { Payment, Refund } from "../payment/payment.ts";
 import type { Quote, QuoteLine } from "../pricing/quote.ts";
 import type { HoldView } from "../show/views.ts";
 
@@ -136,3 +137,14 @@ export function planCancellation(b: BookingRecord):
   if (b.status === "confirmed") return { step: "cancel_and_refund", paymentId: b.payment!.id, reason: CANCEL_REFUND_REASON };
   return { step: "refuse", rejection: { code: "BOOKING_NOT_CANCELLABLE", message: `Booking ${b.id} is ${b.status} and cannot be cancelled`, data: { booking: b } } };
 }
+
+/** What a booking keeps of a payment: its outcome and the card's brand and last 4 digits, nothing more. */
+export function paymentSummary(p: Pick<Payment, "id" | "status" | "card" | "failureCode" | "failureMessage">): PaymentSummary {
+  return {
+    id: p.id, status: p.status, card: { brand: p.card.brand, last4: p.card.last4 },
+    ...(p.failureCode ? { failureCode: p.failureCode, failureMessage: p.failureMessage } : {}),
+  };
+}
+
+export const refundSummary = (r: Pick<Refund, "id" | "amount" | "currency" | "status">, reason: string): RefundSummary =>
+  ({ id: r.id, amount: r.amount, currency: r.currency, status: r.status, reason });

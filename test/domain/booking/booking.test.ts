@@ -1,6 +1,7 @@
 import test from "ava";
 import {
-  canPay, cancelled, confirmed, followHold, openBooking, openingRefusal, paymentFailed, planCancellation, planPayment, refundedUnconfirmed,
+  canPay, cancelled, confirmed, followHold, openBooking, openingRefusal, paymentFailed, planCancellation, planPayment, paymentSummary,
+  refundedUnconfirmed,
 } from "../../../domain/booking/booking.ts";
 import type { Quote } from "../../../domain/pricing/quote.ts";
 
@@ -99,4 +100,13 @@ test("cancelling twice changes nothing; an expired or refunded booking cannot be
   for (const b of [followHold(open(), "expired", 1), refundedUnconfirmed(open(), visa, refund, "The hold ended", 1)]) {
     t.like(planCancellation(b), { step: "refuse", rejection: { code: "BOOKING_NOT_CANCELLABLE", message: `Booking b1 is ${b.status} and cannot be cancelled` } });
   }
+});
+
+test("a booking keeps of its payment only the outcome and the card's brand and last 4 digits", (t) => {
+  const card = { brand: "visa", last4: "0002", expMonth: 12, expYear: 2099 };
+  t.deepEqual(paymentSummary({ id: "p1", status: "succeeded", card }), { id: "p1", status: "succeeded", card: { brand: "visa", last4: "0002" } });
+  t.deepEqual(
+    paymentSummary({ id: "p2", status: "failed", card, failureCode: "card_declined", failureMessage: "The card was declined; try another card" }),
+    { id: "p2", status: "failed", card: { brand: "visa", last4: "0002" }, failureCode: "card_declined", failureMessage: "The card was declined; try another card" },
+  );
 });
