@@ -33,6 +33,17 @@ function publicHold(view: HoldView) {
   return { ...rest, ...(quote ? { quote: { currency: quote.currency, total: quote.total, lines: quote.lines, quotedAt: quote.quotedAt } } : {}) };
 }
 
+/** An admin creates a catalog record: the catalog validates it, the reply says where it lives. */
+function createInCatalog(action: "createMovie" | "createCinema" | "createShow", collection: string) {
+  return {
+    async handler(ctx: Ctx<Record<string, unknown>>) {
+      adminOf(ctx);
+      const made = await ctx.call<{ id: string }, object>(`catalog.${action}`, ctx.params);
+      return created(ctx, `${collection}/${made.id}`, made);
+    },
+  };
+}
+
 export default function adminService({ config, store }: ServiceDeps): ServiceSchema {
   // Card details feed the idempotency fingerprint only through a keyed hash, so no stored
   // record can be turned back into a card number.
@@ -272,27 +283,9 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
           return ctx.call("pricing.reprice", { showId: ctx.params.showId });
         },
       },
-      createMovie: {
-        async handler(ctx: Ctx<Record<string, unknown>>) {
-          adminOf(ctx);
-          const made = await ctx.call<{ id: string }, object>("catalog.createMovie", ctx.params);
-          return created(ctx, `/api/movies/${made.id}`, made);
-        },
-      },
-      createCinema: {
-        async handler(ctx: Ctx<Record<string, unknown>>) {
-          adminOf(ctx);
-          const made = await ctx.call<{ id: string }, object>("catalog.createCinema", ctx.params);
-          return created(ctx, `/api/cinemas/${made.id}`, made);
-        },
-      },
-      createShow: {
-        async handler(ctx: Ctx<Record<string, unknown>>) {
-          adminOf(ctx);
-          const made = await ctx.call<{ id: string }, object>("catalog.createShow", ctx.params);
-          return created(ctx, `/api/shows/${made.id}`, made);
-        },
-      },
+      createMovie: createInCatalog("createMovie", "/api/movies"),
+      createCinema: createInCatalog("createCinema", "/api/cinemas"),
+      createShow: createInCatalog("createShow", "/api/shows"),
     },
   };
 }
