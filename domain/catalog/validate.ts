@@ -29,15 +29,8 @@ const unique = (list: string[]): string[] => [...new Set(list.map((s) => s.trim(
 
 // ---------- movies ----------
 
-export interface NewMovie {
-  title: string;
-  durationMinutes: number;
-  rating: string;
-  languages: string[];
-  genres: string[];
-  synopsis?: string;
-  posterUrl?: string;
-}
+/** What an admin sends for a movie: the record itself, but for the id the catalog gives it. */
+export type NewMovie = Omit<Movie, "id">;
 
 export function planMovie(input: NewMovie, id: string): Movie {
   const movie: Movie = {
