@@ -7,7 +7,7 @@ import type { Context, ServiceSchema } from "moleculer";
 import { CatalogIndex } from "../domain/catalog/index.ts";
 import type { Cinema, Movie, Show, ShowQuery } from "../domain/catalog/types.ts";
 import { planCinema, planMovie, planShow, type CatalogRejection, type NewCinema, type NewMovie, type NewShow } from "../domain/catalog/validate.ts";
-import { isCalendarDate, localClock, localDate } from "../domain/catalog/zone.ts";
+import { isCalendarDate } from "../domain/catalog/zone.ts";
 import type { Store } from "../infra/store.ts";
 import { demoCatalog } from "../seed/demo.ts";
 import type { CallMeta, ServiceDeps } from "./deps.ts";
@@ -245,15 +245,7 @@ export default function catalogService({ config, store }: ServiceDeps): ServiceS
           // Read through first: the movie or cinema may have been made on another catalog node.
           if (!catalog.movie(input.movieId)) await this.adoptMovie(input.movieId);
           if (!catalog.cinema(input.cinemaId)) await this.adoptCinema(input.cinemaId);
-
-          // The id names the screen and local start minute, so two nodes booking the same slot
-          // at once collide on put-if-absent instead of both succeeding.
-          const cinema = catalog.cinema(input.cinemaId);
-          const start = Date.parse(input.startsAt);
-          const showId = cinema && Number.isFinite(start)
-            ? `show-${input.screenId}-${localDate(start, cinema.timezone).replaceAll("-", "")}-${localClock(start, cinema.timezone).replace(":", "")}`
-            : newId("show");
-          const planned = planShow(input, catalog, showId);
+          const planned = planShow(input, catalog);
           if (!planned.ok) throw rejectionError(planned.rejection);
           const show = planned.value;
 

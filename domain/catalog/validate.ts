@@ -4,7 +4,7 @@
 import type { CatalogIndex } from "./index.ts";
 import { layoutCategories, parseLayout, type LayoutProblem } from "./layout.ts";
 import type { Cinema, Movie, SeatLayout, Show } from "./types.ts";
-import { isTimeZone } from "./zone.ts";
+import { isTimeZone, localClock, localDate } from "./zone.ts";
 
 /** Time to empty and clean a screen before the next show can let people in. */
 export const CLEANUP_MINUTES = 15;
@@ -108,11 +108,19 @@ const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\
 export const showEnd = (startMs: number, durationMinutes: number): number => startMs + (durationMinutes + CLEANUP_MINUTES) * 60_000;
 
 /**
+ * A show's id names its screen and cinema-local start minute ("show-<screen>-YYYYMMDD-HHMM"), so
+ * two catalog nodes putting a show in the same slot at once collide on put-if-absent instead of
+ * both succeeding.
+ */
+export const showSlotId = (screenId: string, startMs: number, timeZone: string): string =>
+  `show-${screenId}-${localDate(startMs, timeZone).replaceAll("-", "")}-${localClock(startMs, timeZone).replace(":", "")}`;
+
+/**
  * A new show on a screen, checked against the catalog: the movie, cinema and screen exist and
  * belong together, every seat category has a price, and the screen is free from the start until
  * the end of cleanup.
  */
-export function planShow(input: NewShow, catalog: CatalogIndex, id: string): Planned<Show> {
+export function planShow(input: NewShow, catalog: CatalogIndex): Planned<Show> {
   const movie = catalog.movie(input.movieId);
   const cinema = catalog.cinema(input.cinemaId);
   const screen = catalog.screen(input.screenId);
@@ -162,7 +170,7 @@ export function planShow(input: NewShow, catalog: CatalogIndex, id: string): Pla
   return {
     ok: true,
     value: {
-      id,
+      id: showSlotId(screen.screen.id, start, cinema.timezone),
       movieId: movie.id,
       cinemaId: cinema.id,
       screenId: screen.screen.id,
