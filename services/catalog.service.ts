@@ -6,12 +6,12 @@ import { randomUUID } from "node:crypto";
 import type { Context, ServiceSchema } from "moleculer";
 import { CatalogIndex } from "../domain/catalog/index.ts";
 import type { Cinema, Movie, Show, ShowQuery } from "../domain/catalog/types.ts";
-import { planCinema, planMovie, planShow, type CatalogRejection, type NewCinema, type NewMovie, type NewShow } from "../domain/catalog/validate.ts";
+import { planCinema, planMovie, planShow, type NewCinema, type NewMovie, type NewShow } from "../domain/catalog/validate.ts";
 import { isCalendarDate } from "../domain/catalog/zone.ts";
 import type { Store } from "../infra/store.ts";
 import { demoCatalog } from "../seed/demo.ts";
 import type { CallMeta, ServiceDeps } from "./deps.ts";
-import { ConflictError, NotFoundError, UnprocessableError, type MarqueeError } from "./errors.ts";
+import { catalogRejectionError, ConflictError, NotFoundError, UnprocessableError } from "./errors.ts";
 
 type Ctx<P> = Context<P, CallMeta>;
 
@@ -24,12 +24,6 @@ const filter = { type: "string", optional: true, max: 100 } as const;
 const words = { type: "array", items: { type: "string", min: 1, max: 40, trim: true }, max: 20 } as const;
 
 const newId = (prefix: string): string => `${prefix}-${randomUUID().replaceAll("-", "").slice(0, 12)}`;
-
-function rejectionError(rejection: CatalogRejection): MarqueeError {
-  return rejection.code === "SCREEN_BUSY"
-    ? new ConflictError(rejection.message, rejection.code, rejection.data)
-    : new UnprocessableError(rejection.message, rejection.code, rejection.data);
-}
 
 /** The whole catalog from the store, indexed. Shows whose movie or cinema is gone are skipped. */
 const SEED_CHECK_MS = 1_000;
@@ -221,7 +215,7 @@ export default function catalogService({ config, store }: ServiceDeps): ServiceS
         },
         async handler(ctx: Ctx<NewCinema>): Promise<Cinema> {
           const planned = planCinema(ctx.params, newId("cinema"), ctx.params.screens.map(() => newId("screen")));
-          if (!planned.ok) throw rejectionError(planned.rejection);
+          if (!planned.ok) throw catalogRejectionError(planned.rejection);
           const cinema = planned.value;
           await store.put("cinemas", cinema.id, cinema);
           catalog.addCinema(cinema);
@@ -246,7 +240,7 @@ export default function catalogService({ config, store }: ServiceDeps): ServiceS
           if (!catalog.movie(input.movieId)) await this.adoptMovie(input.movieId);
           if (!catalog.cinema(input.cinemaId)) await this.adoptCinema(input.cinemaId);
           const planned = planShow(input, catalog);
-          if (!planned.ok) throw rejectionError(planned.rejection);
+          if (!planned.ok) throw catalogRejectionError(planned.rejection);
           const show = planned.value;
 
           // Indexed before the write so a concurrent request on this node sees the screen taken.

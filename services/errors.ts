@@ -1,7 +1,9 @@
 // The one error family. Every error a client can see is a MarqueeError with a stable `type`;
 // moleculer-web turns `code` into the HTTP status and sends {name, message, code, type, data}.
+// The domain's rejection values (show, booking workflow, catalog) get their statuses here, in one place.
 import { Errors } from "moleculer";
 import type { BookingRejection } from "../domain/booking/booking.ts";
+import type { CatalogRejection } from "../domain/catalog/validate.ts";
 import type { Rejection } from "../domain/show/types.ts";
 
 export class MarqueeError extends Errors.MoleculerClientError {
@@ -45,7 +47,7 @@ export class ServiceUnavailableError extends MarqueeError {
   constructor(message: string, retryAfterSeconds: number, type = "UNAVAILABLE", data?: object) { super(message, 503, type, { retryAfter: retryAfterSeconds, ...data }); }
 }
 
-// ---- the show decider's rejections, mapped to statuses in this one place ----
+// ---- the show decider's rejections ----
 
 export function rejectionError(rejection: Rejection, showId: string): MarqueeError {
   const { code, message } = rejection;
@@ -72,4 +74,11 @@ export function rejectionError(rejection: Rejection, showId: string): MarqueeErr
 export function bookingRejectionError(rejection: BookingRejection): MarqueeError {
   const { code, message, data } = rejection;
   return code === "HOLD_EXPIRED" ? new GoneError(message, code, data) : new ConflictError(message, code, data);
+}
+
+// ---- the catalog's rejections: a busy screen is a conflict, everything else a field to fix ----
+
+export function catalogRejectionError(rejection: CatalogRejection): MarqueeError {
+  const { code, message, data } = rejection;
+  return code === "SCREEN_BUSY" ? new ConflictError(message, code, data) : new UnprocessableError(message, code, data);
 }
