@@ -6,6 +6,7 @@ import type { Context, ServiceSchema } from "moleculer";
 import { hashPassword, needsRehash, verifyPassword, type ScryptParams } from "../domain/auth/password.ts";
 import { signToken, verifyToken } from "../domain/auth/tokens.ts";
 import { callerOf } from "./caller.ts";
+import { idParam } from "./params.ts";
 import { created } from "./replies.ts";
 import type { CallMeta, Caller, ServiceDeps } from "./deps.ts";
 import { ConflictError, NotFoundError, TooManyRequestsError, UnauthorizedError } from "./errors.ts";
@@ -102,7 +103,7 @@ export default function authService({ config, store }: ServiceDeps): ServiceSche
       },
 
       getUser: {
-        params: { userId: { type: "string", min: 1, max: 100 } },
+        params: { userId: idParam },
         async handler(ctx: Ctx<{ userId: string }>) {
           const user = await store.get<UserRecord>("users", ctx.params.userId);
           if (!user) throw new NotFoundError("User", ctx.params.userId);

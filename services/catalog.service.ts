@@ -11,6 +11,7 @@ import { isCalendarDate } from "../domain/catalog/zone.ts";
 import type { Store } from "../infra/store.ts";
 import { demoCatalog } from "../seed/demo.ts";
 import type { CallMeta, ServiceDeps } from "./deps.ts";
+import { idParam as id } from "./params.ts";
 import { catalogRejectionError, ConflictError, NotFoundError, UnprocessableError } from "./errors.ts";
 
 type Ctx<P> = Context<P, CallMeta>;
@@ -18,7 +19,6 @@ type Ctx<P> = Context<P, CallMeta>;
 /** India's CBFC certificates, including the 2024 age bands of UA. */
 export const RATINGS = ["U", "UA", "UA 7+", "UA 13+", "UA 16+", "A", "S"];
 
-const id = { type: "string", min: 1, max: 100 } as const;
 /** Query strings arrive as "" when a form leaves a filter blank: blank means no filter. */
 const filter = { type: "string", optional: true, max: 100 } as const;
 const words = { type: "array", items: { type: "string", min: 1, max: 40, trim: true }, max: 20 } as const;
