@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import type { Context, ServiceSchema } from "moleculer";
 import { CatalogIndex } from "../domain/catalog/index.ts";
-import type { Cinema, Movie, Show, ShowQuery } from "../domain/catalog/types.ts";
+import { RATINGS, type Cinema, type Movie, type Show, type ShowQuery } from "../domain/catalog/types.ts";
 import { planCinema, planMovie, planShow, type NewCinema, type NewMovie, type NewShow } from "../domain/catalog/validate.ts";
 import { isCalendarDate } from "../domain/catalog/zone.ts";
 import type { Store } from "../infra/store.ts";
@@ -15,9 +15,6 @@ import { idParam as id } from "./params.ts";
 import { catalogRejectionError, ConflictError, NotFoundError, UnprocessableError } from "./errors.ts";
 
 type Ctx<P> = Context<P, CallMeta>;
-
-/** India's CBFC certificates, including the 2024 age bands of UA. */
-export const RATINGS = ["U", "UA", "UA 7+", "UA 13+", "UA 16+", "A", "S"];
 
 /** Query strings arrive as "" when a form leaves a filter blank: blank means no filter. */
 const filter = { type: "string", optional: true, max: 100 } as const;

@@ -1,11 +1,14 @@
 // The catalog's vocabulary: what is showing, where, on which screen, when and at what base price.
 // All plain JSON-safe data, stored as it is through the store port.
 
+/** India's CBFC certificates, including the 2024 age bands of UA: the ratings a movie can have. */
+export const RATINGS = ["U", "UA", "UA 7+", "UA 13+", "UA 16+", "A", "S"];
+
 export interface Movie {
   id: string;
   title: string;
   durationMinutes: number;
-  /** Certificate, e.g. "U", "UA", "A". */
+  /** Certificate, one of RATINGS. */
   rating: string;
   languages: string[];
   genres: string[];
