@@ -53,14 +53,14 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
     name: "admin",
 
     methods: {
-      async holdOf(ctx: Ctx<unknown>, holdId: string, caller: Caller): Promise<HoldIndex> {
+      async holdOf(holdId: string, caller: Caller): Promise<HoldIndex> {
         const entry = await store.get<HoldIndex>("holds", holdId);
         // Someone else's hold is indistinguishable from a hold that does not exist.
         if (!entry || (entry.userId !== caller.id && caller.role !== "admin")) throw new NotFoundError("Hold", holdId, "HOLD_NOT_FOUND");
         return entry;
       },
 
-      async bookingOf(ctx: Ctx<unknown>, bookingId: string, caller: Caller): Promise<BookingRecord> {
+      async bookingOf(bookingId: string, caller: Caller): Promise<BookingRecord> {
         const booking = await store.get<BookingRecord>("bookings", bookingId);
         if (!booking || (booking.userId !== caller.id && caller.role !== "admin")) throw new NotFoundError("Booking", bookingId, "BOOKING_NOT_FOUND");
         return booking;
@@ -71,8 +71,7 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
         if (!canPay(booking)) return booking;
         const hold = await ctx.call<HoldView, object>("show.getHold", { showId: booking.showId, holdId: booking.holdId });
         const next = followHold(booking, hold.status, Date.now());
-        if (next !== booking) await store.put("bookings", next.id, next);
-        return next;
+        return next === booking ? booking : this.save(next);
       },
 
       async save(booking: BookingRecord): Promise<BookingRecord> {
@@ -103,7 +102,7 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
         params: { holdId: id },
         async handler(ctx: Ctx<{ holdId: string }>) {
           const caller = callerOf(ctx);
-          const { showId, userId } = await this.holdOf(ctx, ctx.params.holdId, caller);
+          const { showId, userId } = await this.holdOf(ctx.params.holdId, caller);
           return publicHold(await ctx.call<HoldView, object>("show.getHold", { showId, holdId: ctx.params.holdId, userId }));
         },
       },
@@ -112,7 +111,7 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
         params: { holdId: id },
         async handler(ctx: Ctx<{ holdId: string }>) {
           const caller = callerOf(ctx);
-          const { showId, userId } = await this.holdOf(ctx, ctx.params.holdId, caller);
+          const { showId, userId } = await this.holdOf(ctx.params.holdId, caller);
           await ctx.call("show.release", { showId, holdId: ctx.params.holdId, userId });
           ctx.meta.$statusCode = 204;
           return null;
@@ -126,7 +125,7 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
           const caller = callerOf(ctx);
           const { holdId } = ctx.params;
           const booking = await idempotent(store, `booking:${caller.id}`, ctx.meta.idempotencyKey, { holdId }, async () => {
-            const { showId, userId } = await this.holdOf(ctx, holdId, caller);
+            const { showId, userId } = await this.holdOf(holdId, caller);
             const hold = await ctx.call<HoldView, object>("show.getHold", { showId, holdId, userId });
             const refusal = openingRefusal(hold);
             if (refusal) throw bookingRejectionError(refusal);
@@ -154,7 +153,7 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
           const { bookingId, card } = ctx.params;
           const request = { bookingId, card: { fingerprint: cardFingerprint(card), expMonth: card.expMonth, expYear: card.expYear } };
           return idempotent(store, `pay:${caller.id}`, ctx.meta.idempotencyKey, request, async () => {
-            let booking: BookingRecord = await this.refresh(ctx, await this.bookingOf(ctx, bookingId, caller));
+            let booking: BookingRecord = await this.refresh(ctx, await this.bookingOf(bookingId, caller));
             const plan = planPayment(booking);
             if (plan.step === "none") return booking;
             if (plan.step === "refuse") throw bookingRejectionError(plan.rejection);
@@ -207,7 +206,7 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
       getBooking: {
         params: { bookingId: id },
         async handler(ctx: Ctx<{ bookingId: string }>) {
-          return this.refresh(ctx, await this.bookingOf(ctx, ctx.params.bookingId, callerOf(ctx)));
+          return this.refresh(ctx, await this.bookingOf(ctx.params.bookingId, callerOf(ctx)));
         },
       },
 
@@ -225,7 +224,7 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
         params: { bookingId: id },
         async handler(ctx: Ctx<{ bookingId: string }>) {
           const caller = callerOf(ctx);
-          const booking: BookingRecord = await this.refresh(ctx, await this.bookingOf(ctx, ctx.params.bookingId, caller));
+          const booking: BookingRecord = await this.refresh(ctx, await this.bookingOf(ctx.params.bookingId, caller));
           const plan = planCancellation(booking);
           if (plan.step === "none") return booking;
           if (plan.step === "refuse") throw bookingRejectionError(plan.rejection);
@@ -272,7 +271,7 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
         params: { holdId: id },
         async handler(ctx: Ctx<{ holdId: string }>) {
           const caller = adminOf(ctx);
-          const { showId } = await this.holdOf(ctx, ctx.params.holdId, caller);
+          const { showId } = await this.holdOf(ctx.params.holdId, caller);
           return ctx.call("show.expireHold", { showId, holdId: ctx.params.holdId });
         },
       },

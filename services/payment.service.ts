@@ -37,12 +37,11 @@ export default function paymentService({ store }: ServiceDeps): ServiceSchema {
           if (problem) throw new UnprocessableError(problem.message, problem.type, { card: { last4: digitsOf(card.number).slice(-4) } });
           // The fingerprint names the card by what is stored of it, never by its full number.
           const request = { ...rest, card: storedCard(card) };
-          const payment = await idempotent(store, "charge", idempotencyKey, request, async () => {
+          return idempotent(store, "charge", idempotencyKey, request, async () => {
             const payment = charge({ id: newId("pay"), ...rest, card }, Date.now());
             await store.put("payments", payment.id, payment);
             return payment;
           });
-          return payment;
         },
       },
 
