@@ -1,7 +1,7 @@
 // The admin component: the server clients talk to (through the gateway) and a client of the
 // main tier. It runs the booking workflow (hold -> booking -> pay -> confirm; cancel -> refund)
 // and the admin operations. Amounts always come from the hold's locked quote.
-import { createHmac, randomUUID } from "node:crypto";
+import { createHmac } from "node:crypto";
 import type { Context, ServiceSchema } from "moleculer";
 import {
   canPay, cancelled, confirmed, followHold, openBooking, openingRefusal, paymentFailed, paymentSummary, planCancellation, planPayment,
@@ -15,6 +15,7 @@ import type { HoldView } from "../domain/show/views.ts";
 import { idempotent } from "./idempotency.ts";
 import { adminOf, callerOf } from "./caller.ts";
 import type { CallMeta, Caller, ServiceDeps } from "./deps.ts";
+import { newId } from "./ids.ts";
 import { cardParam, idParam as id } from "./params.ts";
 import { created } from "./replies.ts";
 import { bookingRejectionError, ConflictError, type MarqueeError, NotFoundError, PaymentRequiredError } from "./errors.ts";
@@ -22,8 +23,6 @@ import { bookingRejectionError, ConflictError, type MarqueeError, NotFoundError,
 type Ctx<P = Record<string, never>> = Context<P, CallMeta>;
 
 interface HoldIndex { showId: string; userId: string }
-
-const newId = (prefix: string) => `${prefix}_${randomUUID().replaceAll("-", "")}`;
 
 const statusOf = (error: unknown) => (error instanceof Error ? (error as MarqueeError).code : undefined);
 const typeOf = (error: unknown) => (error instanceof Error ? (error as MarqueeError).type : undefined);

@@ -1,7 +1,6 @@
 // Accounts and sign-in: register, login (throttled per account and per address), token checks.
 // Users live behind the store port, keyed by id with a unique email index, so any node of a
 // cluster can sign anyone in.
-import { randomUUID } from "node:crypto";
 import type { Context, ServiceSchema } from "moleculer";
 import { hashPassword, needsRehash, verifyPassword, type ScryptParams } from "../domain/auth/password.ts";
 import { signToken, verifyToken } from "../domain/auth/tokens.ts";
@@ -9,6 +8,7 @@ import { callerOf } from "./caller.ts";
 import { idParam } from "./params.ts";
 import { created } from "./replies.ts";
 import type { CallMeta, Caller, ServiceDeps } from "./deps.ts";
+import { newId } from "./ids.ts";
 import { ConflictError, NotFoundError, TooManyRequestsError, UnauthorizedError } from "./errors.ts";
 
 type Ctx<P = Record<string, never>> = Context<P, CallMeta>;
@@ -28,7 +28,7 @@ export default function authService({ config, store }: ServiceDeps): ServiceSche
 
   async function createUser(input: { email: string; password: string; name: string; role: Caller["role"] }): Promise<UserRecord | undefined> {
     const user: UserRecord = {
-      id: `usr_${randomUUID().replaceAll("-", "")}`,
+      id: newId("usr"),
       email: input.email, name: input.name, role: input.role,
       passwordHash: await hashPassword(input.password, params),
       createdAt: new Date().toISOString(),

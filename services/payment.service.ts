@@ -1,20 +1,19 @@
 // The simulated card processor. Charges and refunds are idempotent by key, so a charge retried
 // inside the cluster takes money once. The amount always comes from the caller inside the
 // main tier (the admin component, from the hold's quote); this service is not routed by the gateway.
-import { randomUUID } from "node:crypto";
 import type { Context, ServiceSchema } from "moleculer";
 import { cardProblem, digitsOf, type CardInput } from "../domain/payment/card.ts";
 import { charge, refund, storedCard, type Payment } from "../domain/payment/payment.ts";
 import { idempotent } from "./idempotency.ts";
 import { callerOf } from "./caller.ts";
 import type { CallMeta, ServiceDeps } from "./deps.ts";
+import { newId } from "./ids.ts";
 import { cardParam } from "./params.ts";
 import { NotFoundError, UnprocessableError } from "./errors.ts";
 
 type Ctx<P> = Context<P, CallMeta>;
 
 const id = { type: "string", min: 1, max: 200 } as const; // idempotency keys carry a prefix
-const newId = (prefix: string) => `${prefix}_${randomUUID().replaceAll("-", "")}`;
 
 interface ChargeParams { bookingId: string; userId: string; amount: number; currency: string; card: CardInput; idempotencyKey: string }
 interface RefundParams { paymentId: string; amount?: number; reason: string; idempotencyKey: string }
