@@ -13,7 +13,7 @@ import type { Payment, Refund } from "../domain/payment/payment.ts";
 import type { Quote } from "../domain/pricing/quote.ts";
 import type { HoldView } from "../domain/show/views.ts";
 import { idempotent } from "./idempotency.ts";
-import { adminOf, callerOf } from "./caller.ts";
+import { adminOf, callerOf, mayAccess } from "./caller.ts";
 import type { CallMeta, Caller, ServiceDeps } from "./deps.ts";
 import { newId } from "./ids.ts";
 import { cardParam, idParam as id } from "./params.ts";
@@ -54,14 +54,13 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
     methods: {
       async holdOf(holdId: string, caller: Caller): Promise<HoldIndex> {
         const entry = await store.get<HoldIndex>("holds", holdId);
-        // Someone else's hold is indistinguishable from a hold that does not exist.
-        if (!entry || (entry.userId !== caller.id && caller.role !== "admin")) throw new NotFoundError("Hold", holdId, "HOLD_NOT_FOUND");
+        if (!entry || !mayAccess(caller, entry.userId)) throw new NotFoundError("Hold", holdId, "HOLD_NOT_FOUND");
         return entry;
       },
 
       async bookingOf(bookingId: string, caller: Caller): Promise<BookingRecord> {
         const booking = await store.get<BookingRecord>("bookings", bookingId);
-        if (!booking || (booking.userId !== caller.id && caller.role !== "admin")) throw new NotFoundError("Booking", bookingId, "BOOKING_NOT_FOUND");
+        if (!booking || !mayAccess(caller, booking.userId)) throw new NotFoundError("Booking", bookingId, "BOOKING_NOT_FOUND");
         return booking;
       },
 

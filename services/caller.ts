@@ -14,3 +14,9 @@ export function adminOf(ctx: Context<unknown, CallMeta>): Caller {
   if (caller.role !== "admin") throw new ForbiddenError();
   return caller;
 }
+
+/**
+ * A customer's records are theirs alone; an admin sees everyone's. Callers answer someone else's
+ * record as not found, so its existence is not revealed.
+ */
+export const mayAccess = (caller: Caller, ownerId: string): boolean => ownerId === caller.id || caller.role === "admin";

@@ -5,7 +5,7 @@ import type { Context, ServiceSchema } from "moleculer";
 import { cardProblem, digitsOf, type CardInput } from "../domain/payment/card.ts";
 import { charge, refund, storedCard, type Payment } from "../domain/payment/payment.ts";
 import { idempotent } from "./idempotency.ts";
-import { callerOf } from "./caller.ts";
+import { callerOf, mayAccess } from "./caller.ts";
 import type { CallMeta, ServiceDeps } from "./deps.ts";
 import { newId } from "./ids.ts";
 import { cardParam } from "./params.ts";
@@ -70,7 +70,7 @@ export default function paymentService({ store }: ServiceDeps): ServiceSchema {
         async handler(ctx: Ctx<{ paymentId: string }>) {
           const caller = callerOf(ctx);
           const payment = await store.get<Payment>("payments", ctx.params.paymentId);
-          if (!payment || (payment.userId !== caller.id && caller.role !== "admin")) throw new NotFoundError("Payment", ctx.params.paymentId, "PAYMENT_NOT_FOUND");
+          if (!payment || !mayAccess(caller, payment.userId)) throw new NotFoundError("Payment", ctx.params.paymentId, "PAYMENT_NOT_FOUND");
           return payment;
         },
       },
