@@ -22,9 +22,10 @@ const words = { type: "array", items: { type: "string", min: 1, max: 40, trim: t
 
 const newId = (prefix: string): string => `${prefix}-${randomUUID().replaceAll("-", "").slice(0, 12)}`;
 
-/** The whole catalog from the store, indexed. Shows whose movie or cinema is gone are skipped. */
+/** How often a catalog node looks for a seed another node wrote while it was not yet listening. */
 const SEED_CHECK_MS = 1_000;
 
+/** The whole catalog from the store, indexed. Shows whose movie or cinema is gone are skipped. */
 export async function loadCatalog(store: Store): Promise<{ catalog: CatalogIndex; skipped: string[] }> {
   const [movies, cinemas, shows] = await Promise.all([store.all<Movie>("movies"), store.all<Cinema>("cinemas"), store.all<Show>("shows")]);
   const catalog = new CatalogIndex();
