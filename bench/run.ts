@@ -1,8 +1,9 @@
 // `npm run bench`: hold/release throughput against a no-op baseline on the same gateway, in one
 // run, and a contention scenario. Machines here are noisy, so the ratio is what counts.
+import { readFileSync } from "node:fs";
 import autocannon from "autocannon";
-import { simulate, type SimulationSummary } from "../scripts/simulate.ts";
 import { Redis } from "ioredis";
+import { simulate, type SimulationSummary } from "../scripts/simulate.ts";
 import { dropKeys, startServerProcess } from "./server.ts";
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
@@ -38,15 +39,35 @@ async function register(url: string, count: number, label: string): Promise<stri
   return tokens;
 }
 
-function run(opts: autocannon.Options): Promise<autocannon.Result> {
-  return new Promise((resolve, reject) => {
-    const instance = autocannon(opts, (err, result) => (err ? reject(err) : resolve(result)));
+/** CPU time a process has used, in ms, from /proc (Linux); undefined elsewhere. */
+function cpuMsOf(pid: number): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime, in 10 ms clock ticks
+  } catch {
+    return undefined;
+  }
+}
+
+type Run = autocannon.Result & { serverCpuUs?: number };
+
+/**
+ * One load round. Besides throughput it notes the server's CPU time per request: the load
+ * generator shares the machine, and CPU per request says what a request costs the server
+ * whatever the generator managed to send.
+ */
+async function run(opts: autocannon.Options, serverPid: number): Promise<Run> {
+  const before = cpuMsOf(serverPid);
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(opts, (err, r) => (err ? reject(err) : resolve(r)));
     autocannon.track(instance, { renderProgressBar: true, renderResultsTable: false, renderLatencyTable: false });
   });
+  const after = cpuMsOf(serverPid);
+  return { ...result, ...(before !== undefined && after !== undefined && result.requests.total ? { serverCpuUs: ((after - before) * 1000) / result.requests.total } : {}) };
 }
 
 /** Users, shows and seats on one server, and the two load scenarios against it. */
-async function prepare(url: string) {
+async function prepare(url: string, serverPid: number) {
   const tokens = await register(url, CONNECTIONS, "load");
   const shows: Json[] = (await call(url, "GET", "/api/shows")).body.filter((s: Json) => Date.parse(s.startsAt) > Date.now() + 3 * 3600_000);
   const seatsByShow = new Map<string, string[]>();
@@ -60,7 +81,7 @@ async function prepare(url: string) {
   const setupClient = (client: Json) => client.setHeaders({ authorization: `Bearer ${tokens[next++ % tokens.length]}`, "content-type": "application/json" });
   const pick = <T>(xs: T[]) => xs[Math.floor(Math.random() * xs.length)]!;
 
-  const baselineRun = () => run({ url, connections: CONNECTIONS, duration: ROUND_SECONDS, setupClient, requests: [{ method: "GET", path: "/api/health" }] });
+  const baselineRun = () => run({ url, connections: CONNECTIONS, duration: ROUND_SECONDS, setupClient, requests: [{ method: "GET", path: "/api/health" }] }, serverPid);
   const holdsRun = () => run({
     url, connections: CONNECTIONS, duration: ROUND_SECONDS, setupClient,
     requests: [
@@ -75,7 +96,7 @@ async function prepare(url: string) {
       },
       { method: "DELETE", setupRequest: (req: Json, context: Json) => ({ ...req, path: `/api/holds/${context.holdId}` }) },
     ],
-  });
+  }, serverPid);
   return { showIds, baselineRun, holdsRun };
 }
 
@@ -111,14 +132,14 @@ const namespace = `bench-${process.pid}-${Date.now()}`;
 // Both servers run side by side (the idle one costs nothing), so their rounds can alternate.
 const server = await startServerProcess({ SCRYPT_N: "1024", LOGIN_MAX_PER_ADDRESS: "100000" });
 const redisServer = await startServerProcess({ SCRYPT_N: "1024", LOGIN_MAX_PER_ADDRESS: "100000", REDIS_URL, NAMESPACE: namespace });
-type Round = { baseline: autocannon.Result; holds: autocannon.Result; redisBaseline: autocannon.Result; redisHolds: autocannon.Result };
+type Round = { baseline: Run; holds: Run; redisBaseline: Run; redisHolds: Run };
 const rounds: Round[] = [];
 let race: Awaited<ReturnType<typeof contention>>;
 let crowd: SimulationSummary;
 try {
-  const memory = await prepare(server.url);
+  const memory = await prepare(server.url, server.child.pid!);
   log(`and with Redis persistence (${REDIS_URL}, a private namespace)`);
-  const redis = await prepare(redisServer.url);
+  const redis = await prepare(redisServer.url, redisServer.child.pid!);
   // The machine is noisy: short alternating rounds expose every scenario to the same noise, and
   // each reported ratio is the median of its per-round ratios.
   for (let round = 1; round <= ROUNDS; round++) {
@@ -140,15 +161,17 @@ const rate = (r: autocannon.Result) => r.requests.average;
 const holdRatios = rounds.map((r) => rate(r.holds) / rate(r.baseline));
 const redisRatios = rounds.map((r) => rate(r.redisHolds) / rate(r.holds));
 const middle = rounds[holdRatios.indexOf(medianOf(holdRatios))]!;
-const row = (name: string, r: autocannon.Result) => `| ${name} | ${Math.round(r.requests.average)} | ${r.latency.p50} | ${r.latency.p99} | ${r.non2xx} |`;
+const row = (name: string, r: Run) => `| ${name} | ${Math.round(r.requests.average)} | ${r.latency.p50} | ${r.latency.p99} | ${r.non2xx} | ${r.serverCpuUs?.toFixed(0) ?? "n/a"} |`;
 console.log(`\nnode ${process.version}, ${ROUNDS} alternating rounds of ${ROUND_SECONDS}s per scenario, ${CONNECTIONS} connections; the round with the median hold ratio is shown\n`);
-console.log("| scenario | requests/s | p50 ms | p99 ms | non-2xx |\n|---|---|---|---|---|");
+console.log("| scenario | requests/s | p50 ms | p99 ms | non-2xx | server CPU µs/request |\n|---|---|---|---|---|---|");
 console.log(row("no-op action (GET /api/health), memory store", middle.baseline));
 console.log(row("hold + release cycles, memory store", middle.holds));
 console.log(row("no-op action (GET /api/health), Redis store", middle.redisBaseline));
 console.log(row("hold + release cycles, Redis store", middle.redisHolds));
 const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
 console.log(`\nhold/release throughput = ${pct(medianOf(holdRatios))} of the no-op baseline, median of ${ROUNDS} rounds (${holdRatios.map(pct).join(", ")}) (target >= 70%)`);
+const cpuRatios = rounds.flatMap((r) => (r.holds.serverCpuUs && r.baseline.serverCpuUs ? [r.holds.serverCpuUs / r.baseline.serverCpuUs] : []));
+if (cpuRatios.length) console.log(`server CPU per hold/release request = ${medianOf(cpuRatios).toFixed(2)}x a no-op request, median of ${cpuRatios.length} rounds (${cpuRatios.map((x) => x.toFixed(2)).join(", ")}); 70% of the throughput would need <= 1.43x`);
 console.log(`hold/release with Redis persistence = ${pct(medianOf(redisRatios))} of the in-memory store, median of ${ROUNDS} rounds (${redisRatios.map(pct).join(", ")}) (target >= 60%)`);
 console.log(`contention: ${RACERS} clients, last 10 seats: ${race.winners} winners, ${race.conflicts} conflicts, ${race.other} other; ${race.heldAfter - 90} of the 10 seats held after; p50 ${race.p50.toFixed(1)} ms, p99 ${race.p99.toFixed(1)} ms`);
 const hold = crowd.latency.hold;
