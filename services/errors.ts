@@ -62,8 +62,9 @@ export function rejectionError(rejection: Rejection, showId: string): MarqueeErr
     case "HOLD_EXPIRED": return new GoneError(message, code, { showId });
     case "HOLD_ENDED": return new ConflictError(message, code, { showId, end: rejection.end });
     case "CANCEL_WINDOW_CLOSED": return new ConflictError(message, code, { showId, cutoffAt: new Date(rejection.cutoffAt).toISOString() });
+    // Busy, not refused: the payment under way ends within seconds, so the client may retry.
+    case "HOLD_IN_PAYMENT": return new ConflictError(message, code, { showId, retryAfter: 1 });
     case "SHOW_STARTED":
-    case "HOLD_IN_PAYMENT":
     case "ALREADY_SCHEDULED":
       return new ConflictError(message, code, { showId });
   }

@@ -35,7 +35,8 @@ function replayError(stored: Extract<Outcome, { state: "failed" }>["error"]): Ma
 
 /**
  * Runs `run` at most once per (scope, key). Without a key it just runs. Only client errors
- * (4xx, decided outcomes) are stored; anything else frees the key so a retry can try again.
+ * (4xx, decided outcomes) are stored; anything else, including a 4xx that asks to retry later,
+ * frees the key so a retry can try again.
  */
 export async function idempotent<T>(store: Store, scope: string, key: string | undefined, request: unknown, run: () => Promise<T>, now: () => number = Date.now): Promise<T> {
   if (key === undefined) return run();
@@ -65,7 +66,10 @@ export async function idempotent<T>(store: Store, scope: string, key: string | u
     return result;
   } catch (error) {
     const e = error as Partial<MarqueeError>;
-    if (typeof e.code === "number" && e.code >= 400 && e.code < 500 && typeof e.type === "string") {
+    // As Stripe does, an answer that only says "busy, retry later" (429, a hold being paid for)
+    // is not the request's outcome: it is not stored, so the retry really runs.
+    const retryLater = typeof (e.data as { retryAfter?: unknown } | undefined)?.retryAfter === "number";
+    if (typeof e.code === "number" && e.code >= 400 && e.code < 500 && typeof e.type === "string" && !retryLater) {
       await store.put<Outcome>("idempotency", id, {
         state: "failed", fingerprint,
         error: { name: e.name ?? "MarqueeError", message: e.message ?? "", code: e.code, type: e.type, data: e.data ?? null },

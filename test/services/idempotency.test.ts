@@ -41,6 +41,16 @@ test("a client error is stored and replayed; other failures free the key for a r
   t.is(await idempotent(store, "pay", "k2", {}, async () => "retried"), "retried");
 });
 
+test("a busy answer (retry later) is not stored: the retry under the same key really runs", async (t) => {
+  const store = new MemoryStore();
+  const busy = await t.throwsAsync(idempotent(store, "pay", "k1", {}, async () => {
+    throw new ConflictError("Hold h1 is being paid for", "HOLD_IN_PAYMENT", { retryAfter: 1 });
+  }));
+  t.like(busy, { code: 409, type: "HOLD_IN_PAYMENT" });
+  t.is(await idempotent(store, "pay", "k1", {}, async () => "paid"), "paid");
+  t.is(await idempotent(store, "pay", "k1", {}, async () => "should not run"), "paid");
+});
+
 test("a key whose request died mid-flight is taken over after the abandonment period", async (t) => {
   const store = new MemoryStore();
   let clock = 1_000;
