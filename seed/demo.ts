@@ -3,7 +3,7 @@
 // again (after a restart, or days later) writes only what is missing: the new days' shows.
 import { expandLayout } from "../domain/catalog/layout.ts";
 import type { Cinema, Movie, SeatLayout, Show } from "../domain/catalog/types.ts";
-import { showEnd } from "../domain/catalog/validate.ts";
+import { showEnd, showSlotId } from "../domain/catalog/validate.ts";
 import { addDays, localDate, zonedInstant } from "../domain/catalog/zone.ts";
 
 export interface DemoCatalog {
@@ -139,7 +139,8 @@ export function demoCatalog(now: number, days = DEMO_DAYS): DemoCatalog {
           if (start < now) return;
           const movie = MOVIES[(dayNumber(date) + slot + (c * 2 + s) * 2) % MOVIES.length]!;
           shows.push({
-            id: `show-${screen.id}-${date.replaceAll("-", "")}-${time.replace(":", "")}`,
+            // The same slot id an admin's show gets, so a demo show and an admin's collide.
+            id: showSlotId(screen.id, start, cinema.timezone),
             movieId: movie.id,
             cinemaId: cinema.id,
             screenId: screen.id,
