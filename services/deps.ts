@@ -4,6 +4,7 @@
 import type { ServiceSchema } from "moleculer";
 import type { MarqueeConfig } from "../moleculer.config.ts";
 import type { Store } from "../infra/store.ts";
+import type { TokenSubject } from "../domain/auth/tokens.ts";
 
 export interface ServiceDeps {
   config: MarqueeConfig;
@@ -13,12 +14,7 @@ export interface ServiceDeps {
 export type ServiceFactory = (deps: ServiceDeps) => ServiceSchema;
 
 /** Who is calling, as the gateway puts it in ctx.meta.caller after checking the bearer token. */
-export interface Caller {
-  id: string;
-  email: string;
-  name: string;
-  role: "customer" | "admin";
-}
+export type Caller = TokenSubject;
 
 export interface CallMeta {
   caller?: Caller;
