@@ -7,7 +7,7 @@ import {
   canPay, cancelled, confirmed, followHold, openBooking, openingRefusal, paymentFailed, paymentSummary, planCancellation, planPayment,
   refundedUnconfirmed, refundSummary, seatsLost, type BookingRecord,
 } from "../domain/booking/booking.ts";
-import type { ShowDetails } from "../domain/catalog/types.ts";
+import type { ShowDetails, ShowSummary } from "../domain/catalog/types.ts";
 import type { CardInput } from "../domain/payment/card.ts";
 import type { Payment, Refund } from "../domain/payment/payment.ts";
 import type { Quote } from "../domain/pricing/quote.ts";
@@ -214,7 +214,10 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
           const ids = await store.members(`userBookings:${caller.id}`);
           const bookings = (await store.getMany<BookingRecord>("bookings", ids)).filter((b): b is BookingRecord => !!b);
           const fresh = await Promise.all(bookings.map((b) => this.refresh(ctx, b) as Promise<BookingRecord>));
-          return fresh.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+          // Each booking names its show (movie, cinema, time), so a list needs no call per show.
+          const summaries = await ctx.call<ShowSummary[], object>("catalog.showSummaries", { showIds: fresh.map((b) => b.showId) });
+          const shows = new Map(summaries.map((s) => [s.id, s]));
+          return fresh.sort((a, b) => b.createdAt.localeCompare(a.createdAt)).map((b) => ({ ...b, show: shows.get(b.showId) ?? null }));
         },
       },
 

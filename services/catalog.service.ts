@@ -166,6 +166,19 @@ export default function catalogService({ config, store }: ServiceDeps): ServiceS
         },
       },
 
+      /** Listing summaries of the given shows (unknown ids are left out): what a list of bookings needs. */
+      showSummaries: {
+        params: { showIds: { type: "array", items: id, max: 500 } },
+        async handler(ctx: Ctx<{ showIds: string[] }>) {
+          const summaries = [];
+          for (const showId of new Set(ctx.params.showIds)) {
+            const show = catalog.show(showId) ?? await this.adoptShow(showId);
+            if (show) summaries.push(catalog.summary(show));
+          }
+          return summaries;
+        },
+      },
+
       getShow: {
         params: { showId: id },
         async handler(ctx: Ctx<{ showId: string }>) {

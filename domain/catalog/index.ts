@@ -245,6 +245,7 @@ export class CatalogIndex {
       cinemaId: cinema.id,
       cinemaName: cinema.name,
       city: cinema.city,
+      timezone: cinema.timezone,
       screenId: screen.id,
       screenName: screen.name,
       startsAt: show.startsAt,

@@ -78,6 +78,8 @@ export interface ShowSummary {
   cinemaId: string;
   cinemaName: string;
   city: string;
+  /** The cinema's IANA time zone, for showing times as the cinema's clock reads them. */
+  timezone: string;
   screenId: string;
   screenName: string;
   startsAt: string;

@@ -156,6 +156,7 @@ test("a customer signs up, holds seats another browser sees turn held live, pays
   t.is(await booking.getByTestId("booking-status").innerText(), "Confirmed");
   t.is(await booking.getByTestId("booking-seats").innerText(), `${a}, ${b}`);
   t.true((await booking.innerText()).includes(total));
+  t.true((await booking.innerText()).includes(show.movieTitle), "the booking names its film");
   await shot(page, "bookings");
 
   // The server agrees.

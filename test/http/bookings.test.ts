@@ -36,6 +36,9 @@ test("hold, book and pay: the booking is confirmed, the seats are booked, the am
 
   const mine = await api.request("GET", "/api/me/bookings", { token: user.token });
   t.deepEqual(mine.body.map((b: { id: string }) => b.id), [booking.body.id]);
+  // Each booking names its show, so "my bookings" needs no call per show.
+  const show = (await api.request("GET", `/api/shows/${showId}`)).body;
+  t.like(mine.body[0].show, { id: showId, movieTitle: show.movie.title, cinemaName: show.cinema.name, timezone: show.cinema.timezone, startsAt: show.startsAt });
   t.is((await api.request("GET", `/api/bookings/${booking.body.id}`, { token: user.token })).body.status, "confirmed");
 });
 

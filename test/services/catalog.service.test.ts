@@ -178,7 +178,7 @@ test("shows are listed by city and cinema-local date, in start order, with names
   const listed = await broker.call<ShowSummary[], object>("catalog.listShows", { city: "Mumbai", date: "2030-01-11" });
   t.deepEqual(listed.map((s) => s.id), [late.id, morning.id]);
   t.deepEqual(listed[0], {
-    id: late.id, movieId: other.id, movieTitle: "Circuit Breaker", cinemaId: mumbai.id, cinemaName: "Marine Lights", city: "Mumbai",
+    id: late.id, movieId: other.id, movieTitle: "Circuit Breaker", cinemaId: mumbai.id, cinemaName: "Marine Lights", city: "Mumbai", timezone: "Asia/Kolkata",
     screenId: mumbai.screens[1]!.id, screenName: "Audi 2", startsAt: late.startsAt, endsAt: late.endsAt, localDate: "2030-01-11", currency: "INR", prices: PRICES,
   });
   t.is((await broker.call<ShowSummary[], object>("catalog.listShows", { movieId: movie.id })).length, 3);
@@ -186,6 +186,14 @@ test("shows are listed by city and cinema-local date, in start order, with names
   t.is((await broker.call<ShowSummary[], object>("catalog.listShows", {})).length, 4);
   // Blank filters, as a form sends them, filter nothing.
   t.is((await broker.call<ShowSummary[], object>("catalog.listShows", { city: "", date: "", movieId: "" })).length, 4);
+});
+
+test("summaries of a list of shows name each known show once and leave unknown ids out", async (t) => {
+  const { broker } = await startBroker(t, [catalogService], { seedDemo: true });
+  const listed = await broker.call<ShowSummary[], object>("catalog.listShows", {});
+  const [a, b] = [listed[0]!, listed[1]!];
+  const summaries = await broker.call<ShowSummary[], object>("catalog.showSummaries", { showIds: [b.id, "show-nowhere", a.id, b.id] });
+  t.deepEqual(summaries, [b, a]);
 });
 
 test("a listing date that is not a calendar date is refused", async (t) => {

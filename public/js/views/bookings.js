@@ -14,13 +14,6 @@ const STATUS = {
   refunded: "Refunded",
 };
 
-// Show details rarely change: one fetch per show per page load.
-const shows = new Map();
-const showOf = (id) => {
-  if (!shows.has(id)) shows.set(id, api("GET", `/shows/${encodeURIComponent(id)}`).catch(() => null));
-  return shows.get(id);
-};
-
 export async function bookingsView(main, { active }) {
   setTitle("My bookings");
   const heading = h("h1", { tabindex: "-1" }, "My bookings");
@@ -41,14 +34,14 @@ export async function bookingsView(main, { active }) {
     showError(describeError(err));
     return;
   }
-  const details = new Map(await Promise.all([...new Set(bookings.map((b) => b.showId))].map(async (id) => [id, await showOf(id)])));
   if (!active()) return;
   listEl.removeAttribute("aria-busy");
   if (!bookings.length) {
     listEl.replaceWith(h("p", { "data-testid": "bookings-empty" }, "No bookings yet. ", h("a", { href: "#/" }, "Find a movie"), "."));
     return;
   }
-  for (const booking of bookings) listEl.append(item(booking, details.get(booking.showId)));
+  // Each booking carries its show's summary (movie, cinema, time): no request per show.
+  for (const booking of bookings) listEl.append(item(booking, booking.show));
 }
 
 function item(booking, show) {
@@ -58,7 +51,7 @@ function item(booking, show) {
 
   function render() {
     const titleId = `b-${booking.id}`;
-    const tz = show?.cinema.timezone ?? "Asia/Kolkata";
+    const tz = show?.timezone ?? "Asia/Kolkata";
     const card = booking.payment?.card;
     const canCancel = ["confirmed", "pending_payment", "payment_failed"].includes(booking.status) && (!show || Date.parse(show.startsAt) > Date.now());
     const canPay = ["pending_payment", "payment_failed"].includes(booking.status);
@@ -66,9 +59,9 @@ function item(booking, show) {
     li.setAttribute("aria-labelledby", titleId);
     append(clear(li), [
       h("div", { class: "booking-head" },
-        h("h2", { id: titleId }, show ? show.movie.title : `Show ${booking.showId}`),
+        h("h2", { id: titleId }, show ? show.movieTitle : `Show ${booking.showId}`),
         h("span", { class: `status status--${booking.status}`, "data-testid": "booking-status" }, STATUS[booking.status] ?? booking.status)),
-      show ? h("p", { class: "where" }, h("strong", null, dateTime(show.startsAt, tz)), ` · ${show.cinema.name}, ${show.cinema.city} · ${show.screen.name}`) : null,
+      show ? h("p", { class: "where" }, h("strong", null, dateTime(show.startsAt, tz)), ` · ${show.cinemaName}, ${show.city} · ${show.screenName}`) : null,
       h("dl", { class: "facts" },
         h("dt", null, "Seats"), h("dd", { "data-testid": "booking-seats" }, booking.seats.join(", ")),
         h("dt", null, "Amount"), h("dd", null, money(booking.amount, booking.currency)),
