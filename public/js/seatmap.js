@@ -10,14 +10,16 @@ const WORDS = {
   booked: "booked",
   not_for_sale: "not for sale",
   mine: "held for you",
+  yours: "booked by you",
 };
 
 /**
  * seats: [{id, row, number, column, category, status, price}]
- * options: {currency, interactive, isSelected(id), isMine(id), onToggle(seat), label, mini}
+ * options: {currency, interactive, isSelected(id), isMine(id), isYours(id), onToggle(seat), label, mini}
+ * isMine: held for this customer; isYours: booked by this customer.
  */
 export function createSeatMap(seats, options = {}) {
-  const { currency = "INR", interactive = true, isSelected = () => false, isMine = () => false, onToggle = () => {}, mini = false } = options;
+  const { currency = "INR", interactive = true, isSelected = () => false, isMine = () => false, isYours = () => false, onToggle = () => {}, mini = false } = options;
   const byId = new Map();
   const cells = new Map();
   const rows = [];
@@ -70,7 +72,8 @@ export function createSeatMap(seats, options = {}) {
     interactive ? h("p", { class: "hint", id: hintId }, "Tab to the seats, move with the arrow keys, press Enter or Space to select a seat.") : null);
 
   function state(s) {
-    if (isMine(s.id) && s.status !== "booked") return "mine";
+    if (s.status === "booked") return isYours(s.id) ? "yours" : "booked";
+    if (isMine(s.id)) return "mine";
     return s.status;
   }
 
@@ -89,6 +92,7 @@ export function createSeatMap(seats, options = {}) {
     cell.className = `seat seat--${st}${selected ? " seat--selected" : ""} cat-${categoryClass(s.category)}`;
     cell.dataset.status = s.status;
     cell.dataset.mine = String(st === "mine");
+    cell.dataset.yours = String(st === "yours");
     const text = label(s);
     cell.setAttribute("aria-label", text);
     cell.title = text;
@@ -196,6 +200,7 @@ export function seatLegend({ withSelection = true } = {}) {
     withSelection ? item("seat--available seat--selected", "Your selection") : null,
     withSelection ? item("seat--mine", "Held for you") : null,
     item("seat--held", "Held by someone"),
+    withSelection ? item("seat--yours", "Booked by you") : null,
     item("seat--booked", "Booked"),
     item("seat--not_for_sale", "Not for sale"));
 }

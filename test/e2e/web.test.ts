@@ -159,6 +159,14 @@ test("a customer signs up, holds seats another browser sees turn held live, pays
   t.true((await booking.innerText()).includes(show.movieTitle), "the booking names its film");
   await shot(page, "bookings");
 
+  // Back on the seat map, the customer's own booked seats stand apart from everyone else's.
+  await page.goto(`${api.url}/#/show/${encodeURIComponent(show.id)}`);
+  await page.locator(`[data-testid=seat-${a}][data-yours=true]`).waitFor(WAIT);
+  t.regex((await page.getByTestId(`seat-${b}`).getAttribute("aria-label"))!, /booked by you$/);
+  await viewer.locator(`[data-testid=seat-${a}][data-status=booked]`).waitFor(WAIT);
+  t.is(await viewer.getByTestId(`seat-${a}`).getAttribute("data-yours"), "false", "to anyone else they are just booked");
+  await shot(page, "seat-map-yours");
+
   // The server agrees.
   const token = await page.evaluate(() => JSON.parse(localStorage.getItem("marquee.session") ?? "{}").token as string);
   const mine = (await api.request<{ status: string; seats: string[]; amount: number }[]>("GET", "/api/me/bookings", { token })).body;
