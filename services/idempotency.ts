@@ -44,20 +44,24 @@ export async function idempotent<T>(store: Store, scope: string, key: string | u
   const fingerprint = fingerprintOf(request);
   const claim: Outcome = { state: "in_flight", fingerprint, startedAt: now() };
 
+  const inFlight = () => new ConflictError("A request with this Idempotency-Key is still in progress; retry shortly", "IDEMPOTENCY_IN_FLIGHT", { key });
   if (!(await store.putIfAbsent<Outcome>("idempotency", id, claim))) {
     const existing = await store.get<Outcome>("idempotency", id);
-    if (existing) {
+    if (!existing) {
+      // Freed between the two reads (its request failed): claim it afresh, like anyone else.
+      if (!(await store.putIfAbsent<Outcome>("idempotency", id, claim))) throw inFlight();
+    } else {
       if (existing.fingerprint !== fingerprint) {
         throw new UnprocessableError("This Idempotency-Key was already used with a different request; use a new key", "IDEMPOTENCY_KEY_REUSED", { key });
       }
       if (existing.state === "done") return existing.result as T;
       if (existing.state === "failed") throw replayError(existing.error);
-      if (now() - existing.startedAt < ABANDONED_AFTER_MS) {
-        throw new ConflictError("A request with this Idempotency-Key is still in progress; retry shortly", "IDEMPOTENCY_IN_FLIGHT", { key });
-      }
+      if (now() - existing.startedAt < ABANDONED_AFTER_MS) throw inFlight();
+      // Abandoned: of the requests that find it so, only the first to mark that very claim as
+      // taken over runs; the others are told it is in flight, as they would be a moment later.
+      if (!(await store.putIfAbsent("idempotency", `${id}:taken-over:${existing.startedAt}`, true))) throw inFlight();
+      await store.put<Outcome>("idempotency", id, claim);
     }
-    // Abandoned (or vanished between the two reads): this request takes the key over.
-    await store.put<Outcome>("idempotency", id, claim);
   }
 
   try {

@@ -60,6 +60,22 @@ test("a key whose request died mid-flight is taken over after the abandonment pe
   t.is(await idempotent(store, "pay", "k1", {}, async () => "taken over", () => clock), "taken over");
 });
 
+test("of two requests that find the same key abandoned, only one takes it over and runs", async (t) => {
+  const store = new MemoryStore();
+  let clock = 1_000;
+  void idempotent(store, "pay", "k1", {}, () => new Promise(() => {}), () => clock);
+  await new Promise((r) => setImmediate(r));
+  clock += ABANDONED_AFTER_MS + 1;
+  let runs = 0;
+  const attempt = () => idempotent(store, "pay", "k1", {}, async () => { runs++; await new Promise((r) => setTimeout(r, 20)); return "taken over"; }, () => clock);
+  const outcomes = await Promise.allSettled([attempt(), attempt()]);
+  t.is(runs, 1);
+  t.deepEqual(outcomes.map((o) => o.status).sort(), ["fulfilled", "rejected"]);
+  const refused = outcomes.find((o): o is PromiseRejectedResult => o.status === "rejected")!;
+  t.like(refused.reason, { code: 409, type: "IDEMPOTENCY_IN_FLIGHT" });
+  t.is(await attempt(), "taken over", "and its result is what the key replays");
+});
+
 test("scopes keep equal keys of different users apart", async (t) => {
   const store = new MemoryStore();
   t.is(await idempotent(store, "pay:alice", "k", { a: 1 }, async () => "alice"), "alice");
