@@ -51,23 +51,25 @@ test("a busy answer (retry later) is not stored: the retry under the same key re
   t.is(await idempotent(store, "pay", "k1", {}, async () => "should not run"), "paid");
 });
 
-test("a key whose request died mid-flight is taken over after the abandonment period", async (t) => {
+/** A store holding key k1 of a request that died mid-flight, and a clock past its abandonment. */
+async function abandonedKey() {
   const store = new MemoryStore();
   let clock = 1_000;
   void idempotent(store, "pay", "k1", {}, () => new Promise(() => {}), () => clock);
   await new Promise((r) => setImmediate(r));
   clock += ABANDONED_AFTER_MS + 1;
-  t.is(await idempotent(store, "pay", "k1", {}, async () => "taken over", () => clock), "taken over");
+  return { store, now: () => clock };
+}
+
+test("a key whose request died mid-flight is taken over after the abandonment period", async (t) => {
+  const { store, now } = await abandonedKey();
+  t.is(await idempotent(store, "pay", "k1", {}, async () => "taken over", now), "taken over");
 });
 
 test("of two requests that find the same key abandoned, only one takes it over and runs", async (t) => {
-  const store = new MemoryStore();
-  let clock = 1_000;
-  void idempotent(store, "pay", "k1", {}, () => new Promise(() => {}), () => clock);
-  await new Promise((r) => setImmediate(r));
-  clock += ABANDONED_AFTER_MS + 1;
+  const { store, now } = await abandonedKey();
   let runs = 0;
-  const attempt = () => idempotent(store, "pay", "k1", {}, async () => { runs++; await new Promise((r) => setTimeout(r, 20)); return "taken over"; }, () => clock);
+  const attempt = () => idempotent(store, "pay", "k1", {}, async () => { runs++; await new Promise((r) => setTimeout(r, 20)); return "taken over"; }, now);
   const outcomes = await Promise.allSettled([attempt(), attempt()]);
   t.is(runs, 1);
   t.deepEqual(outcomes.map((o) => o.status).sort(), ["fulfilled", "rejected"]);
