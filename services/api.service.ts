@@ -6,7 +6,7 @@ import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import type { Context, ServiceSchema } from "moleculer";
 import ApiGateway from "moleculer-web";
-import { tokenVerifier } from "../domain/auth/tokens.ts";
+import { tokenVerifier } from "../infra/auth/tokens.ts";
 import { LiveFeed, type SeatStatuses } from "../infra/live-feed.ts";
 import type { CallMeta, ServiceDeps } from "./deps.ts";
 import { NotFoundError, UnauthorizedError } from "./errors.ts";

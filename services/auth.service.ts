@@ -2,8 +2,8 @@
 // Users live behind the store port, keyed by id with a unique email index, so any node of a
 // cluster can sign anyone in.
 import type { Context, ServiceSchema } from "moleculer";
-import { hashPassword, needsRehash, verifyPassword, type ScryptParams } from "../domain/auth/password.ts";
-import { signToken, verifyToken } from "../domain/auth/tokens.ts";
+import { hashPassword, needsRehash, verifyPassword, type ScryptParams } from "../infra/auth/password.ts";
+import { signToken, verifyToken } from "../infra/auth/tokens.ts";
 import { callerOf } from "./caller.ts";
 import { idParam } from "./params.ts";
 import { created } from "./replies.ts";

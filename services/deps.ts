@@ -4,7 +4,7 @@
 import type { ServiceSchema } from "moleculer";
 import type { MarqueeConfig } from "../moleculer.config.ts";
 import type { Store } from "../infra/store.ts";
-import type { TokenSubject } from "../domain/auth/tokens.ts";
+import type { TokenSubject } from "../infra/auth/tokens.ts";
 
 export interface ServiceDeps {
   config: MarqueeConfig;

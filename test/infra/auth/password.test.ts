@@ -1,5 +1,5 @@
 import test from "ava";
-import { hashPassword, needsRehash, verifyPassword } from "../../../domain/auth/password.ts";
+import { hashPassword, needsRehash, verifyPassword } from "../../../infra/auth/password.ts";
 
 const cheap = { N: 1024, r: 8, p: 1 };
 

@@ -1,6 +1,6 @@
 import test from "ava";
 import { SignJWT } from "jose";
-import { signToken, tokenVerifier, verifyToken } from "../../../domain/auth/tokens.ts";
+import { signToken, tokenVerifier, verifyToken } from "../../../infra/auth/tokens.ts";
 
 const secret = "a-test-secret-that-is-long-enough-for-hs256";
 const ada = { id: "usr_1", email: "ada@example.com", name: "Ada", role: "customer" as const };
