@@ -247,14 +247,17 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
         params: { showId: id },
         async handler(ctx: Ctx<{ showId: string }>) {
           const { showId } = ctx.params;
+          // Anyone may look; a signed-in caller also learns which seats are theirs.
+          const userId = ctx.meta.caller?.id;
           const [show, live, prices] = await Promise.all([
             ctx.call<ShowDetails, object>("catalog.getShow", { showId }),
-            ctx.call<{ version: number; seats: Record<string, string> }, object>("show.seats", { showId }),
+            ctx.call<{ version: number; seats: Record<string, string>; bookedBy?: string[] }, object>("show.seats", { showId, ...(userId ? { userId } : {}) }),
             ctx.call<{ currency: string; prices: Record<string, number> }, object>("pricing.seatPrices", { showId }),
           ]);
           return {
             ...show,
             version: live.version,
+            yourSeats: live.bookedBy ?? [],
             seats: show.seats.map((s) => ({ id: s.id, row: s.row, number: s.number, column: s.column, category: s.category, status: live.seats[s.id] ?? "available", price: prices.prices[s.id] ?? null })),
           };
         },

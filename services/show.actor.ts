@@ -9,7 +9,7 @@ import type { Context, ServiceSchema } from "moleculer";
 import { LRUCache } from "lru-cache";
 import { activeHold, endedHold } from "../domain/show/decider.ts";
 import type { ShowCommand, ShowEvent, ShowState } from "../domain/show/types.ts";
-import { bookingHistory, bookingOf, demand, holdView, occupancy, seatsNow, seatStatuses, stats } from "../domain/show/views.ts";
+import { bookingHistory, bookingOf, demand, holdView, occupancy, seatsBookedBy, seatsNow, seatStatuses, stats } from "../domain/show/views.ts";
 import type { Quote } from "../domain/pricing/quote.ts";
 import { preferredNode, shardOf } from "../infra/placement.ts";
 import { NotOwnerError, ShardLeases } from "../infra/shard-leases.ts";
@@ -260,10 +260,15 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
       },
 
       seats: {
-        params: showParams,
-        async handler(ctx: Context<{ showId: string }>) {
+        // With a userId, also the seats that user has booked here.
+        params: { ...showParams, userId: { ...id, optional: true } },
+        async handler(ctx: Context<{ showId: string; userId?: string }>) {
           const actor: ShowActor = await this.actor(ctx, ctx.params.showId);
-          return { showId: actor.showId, version: actor.state.version, seats: seatStatuses(actor.state), occupancy: occupancy(actor.state) };
+          const { state } = actor;
+          return {
+            showId: actor.showId, version: state.version, seats: seatStatuses(state), occupancy: occupancy(state),
+            ...(ctx.params.userId ? { bookedBy: seatsBookedBy(state, ctx.params.userId) } : {}),
+          };
         },
       },
 

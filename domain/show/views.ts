@@ -46,6 +46,11 @@ export function holdView(state: ShowState, holdId: string, userId?: string): Hol
   return undefined;
 }
 
+/** The seats a user has booked (confirmed, not cancelled) on this show, so a seat map can tell them apart. */
+export function seatsBookedBy(state: ShowState, userId: string): string[] {
+  return Object.values(state.bookings).filter((b) => b.userId === userId && b.status === "confirmed").flatMap((b) => b.seats);
+}
+
 export function bookingOf(state: ShowState, bookingId: string, userId?: string): Booking | undefined {
   const booking = own(state.bookings, bookingId);
   return booking && (userId === undefined || booking.userId === userId) ? booking : undefined;

@@ -100,12 +100,17 @@ test("cancelling a confirmed booking refunds it and frees the seats", async (t) 
   const { showId, seats, hold } = await holdSeats(api, user.token);
   const booking = await api.request("POST", "/api/bookings", { token: user.token, body: { holdId: hold.id } });
   await api.request("POST", `/api/bookings/${booking.body.id}/pay`, { token: user.token, body: { card: VISA } });
+  // The seat map tells its owner which seats are theirs, and nobody else.
+  t.deepEqual((await api.request("GET", `/api/shows/${showId}`, { token: user.token })).body.yourSeats, seats);
+  t.deepEqual((await api.request("GET", `/api/shows/${showId}`, { token: (await api.customer()).token })).body.yourSeats, []);
+  t.deepEqual((await api.request("GET", `/api/shows/${showId}`)).body.yourSeats, []);
   const cancel = await api.request("POST", `/api/bookings/${booking.body.id}/cancel`, { token: user.token });
   t.is(cancel.status, 200);
   t.is(cancel.body.status, "cancelled");
   t.is(cancel.body.refund.amount, hold.quote.total);
   t.is(cancel.body.refund.status, "succeeded");
   t.is(await seatStatus(api, showId, seats[0]!), "available");
+  t.deepEqual((await api.request("GET", `/api/shows/${showId}`, { token: user.token })).body.yourSeats, [], "a cancelled booking's seats are no longer yours");
   const again = await api.request("POST", `/api/bookings/${booking.body.id}/cancel`, { token: user.token });
   t.is(again.status, 200);
   t.is(again.body.refund.id, cancel.body.refund.id);

@@ -52,7 +52,7 @@ export async function showView(main, { params, active, onLeave }) {
   const started = () => Date.parse(show.startsAt) <= serverNow();
   const isMine = (id) => !!st.hold && st.hold.seats.includes(id);
   /** Seats of this show the customer has booked (confirmed), shown apart from everyone else's. */
-  const yours = new Set();
+  const yours = new Set(show.yourSeats ?? []);
 
   setTitle(`${show.movie.title}: choose seats`);
   const map = createSeatMap(show.seats, {
@@ -63,19 +63,6 @@ export async function showView(main, { params, active, onLeave }) {
     onToggle: toggle,
     label: `Seats of ${show.screen.name}, screen at the front`,
   });
-  if (user) {
-    // Best effort: without it the customer's seats simply look like any booked seat.
-    api("GET", "/me/bookings").then((bookings) => {
-      if (!active()) return;
-      for (const b of bookings) {
-        if (b.showId !== showId || b.status !== "confirmed") continue;
-        for (const seat of b.seats) {
-          yours.add(seat);
-          map.update(seat);
-        }
-      }
-    }, () => {});
-  }
 
   // ---------- page ----------
   const liveText = h("span", null, "Connecting to live seat updates…");

@@ -2,7 +2,7 @@
 import test from "ava";
 import type { ExecutionContext } from "ava";
 import { activeHold, decide, endedHold, evolve, holdOfUser, initialState, replay } from "../../../domain/show/decider.ts";
-import { bookingHistory, bookingOf, demand, holdView, occupancy, seatStatuses } from "../../../domain/show/views.ts";
+import { bookingHistory, bookingOf, demand, holdView, occupancy, seatsBookedBy, seatStatuses } from "../../../domain/show/views.ts";
 import type { Quote } from "../../../domain/pricing/quote.ts";
 import type { Decision, Rejection, ShowCommand, ShowEvent, ShowState } from "../../../domain/show/types.ts";
 
@@ -415,6 +415,14 @@ test("after the cut-off a booking can no longer be cancelled", (t) => {
 test("an admin can cancel anyone's booking", (t) => {
   const state = given(scheduled(), held("h1", "u1", ["A1"]), confirmed("b1", "h1"));
   t.deepEqual(accepted(t, decide(state, cancel("b1"), T0 + HOUR)), [{ type: "BookingCancelled", bookingId: "b1", at: T0 + HOUR }]);
+});
+
+test("a customer's booked seats are those of their confirmed bookings, not cancelled ones nor anyone else's", (t) => {
+  const state = given(scheduled(), held("h1", "u1", ["A1", "A2"]), confirmed("b1", "h1"), held("h2", "u2", ["A3"]), confirmed("b2", "h2"),
+    held("h3", "u1", ["A4"]), confirmed("b3", "h3"), cancelled("b3", T0 + HOUR));
+  t.deepEqual(seatsBookedBy(state, "u1"), ["A1", "A2"]);
+  t.deepEqual(seatsBookedBy(state, "u2"), ["A3"]);
+  t.deepEqual(seatsBookedBy(state, "u9"), []);
 });
 
 test("a user cannot cancel another user's booking, nor one that does not exist", (t) => {
