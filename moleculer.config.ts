@@ -108,6 +108,7 @@ export function readConfig(env: Env = process.env): MarqueeConfig {
 }
 
 export function brokerOptions(cfg: MarqueeConfig): BrokerOptions {
+  const clustered = cfg.transporter !== undefined;
   return {
     namespace: cfg.namespace,
     nodeID: cfg.nodeID,
@@ -121,9 +122,11 @@ export function brokerOptions(cfg: MarqueeConfig): BrokerOptions {
     heartbeatInterval: 0.5,
     heartbeatTimeout: 2,
     // Calls that fail because a node died are retried on another node. Every retried write is
-    // idempotent (hold ids, attempt ids, idempotency keys), so a retry never acts twice.
-    retryPolicy: { enabled: true, retries: 4, delay: 100, maxDelay: 1_000, factor: 2, check: (error: Error) => Boolean((error as { retryable?: boolean }).retryable) },
-    circuitBreaker: { enabled: true, threshold: 0.5, minRequestCount: 20, windowTime: 10, halfOpenTime: 2_000, check: (error: Error) => Boolean((error as { retryable?: boolean }).retryable) },
+    // idempotent (hold ids, attempt ids, idempotency keys), so a retry never acts twice. One
+    // process has no other node to retry on or to trip a breaker for, so it skips both
+    // middlewares and the bookkeeping they add to every call.
+    retryPolicy: { enabled: clustered, retries: 4, delay: 100, maxDelay: 1_000, factor: 2, check: (error: Error) => Boolean((error as { retryable?: boolean }).retryable) },
+    circuitBreaker: { enabled: clustered, threshold: 0.5, minRequestCount: 20, windowTime: 10, halfOpenTime: 2_000, check: (error: Error) => Boolean((error as { retryable?: boolean }).retryable) },
     validator: true,
   };
 }
