@@ -1,6 +1,13 @@
 // The embedded default store: one process, nothing on disk. Values are kept as JSON text, as in
 // Redis: a caller can never mutate stored state by accident, and whatever JSON cannot carry
 // (undefined, class instances) is lost here exactly as it would be there.
+//
+// Journal entries are the exception: they are events, written on every accepted command and
+// read back only when a show is activated, and encoding each one cost more than deciding it.
+// The journal keeps the event objects themselves. That is safe because an event is a value
+// nobody changes once it exists: the decider only ever builds new ones, and evolve() builds
+// new state rather than changing the old (the decider's property tests replay journals and
+// compare).
 import { StaleEpochError, type CounterHit, type Fence, type LeaseGrant, type LeaseHolder, type Store } from "./store.ts";
 
 const encode = (value: unknown): string => JSON.stringify(value) ?? "null";
@@ -9,7 +16,7 @@ const decode = <T>(text: string | undefined): T | undefined => (text === undefin
 export class MemoryStore implements Store {
   #docs = new Map<string, Map<string, string>>();
   #sets = new Map<string, Set<string>>();
-  #journals = new Map<string, string[]>();
+  #journals = new Map<string, unknown[]>();
   #counters = new Map<string, { count: number; resetAt: number }>();
   #leases = new Map<string, { owner: string; epoch: number; expiresAt: number }>();
   #epochs = new Map<string, number>();
@@ -67,12 +74,12 @@ export class MemoryStore implements Store {
     if (fence && (this.#epochs.get(fence.lease) ?? 0) !== fence.epoch) throw new StaleEpochError(fence.lease, fence.epoch);
     let j = this.#journals.get(journal);
     if (!j) this.#journals.set(journal, (j = []));
-    for (const e of events) j.push(encode(e));
+    for (const e of events) j.push(e);
     return j.length;
   }
 
   async read<T>(journal: string, from = 0): Promise<T[]> {
-    return (this.#journals.get(journal) ?? []).slice(from).map((e) => JSON.parse(e) as T);
+    return (this.#journals.get(journal) ?? []).slice(from) as T[];
   }
 
   async hit(counter: string, windowMs: number): Promise<CounterHit> {
