@@ -8,6 +8,7 @@ import type { Context, ServiceSchema } from "moleculer";
 import ApiGateway from "moleculer-web";
 import { tokenVerifier } from "../infra/auth/tokens.ts";
 import { LiveFeed, type SeatStatuses } from "../infra/live-feed.ts";
+import type { SeatChange } from "../infra/seat-changes.ts";
 import type { CallMeta, ServiceDeps } from "./deps.ts";
 import { NotFoundError, UnauthorizedError } from "./errors.ts";
 
@@ -177,9 +178,8 @@ export default function apiService({ config }: ServiceDeps): ServiceSchema {
 
     events: {
       // Broadcast by show actors on any node: each gateway node relays to its own watchers.
-      "show.changed"(ctx: Context<{ showId: string; version: number; events: string[]; seats: SeatStatuses }>) {
-        const { showId, version, events, seats } = ctx.params;
-        feed.publish(showId, version, events.length, seats);
+      "show.changed"(ctx: Context<{ changes: SeatChange[] }>) {
+        for (const { showId, version, count, seats } of ctx.params.changes) feed.publish(showId, version, count, seats);
       },
       "pricing.show.changed"(ctx: Context<{ showId: string; multiplier: number }>) {
         feed.publishPrices(ctx.params.showId, ctx.params.multiplier);

@@ -7,11 +7,11 @@
 // bounded by count and idle time) and come back from the store on demand.
 import type { Context, ServiceSchema } from "moleculer";
 import { LRUCache } from "lru-cache";
-import { activeHold, endedHold } from "../domain/show/decider.ts";
-import type { ShowCommand, ShowEvent, ShowState } from "../domain/show/types.ts";
-import { bookingHistory, bookingOf, demand, holdView, occupancy, seatsBookedBy, seatsNow, seatStatuses, stats } from "../domain/show/views.ts";
+import type { ShowCommand, ShowState } from "../domain/show/types.ts";
+import { bookingHistory, bookingOf, demand, holdView, occupancy, seatsBookedBy, seatsNow, seatStatuses, seatsTouched, stats } from "../domain/show/views.ts";
 import type { Quote } from "../domain/pricing/quote.ts";
 import { preferredNode, shardOf } from "../infra/placement.ts";
+import { SeatChangeOutbox } from "../infra/seat-changes.ts";
 import { NotOwnerError, ShardLeases } from "../infra/shard-leases.ts";
 import { ActorStoppedError, journalKey, ShowActor, type Reply } from "../infra/show-actor.ts";
 import { StaleEpochError } from "../infra/store.ts";
@@ -28,18 +28,6 @@ interface CatalogShow {
 const id = { type: "string", min: 1, max: 100 } as const;
 const showParams = { showId: id };
 
-/** The seats a batch of events changed, found in the state after them (ended holds keep their seats). */
-function touchedSeats(state: ShowState, events: readonly ShowEvent[]): Set<string> {
-  const seats = new Set<string>();
-  const holdSeats = (holdId: string) => activeHold(state, holdId)?.seats ?? endedHold(state, holdId)?.seats ?? [];
-  for (const e of events) {
-    if (e.type === "SeatsHeld") e.seats.forEach((x) => seats.add(x));
-    else if (e.type === "HoldReleased" || e.type === "HoldExpired" || e.type === "BookingConfirmed") holdSeats(e.holdId).forEach((x) => seats.add(x));
-    else if (e.type === "BookingCancelled") state.bookings[e.bookingId]?.seats.forEach((x) => seats.add(x));
-  }
-  return seats;
-}
-
 /** A shard is moved to its preferred node only after it has sat still this long (no ping-pong). */
 const REBALANCE_AFTER_MS = 10_000;
 const HANDOVERS_PER_TICK = 8;
@@ -55,6 +43,7 @@ export function notOwner(showId: string, shard: number, owner: string | undefine
 
 export default function showActor({ config, store }: ServiceDeps): ServiceSchema {
   let leases: ShardLeases;
+  let seatChanges: SeatChangeOutbox<ShowState>;
   let ticker: NodeJS.Timeout | undefined;
   const handingOver = new Set<number>();
   // Actors being passivated: a show is activated again only after its old actor has finished
@@ -125,10 +114,7 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
             if (!fence) throw new NotOwnerError(s, undefined, 0);
             return fence;
           },
-          // Broadcast, not emit: every gateway node relays seat changes to its own watchers.
-          onCommitted: (sid, events, state) => {
-            this.broker.broadcast("show.changed", { showId: sid, version: state.version, events: events.map((e) => e.type), seats: seatsNow(state, touchedSeats(state, events)) });
-          },
+          onCommitted: (sid, events, state) => seatChanges.add(sid, state.version, events.length, state, seatsTouched(state, events)),
           onError: (error) => this.logger.warn(`show ${showId}: expiring holds failed, will retry`, error),
         });
         if (!actor.scheduled) {
@@ -322,6 +308,8 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
     },
 
     created() {
+      // Broadcast, not emit: every gateway node relays seat changes to its own watchers.
+      seatChanges = new SeatChangeOutbox(seatsNow, (changes) => { void this.broker.broadcast("show.changed", { changes }); });
       leases = new ShardLeases({
         // One process has no one to fail over to: a lease that could lapse only because a busy
         // event loop delayed its renewal would cost a replay and protect nothing.
@@ -348,6 +336,7 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
       // A graceful stop hands every shard over at once instead of letting leases run out.
       await Promise.all(leases.held().map(({ shard: s }) => this.handOver(s).catch(() => undefined)));
       actors.clear();
+      seatChanges.flush();
     },
   };
 }

@@ -1,6 +1,6 @@
 // Read models of a show's state: what a customer sees of seats, holds and bookings.
 import { activeHold, endedHold, own } from "./decider.ts";
-import type { Booking, ShowState } from "./types.ts";
+import type { Booking, ShowEvent, ShowState } from "./types.ts";
 
 export type SeatStatus = "available" | "held" | "booked" | "not_for_sale";
 
@@ -120,4 +120,16 @@ export function seatsNow(state: ShowState, seats: Iterable<string>): Record<stri
   const out: Record<string, SeatStatus> = {};
   for (const seat of seats) out[seat] = seatStatus(state, seat);
   return out;
+}
+
+/** The seats a batch of events changed, found in the state after them (ended holds keep their seats). */
+export function seatsTouched(state: ShowState, events: readonly ShowEvent[]): Set<string> {
+  const seats = new Set<string>();
+  const holdSeats = (holdId: string) => activeHold(state, holdId)?.seats ?? endedHold(state, holdId)?.seats ?? [];
+  for (const e of events) {
+    if (e.type === "SeatsHeld") e.seats.forEach((x) => seats.add(x));
+    else if (e.type === "HoldReleased" || e.type === "HoldExpired" || e.type === "BookingConfirmed") holdSeats(e.holdId).forEach((x) => seats.add(x));
+    else if (e.type === "BookingCancelled") own(state.bookings, e.bookingId)?.seats.forEach((x) => seats.add(x));
+  }
+  return seats;
 }

@@ -2,7 +2,7 @@
 import test from "ava";
 import type { ExecutionContext } from "ava";
 import { activeHold, decide, endedHold, evolve, holdOfUser, initialState, replay } from "../../../domain/show/decider.ts";
-import { bookingHistory, bookingOf, demand, holdView, occupancy, seatsBookedBy, seatStatuses } from "../../../domain/show/views.ts";
+import { bookingHistory, bookingOf, demand, holdView, occupancy, seatsBookedBy, seatStatuses, seatsTouched } from "../../../domain/show/views.ts";
 import type { Quote } from "../../../domain/pricing/quote.ts";
 import type { Decision, Rejection, ShowCommand, ShowEvent, ShowState } from "../../../domain/show/types.ts";
 
@@ -457,6 +457,14 @@ test("every applied event moves the version on by one, and replay rebuilds the s
 test("each seat shows as available, held, booked or not for sale", (t) => {
   const state = given(scheduled(), held("h1", "u1", ["A1"]), held("h2", "u2", ["A2"]), confirmed("b2", "h2"));
   t.deepEqual(seatStatuses(state), { A1: "held", A2: "booked", A3: "available", A4: "available", X1: "not_for_sale" });
+});
+
+test("a batch of events touches exactly the seats it changed, also those of holds it ended", (t) => {
+  const state = given(scheduled(), held("h1", "u1", ["A1", "A2"]), held("h2", "u2", ["A3"]), confirmed("b2", "h2"));
+  const batch = [released("h1"), held("h3", "u3", ["A4"])];
+  t.deepEqual([...seatsTouched(after(state, batch), batch)].sort(), ["A1", "A2", "A4"]);
+  t.deepEqual([...seatsTouched(after(state, [cancelled("b2")]), [cancelled("b2")])], ["A3"]);
+  t.deepEqual([...seatsTouched(after(state, [paymentStarted("h1")]), [paymentStarted("h1")])], [], "a payment starting changes no seat's status");
 });
 
 test("a user sees their own hold, active or being paid, but not another user's", (t) => {
