@@ -49,7 +49,7 @@ function cpuMsOf(pid: number): number | undefined {
   }
 }
 
-type Run = autocannon.Result & { serverCpuUs?: number };
+type Run = autocannon.Result & { serverCpuUs?: number; clientCpuUs: number };
 
 /**
  * One load round. Besides throughput it notes the server's CPU time per request: the load
@@ -58,12 +58,16 @@ type Run = autocannon.Result & { serverCpuUs?: number };
  */
 async function run(opts: autocannon.Options, serverPid: number): Promise<Run> {
   const before = cpuMsOf(serverPid);
+  const client = process.cpuUsage();
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(opts, (err, r) => (err ? reject(err) : resolve(r)));
     autocannon.track(instance, { renderProgressBar: true, renderResultsTable: false, renderLatencyTable: false });
   });
   const after = cpuMsOf(serverPid);
-  return { ...result, ...(before !== undefined && after !== undefined && result.requests.total ? { serverCpuUs: ((after - before) * 1000) / result.requests.total } : {}) };
+  const used = process.cpuUsage(client);
+  // The load generator shares the machine's cores with the server: what it spends per request is what the server cannot.
+  const clientCpuUs = result.requests.total ? (used.user + used.system) / result.requests.total : 0;
+  return { ...result, clientCpuUs, ...(before !== undefined && after !== undefined && result.requests.total ? { serverCpuUs: ((after - before) * 1000) / result.requests.total } : {}) };
 }
 
 /** Users, shows and seats on one server, and the two load scenarios against it. */
@@ -161,9 +165,9 @@ const rate = (r: autocannon.Result) => r.requests.average;
 const holdRatios = rounds.map((r) => rate(r.holds) / rate(r.baseline));
 const redisRatios = rounds.map((r) => rate(r.redisHolds) / rate(r.holds));
 const middle = rounds[holdRatios.indexOf(medianOf(holdRatios))]!;
-const row = (name: string, r: Run) => `| ${name} | ${Math.round(r.requests.average)} | ${r.latency.p50} | ${r.latency.p99} | ${r.non2xx} | ${r.serverCpuUs?.toFixed(0) ?? "n/a"} |`;
+const row = (name: string, r: Run) => `| ${name} | ${Math.round(r.requests.average)} | ${r.latency.p50} | ${r.latency.p99} | ${r.non2xx} | ${r.serverCpuUs?.toFixed(0) ?? "n/a"} | ${r.clientCpuUs.toFixed(0)} |`;
 console.log(`\nnode ${process.version}, ${ROUNDS} alternating rounds of ${ROUND_SECONDS}s per scenario, ${CONNECTIONS} connections; the round with the median hold ratio is shown\n`);
-console.log("| scenario | requests/s | p50 ms | p99 ms | non-2xx | server CPU µs/request |\n|---|---|---|---|---|---|");
+console.log("| scenario | requests/s | p50 ms | p99 ms | non-2xx | server CPU µs/request | load generator CPU µs/request |\n|---|---|---|---|---|---|---|");
 console.log(row("no-op action (GET /api/health), memory store", middle.baseline));
 console.log(row("hold + release cycles, memory store", middle.holds));
 console.log(row("no-op action (GET /api/health), Redis store", middle.redisBaseline));
