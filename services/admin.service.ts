@@ -15,14 +15,14 @@ import type { HoldView } from "../domain/show/views.ts";
 import { idempotent } from "./idempotency.ts";
 import { adminOf, callerOf, mayAccess } from "./caller.ts";
 import type { CallMeta, Caller, ServiceDeps } from "./deps.ts";
-import { newId } from "./ids.ts";
-import { cardParam, idParam as id } from "./params.ts";
+import { newHoldId, newId, showOfHold } from "./ids.ts";
+import { cardParam, holdIdParam, idParam as id } from "./params.ts";
 import { created } from "./replies.ts";
 import { bookingRejectionError, ConflictError, type MarqueeError, NotFoundError, PaymentRequiredError } from "./errors.ts";
 
 type Ctx<P = Record<string, never>> = Context<P, CallMeta>;
 
-interface HoldIndex { showId: string; userId: string }
+interface HoldRef { showId: string; userId: string }
 
 const statusOf = (error: unknown) => (error instanceof Error ? (error as MarqueeError).code : undefined);
 const typeOf = (error: unknown) => (error instanceof Error ? (error as MarqueeError).type : undefined);
@@ -52,10 +52,31 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
     name: "admin",
 
     methods: {
-      async holdOf(holdId: string, caller: Caller): Promise<HoldIndex> {
-        const entry = await store.get<HoldIndex>("holds", holdId);
-        if (!entry || !mayAccess(caller, entry.userId)) throw new NotFoundError("Hold", holdId, "HOLD_NOT_FOUND");
-        return entry;
+      /**
+       * The show and owner of a hold the caller may act on. A customer acts as themselves: the
+       * show's actor answers 404 for a hold that is not theirs. An admin may act on anyone's, so
+       * the actor is asked whose it is.
+       */
+      async holdOf(ctx: Ctx<unknown>, holdId: string, caller: Caller): Promise<HoldRef> {
+        const showId = showOfHold(holdId);
+        if (!showId) throw new NotFoundError("Hold", holdId, "HOLD_NOT_FOUND");
+        if (caller.role !== "admin") return { showId, userId: caller.id };
+        const hold = await this.showHold(ctx, showId, holdId);
+        return { showId, userId: hold.userId };
+      },
+
+      /** A call to the show a hold id names; a show that does not exist has no holds either. */
+      async atHold<T>(holdId: string, call: Promise<T>): Promise<T> {
+        try {
+          return await call;
+        } catch (error) {
+          if (statusOf(error) === 404) throw new NotFoundError("Hold", holdId, "HOLD_NOT_FOUND");
+          throw error;
+        }
+      },
+
+      showHold(ctx: Ctx<unknown>, showId: string, holdId: string, userId?: string): Promise<HoldView> {
+        return this.atHold(holdId, ctx.call<HoldView, object>("show.getHold", { showId, holdId, ...(userId ? { userId } : {}) }));
       },
 
       async bookingOf(bookingId: string, caller: Caller): Promise<BookingRecord> {
@@ -87,9 +108,7 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
           const { showId, seats } = ctx.params;
           const hold = await idempotent(store, `hold:${caller.id}`, ctx.meta.idempotencyKey, { showId, seats }, async () => {
             const quote = await ctx.call<Quote, object>("pricing.quote", { showId, seats });
-            const holdId = newId("hold");
-            const view = await ctx.call<HoldView, object>("show.hold", { showId, holdId, userId: caller.id, seats, quote });
-            await store.put<HoldIndex>("holds", holdId, { showId, userId: caller.id });
+            const view = await ctx.call<HoldView, object>("show.hold", { showId, holdId: newHoldId(showId), userId: caller.id, seats, quote });
             return publicHold(view);
           });
           return created(ctx, `/api/holds/${hold.id}`, hold);
@@ -97,20 +116,18 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
       },
 
       getHold: {
-        params: { holdId: id },
+        params: { holdId: holdIdParam },
         async handler(ctx: Ctx<{ holdId: string }>) {
-          const caller = callerOf(ctx);
-          const { showId, userId } = await this.holdOf(ctx.params.holdId, caller);
-          return publicHold(await ctx.call<HoldView, object>("show.getHold", { showId, holdId: ctx.params.holdId, userId }));
+          const { showId, userId } = await this.holdOf(ctx, ctx.params.holdId, callerOf(ctx));
+          return publicHold(await this.showHold(ctx, showId, ctx.params.holdId, userId));
         },
       },
 
       releaseHold: {
-        params: { holdId: id },
+        params: { holdId: holdIdParam },
         async handler(ctx: Ctx<{ holdId: string }>) {
-          const caller = callerOf(ctx);
-          const { showId, userId } = await this.holdOf(ctx.params.holdId, caller);
-          await ctx.call("show.release", { showId, holdId: ctx.params.holdId, userId });
+          const { showId, userId } = await this.holdOf(ctx, ctx.params.holdId, callerOf(ctx));
+          await this.atHold(ctx.params.holdId, ctx.call("show.release", { showId, holdId: ctx.params.holdId, userId }));
           ctx.meta.$statusCode = 204;
           return null;
         },
@@ -118,13 +135,13 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
 
       // ---------- bookings ----------
       createBooking: {
-        params: { holdId: id },
+        params: { holdId: holdIdParam },
         async handler(ctx: Ctx<{ holdId: string }>) {
           const caller = callerOf(ctx);
           const { holdId } = ctx.params;
           const booking = await idempotent(store, `booking:${caller.id}`, ctx.meta.idempotencyKey, { holdId }, async () => {
-            const { showId, userId } = await this.holdOf(holdId, caller);
-            const hold = await ctx.call<HoldView, object>("show.getHold", { showId, holdId, userId });
+            const { showId, userId } = await this.holdOf(ctx, holdId, caller);
+            const hold = await this.showHold(ctx, showId, holdId, userId);
             const refusal = openingRefusal(hold);
             if (refusal) throw bookingRejectionError(refusal);
             const booking = openBooking({ id: newId("bkg"), userId, showId, holdId, seats: hold.seats, quote: hold.quote! }, Date.now());
@@ -272,10 +289,10 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
         },
       },
       expireHold: {
-        params: { holdId: id },
+        params: { holdId: holdIdParam },
         async handler(ctx: Ctx<{ holdId: string }>) {
           const caller = adminOf(ctx);
-          const { showId } = await this.holdOf(ctx.params.holdId, caller);
+          const { showId } = await this.holdOf(ctx, ctx.params.holdId, caller);
           return ctx.call("show.expireHold", { showId, holdId: ctx.params.holdId });
         },
       },

@@ -3,3 +3,14 @@
 import { randomUUID } from "node:crypto";
 
 export const newId = (prefix: string): string => `${prefix}_${randomUUID().replaceAll("-", "")}`;
+
+// A hold's id also names its show ("hold_<random>.<showId>"), so a request about a hold goes
+// straight to the show's actor, which knows whose hold it is. No index from hold to show is
+// needed, nor can one be missing: an index written after the hold was lost when its node died
+// in between, leaving a hold nobody could reach.
+const HOLD_ID = /^hold_[0-9a-f]{32}\.(.+)$/s;
+
+export const newHoldId = (showId: string): string => `${newId("hold")}.${showId}`;
+
+/** The show a hold id names, or undefined when it is not a hold id. */
+export const showOfHold = (holdId: string): string | undefined => HOLD_ID.exec(holdId)?.[1];

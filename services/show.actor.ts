@@ -16,6 +16,7 @@ import { NotOwnerError, ShardLeases } from "../infra/shard-leases.ts";
 import { ActorStoppedError, journalKey, ShowActor, type Reply } from "../infra/show-actor.ts";
 import { StaleEpochError } from "../infra/store.ts";
 import type { ServiceDeps } from "./deps.ts";
+import { holdIdParam, idParam as id } from "./params.ts";
 import { showNodes } from "./show.routing.ts";
 import { MarqueeError, NotFoundError, rejectionError, ServiceUnavailableError } from "./errors.ts";
 
@@ -25,7 +26,6 @@ interface CatalogShow {
   seats: { id: string; forSale: boolean }[];
 }
 
-const id = { type: "string", min: 1, max: 100 } as const;
 const showParams = { showId: id };
 
 /** A shard is moved to its preferred node only after it has sat still this long (no ping-pong). */
@@ -181,7 +181,7 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
 
     actions: {
       hold: {
-        params: { ...showParams, holdId: id, userId: id, seats: { type: "array", items: "string", max: 1000 }, quote: { type: "object" } },
+        params: { ...showParams, holdId: holdIdParam, userId: id, seats: { type: "array", items: "string", max: 1000 }, quote: { type: "object" } },
         async handler(ctx: Context<{ showId: string; holdId: string; userId: string; seats: string[]; quote: Quote }>) {
           const { showId, holdId, userId, seats, quote } = ctx.params;
           const reply = await this.command(ctx, showId, { type: "HoldSeats", holdId, userId, seats, quote, ttlMs: config.holdTtlMs, maxSeats: config.maxSeatsPerHold });
@@ -190,7 +190,7 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
       },
 
       release: {
-        params: { ...showParams, holdId: id, userId: id },
+        params: { ...showParams, holdId: holdIdParam, userId: id },
         async handler(ctx: Context<{ showId: string; holdId: string; userId: string }>) {
           const { showId, holdId, userId } = ctx.params;
           const reply = await this.command(ctx, showId, { type: "ReleaseHold", holdId, userId });
@@ -199,7 +199,7 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
       },
 
       startPayment: {
-        params: { ...showParams, holdId: id, userId: id, attemptId: { type: "string", min: 1, max: 300, optional: true } },
+        params: { ...showParams, holdId: holdIdParam, userId: id, attemptId: { type: "string", min: 1, max: 300, optional: true } },
         async handler(ctx: Context<{ showId: string; holdId: string; userId: string; attemptId?: string }>) {
           const { showId, holdId, userId, attemptId } = ctx.params;
           const reply = await this.command(ctx, showId, { type: "StartPayment", holdId, userId, graceMs: config.paymentGraceMs, ...(attemptId ? { attemptId } : {}) });
@@ -208,7 +208,7 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
       },
 
       abortPayment: {
-        params: { ...showParams, holdId: id, userId: id },
+        params: { ...showParams, holdId: holdIdParam, userId: id },
         async handler(ctx: Context<{ showId: string; holdId: string; userId: string }>) {
           const { showId, holdId, userId } = ctx.params;
           const reply = await this.command(ctx, showId, { type: "AbortPayment", holdId, userId });
@@ -217,7 +217,7 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
       },
 
       confirm: {
-        params: { ...showParams, holdId: id, userId: id, bookingId: id, paymentId: id },
+        params: { ...showParams, holdId: holdIdParam, userId: id, bookingId: id, paymentId: id },
         async handler(ctx: Context<{ showId: string; holdId: string; userId: string; bookingId: string; paymentId: string }>) {
           const { showId, holdId, userId, bookingId, paymentId } = ctx.params;
           const reply = await this.command(ctx, showId, { type: "ConfirmBooking", holdId, userId, bookingId, paymentId });
@@ -235,7 +235,7 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
       },
 
       getHold: {
-        params: { ...showParams, holdId: id, userId: { ...id, optional: true } },
+        params: { ...showParams, holdId: holdIdParam, userId: { ...id, optional: true } },
         async handler(ctx: Context<{ showId: string; holdId: string; userId?: string }>) {
           const { showId, holdId, userId } = ctx.params;
           const actor: ShowActor = await this.actor(ctx, showId);
@@ -276,7 +276,7 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
 
       // ---------- operators (the admin component and the REPL check the role) ----------
       expireHold: {
-        params: { ...showParams, holdId: id },
+        params: { ...showParams, holdId: holdIdParam },
         async handler(ctx: Context<{ showId: string; holdId: string }>) {
           const { showId, holdId } = ctx.params;
           const reply = await this.command(ctx, showId, { type: "ForceExpireHold", holdId });

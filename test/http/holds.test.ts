@@ -69,6 +69,27 @@ test("a customer sees their own hold; someone else's hold is a 404", async (t) =
   t.is((await api.request("GET", `/api/holds/${hold.body.id}`)).status, 401);
 });
 
+test("a hold id that names no hold, or no show, is a 404 like any other hold that is not yours; an admin sees anyone's", async (t) => {
+  const api = await startServer(t);
+  const [user, admin] = [await api.customer(), await api.admin()];
+  const { showId, seats } = await firstShow(api);
+  const hold = await api.request("POST", `/api/shows/${showId}/holds`, { token: user.token, body: { seats: [seats[0]] } });
+  t.is(hold.status, 201);
+  const made = `hold_${"0".repeat(32)}`;
+  for (const holdId of [`${made}.${showId}`, `${made}.no-such-show`, "hold_nothing", "x".repeat(160)]) {
+    for (const [method, path, body] of [["GET", `/api/holds/${encodeURIComponent(holdId)}`], ["DELETE", `/api/holds/${encodeURIComponent(holdId)}`], ["POST", "/api/bookings", { holdId }]] as const) {
+      const res = await api.request(method, path, { token: user.token, ...(body ? { body } : {}) });
+      t.is(res.status, 404, `${method} ${path} ${holdId}`);
+      t.is(res.body.type, "HOLD_NOT_FOUND", `${method} ${path} ${holdId}`);
+    }
+  }
+  const seen = await api.request("GET", `/api/holds/${hold.body.id}`, { token: admin });
+  t.is(seen.status, 200);
+  t.is(seen.body.id, hold.body.id);
+  t.is((await api.request("DELETE", `/api/holds/${hold.body.id}`, { token: admin })).status, 204);
+  t.is((await api.request("GET", `/api/holds/${hold.body.id}`, { token: user.token })).body.status, "released");
+});
+
 test("releasing a hold frees its seats for the next customer", async (t) => {
   const api = await startServer(t);
   const [a, b] = [await api.customer(), await api.customer()];
