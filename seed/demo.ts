@@ -4,7 +4,7 @@
 import { expandLayout } from "../domain/catalog/layout.ts";
 import type { Cinema, Movie, SeatLayout, Show } from "../domain/catalog/types.ts";
 import { showEnd, showSlotId } from "../domain/catalog/validate.ts";
-import { addDays, localDate, zonedInstant } from "../domain/catalog/zone.ts";
+import { addDays, localDate, zonedInstant } from "../domain/zone.ts";
 
 export interface DemoCatalog {
   movies: Movie[];

@@ -7,7 +7,7 @@ import type { Context, ServiceSchema } from "moleculer";
 import { CatalogIndex } from "../domain/catalog/index.ts";
 import { RATINGS, type Cinema, type Movie, type Show, type ShowQuery } from "../domain/catalog/types.ts";
 import { planCinema, planMovie, planShow, type NewCinema, type NewMovie, type NewShow } from "../domain/catalog/validate.ts";
-import { isCalendarDate } from "../domain/catalog/zone.ts";
+import { isCalendarDate } from "../domain/zone.ts";
 import type { Store } from "../infra/store.ts";
 import { demoCatalog } from "../seed/demo.ts";
 import type { CallMeta, ServiceDeps } from "./deps.ts";

@@ -12,7 +12,7 @@
 // needs no sort and a screen's neighbours are found by binary search.
 import { expandLayout } from "./layout.ts";
 import type { Cinema, Movie, Screen, Show, ShowDetails, ShowQuery, ShowSummary } from "./types.ts";
-import { localDate } from "./zone.ts";
+import { localDate } from "../zone.ts";
 
 interface Entry {
   show: Show;

@@ -4,7 +4,7 @@
 import type { CatalogIndex } from "./index.ts";
 import { layoutCategories, parseLayout, type LayoutProblem } from "./layout.ts";
 import type { Cinema, Movie, SeatLayout, Show } from "./types.ts";
-import { isTimeZone, localClock, localDate } from "./zone.ts";
+import { isTimeZone, localClock, localDate } from "../zone.ts";
 
 /** Time to empty and clean a screen before the next show can let people in. */
 export const CLEANUP_MINUTES = 15;

@@ -1,5 +1,6 @@
 // Calendar arithmetic in a cinema's own time zone. Festivals, seasons and show-time bands are
 // about the local wall clock, not UTC: a 23:30 show in Mumbai on Diwali is a Diwali show.
+import { pad, wallClock } from "../zone.ts";
 
 export interface LocalTime {
   /** YYYY-MM-DD */
@@ -11,19 +12,6 @@ export interface LocalTime {
   /** minutes since local midnight */
   minutes: number;
 }
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat("en-US", { timeZone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", weekday: "short", hourCycle: "h23" });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
-const WEEKDAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
 
 // Intl formatting costs microseconds and a show's start never changes, so answers are
 // remembered (bounded: the memo is simply emptied when it grows large).
@@ -41,14 +29,14 @@ export function localTime(epochMs: number, timeZone: string): LocalTime {
 }
 
 function computeLocalTime(epochMs: number, timeZone: string): LocalTime {
-  const parts: Record<string, string> = {};
-  for (const p of formatter(timeZone).formatToParts(new Date(epochMs))) parts[p.type] = p.value;
-  const monthDay = `${parts.month}-${parts.day}`;
+  const w = wallClock(epochMs, timeZone);
+  const monthDay = `${pad(w.m)}-${pad(w.d)}`;
   return {
-    date: `${parts.year}-${monthDay}`,
+    date: `${pad(w.y, 4)}-${monthDay}`,
     monthDay,
-    weekday: WEEKDAYS.indexOf(parts.weekday!),
-    minutes: Number(parts.hour) * 60 + Number(parts.minute),
+    // The weekday of a calendar date is the same everywhere: read it from that date at UTC.
+    weekday: new Date(Date.UTC(w.y, w.m - 1, w.d)).getUTCDay(),
+    minutes: w.h * 60 + w.mi,
   };
 }
 

@@ -2,7 +2,7 @@ import test from "ava";
 import { CatalogIndex } from "../../domain/catalog/index.ts";
 import { expandLayout, layoutCategories, parseLayout } from "../../domain/catalog/layout.ts";
 import { CLEANUP_MINUTES } from "../../domain/catalog/validate.ts";
-import { localClock, localDate } from "../../domain/catalog/zone.ts";
+import { localClock, localDate } from "../../domain/zone.ts";
 import { demoCatalog } from "../../seed/demo.ts";
 
 // 08:30 in Mumbai, before the day's first show.

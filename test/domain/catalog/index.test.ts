@@ -3,7 +3,7 @@ import { deepStrictEqual, strictEqual } from "node:assert";
 import fc from "fast-check";
 import { CatalogIndex, cityKey } from "../../../domain/catalog/index.ts";
 import type { Cinema, Movie, Show, ShowQuery } from "../../../domain/catalog/types.ts";
-import { localDate } from "../../../domain/catalog/zone.ts";
+import { localDate } from "../../../domain/zone.ts";
 
 const layout = { rows: [{ row: "A", category: "standard", seats: "ss_ss" }] };
 const movie = (id: string, title = id, durationMinutes = 120): Movie => ({ id, title, durationMinutes, rating: "UA", languages: ["Hindi"], genres: [] });

@@ -1,6 +1,7 @@
-// Wall-clock arithmetic in a cinema's own zone. A listing's "date" is the day printed on the
-// ticket: a 01:00 show in Mumbai on the 6th is on the 6th, although in UTC it is still the 5th.
-// Intl is the only zone database we need; formatters are cached because building one is slow.
+// Wall-clock arithmetic in a cinema's own zone, for the catalog and for pricing alike. A
+// listing's "date" is the day printed on the ticket: a 01:00 show in Mumbai on the 6th is on the
+// 6th, although in UTC it is still the 5th. Intl is the only zone database we need; formatters
+// are cached because building one is slow.
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
@@ -15,13 +16,16 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
-function wallClock(epochMs: number, timeZone: string): { y: number; m: number; d: number; h: number; mi: number; s: number } {
+export interface WallClock { y: number; m: number; d: number; h: number; mi: number; s: number }
+
+/** What a clock on the wall in `timeZone` shows at an instant (months 1-12). */
+export function wallClock(epochMs: number, timeZone: string): WallClock {
   const p: Record<string, string> = {};
   for (const part of formatter(timeZone).formatToParts(new Date(epochMs))) p[part.type] = part.value;
   return { y: Number(p.year), m: Number(p.month), d: Number(p.day), h: Number(p.hour), mi: Number(p.minute), s: Number(p.second) };
 }
 
-const pad = (n: number, w = 2): string => String(n).padStart(w, "0");
+export const pad = (n: number, w = 2): string => String(n).padStart(w, "0");
 
 /** IANA names only ("Asia/Kolkata", "UTC"): offsets like "+05:30" would ignore daylight saving. */
 export function isTimeZone(name: string): boolean {

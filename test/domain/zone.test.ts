@@ -1,5 +1,5 @@
 import test from "ava";
-import { addDays, isCalendarDate, isTimeZone, localClock, localDate, zonedInstant } from "../../../domain/catalog/zone.ts";
+import { addDays, isCalendarDate, isTimeZone, localClock, localDate, zonedInstant } from "../../domain/zone.ts";
 
 test("a 01:00 show in Mumbai is on that local day although UTC still says the day before", (t) => {
   const at = Date.parse("2025-03-05T19:30:00Z");
