@@ -74,6 +74,7 @@ export default function apiService({ config }: ServiceDeps): ServiceSchema {
             "GET movies": "catalog.listMovies",
             "GET movies/:movieId": "catalog.getMovie",
             "GET cinemas": "catalog.listCinemas",
+            "GET ratings": "catalog.ratings",
             "GET shows": "catalog.listShows",
             "GET shows/:showId": "admin.showDetails",
             "GET shows/:showId/quote": "pricing.quote",

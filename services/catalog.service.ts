@@ -136,6 +136,13 @@ export default function catalogService({ config, store }: ServiceDeps): ServiceS
         },
       },
 
+      /** The certificates a movie may carry, so clients offer exactly what createMovie accepts. */
+      ratings: {
+        handler(): readonly string[] {
+          return RATINGS;
+        },
+      },
+
       listCinemas: {
         params: { city: filter },
         handler(ctx: Ctx<{ city?: string }>): Cinema[] {

@@ -63,6 +63,20 @@ test("admin routes need the admin role", async (t) => {
   t.true(listed.body.length >= 7, "the six demo movies and the new one");
 });
 
+test("the certificates clients are offered are exactly those a new movie may carry", async (t) => {
+  const api = await startServer(t, { seedDemo: false });
+  const admin = await api.admin();
+  const ratings = await api.request("GET", "/api/ratings");
+  t.is(ratings.status, 200);
+  t.true(ratings.body.includes("UA 13+"), "the 2024 age bands of UA are offered");
+  for (const rating of ratings.body as string[]) {
+    const movie = await api.request("POST", "/api/admin/movies", { token: admin, body: { title: `Rated ${rating}`, durationMinutes: 90, rating, languages: ["Hindi"] } });
+    t.is(movie.status, 201, `${rating}: ${JSON.stringify(movie.body)}`);
+  }
+  const unrated = await api.request("POST", "/api/admin/movies", { token: admin, body: { title: "Unrated", durationMinutes: 90, rating: "PG-13", languages: ["English"] } });
+  t.is(unrated.status, 422);
+});
+
 test("an admin creates a cinema and a show that customers can then book", async (t) => {
   const api = await startServer(t, { seedDemo: false });
   const admin = await api.admin();

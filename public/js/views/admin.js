@@ -8,7 +8,6 @@ import { expandLayout, layoutCategories, parseLayoutText } from "../layout-text.
 import { createSeatMap, seatLegend } from "../seatmap.js";
 import { announce, setTitle, showError } from "../ui.js";
 
-const RATINGS = ["U", "UA", "UA 7+", "UA 13+", "UA 16+", "A", "S"];
 const ZONES = ["Asia/Kolkata", "Asia/Dubai", "Asia/Singapore", "Europe/London", "America/New_York", "UTC"];
 const SECTIONS = [
   ["", "Shows and revenue"],
@@ -236,11 +235,13 @@ async function liveView(main, { params, active, onLeave }) {
 
 // ---------- new movie ----------
 
-function movieForm(main) {
+async function movieForm(main) {
   setTitle("Admin: new movie");
+  // The server's list of certificates, so the form offers exactly what it accepts.
+  const ratings = await api("GET", "/ratings");
   const title = h("input", { required: true, maxlength: "200", "data-testid": "movie-title" });
   const minutes = h("input", { type: "number", min: "1", max: "600", required: true, inputmode: "numeric", "data-testid": "movie-duration" });
-  const rating = h("select", { "data-testid": "movie-rating" }, RATINGS.map((r) => h("option", { value: r }, r)));
+  const rating = h("select", { "data-testid": "movie-rating" }, ratings.map((r) => h("option", { value: r }, r)));
   const languages = h("input", { required: true, "data-testid": "movie-languages" });
   const genres = h("input", { "data-testid": "movie-genres" });
   const synopsis = h("textarea", { rows: "3", maxlength: "2000", "data-testid": "movie-synopsis" });
