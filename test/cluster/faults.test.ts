@@ -114,7 +114,7 @@ test.serial("24 customers on two gateways race for the same seat of each of 12 s
   t.is(owners.size, 2);
 });
 
-test.serial("kill -9 of a main node under traffic: confirmed bookings survive, holds resume within 5 s, no seat is sold twice", async (t) => {
+test.serial("kill -9 of a main node under traffic: confirmed bookings survive, holds resume on every show it served, no seat is sold twice", async (t) => {
   const env = await bootstrap(t);
   if (!env) return t.pass();
   const { edge, shows, store, cluster } = env;
