@@ -1,7 +1,8 @@
 // End to end through the web app (public/) in Debian's Chromium: a customer signs up, holds
 // seats that a second browser sees turn held over server-sent events without reloading, pays
 // (a declined card first) and finds the booking confirmed; an admin creates a movie, a cinema
-// from the text layout format and a show, and watches its occupancy and revenue move live.
+// from the text layout format and a show, watches its occupancy and revenue move live, and
+// manages a festival and the guard rails on the pricing page.
 // Screenshots of the main pages go to test-results/screenshots/.
 import { existsSync, mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -176,7 +177,7 @@ test("a customer signs up, holds seats another browser sees turn held live, pays
   t.deepEqual(errors, []);
 });
 
-test("an admin creates a movie, a cinema from the text layout and a show, and watches occupancy and revenue live", async (t) => {
+test("an admin creates a movie, a cinema from the text layout and a show, watches occupancy and revenue live, and manages festivals and guard rails", async (t) => {
   const session = await start(t);
   if (!session) return;
   const { api, page, errors } = session;
@@ -257,5 +258,27 @@ test("an admin creates a movie, a cinema from the text layout and a show, and wa
   t.is(await page.getByTestId("stat-held").innerText(), "0");
   t.is(await page.getByTestId("stat-bookings").innerText(), "1");
   await shot(page, "admin-live");
+
+  // Pricing: a festival is added and shows in the rules and the audit log; the guard rails
+  // change; the festival is removed again.
+  const adminToken = await api.admin();
+  const rules = async () => (await api.request<{ rules: { festivals: { name: string }[]; guardRails: { roundTo: number } } }>("GET", "/api/admin/pricing/rules", { token: adminToken })).body.rules;
+  const festivalRow = page.locator("[data-testid=festival-row]").filter({ hasText: "Test Fest" });
+  await page.getByTestId("admin-nav-pricing").click();
+  await page.getByTestId("festival-name").fill("Test Fest");
+  await page.getByTestId("festival-cities").fill("Pune");
+  await page.getByTestId("festival-change").fill("25");
+  await page.getByTestId("festival-submit").click();
+  await festivalRow.filter({ hasText: "+25%" }).waitFor(WAIT);
+  await page.locator("[data-testid=audit-row]").filter({ hasText: "festivals.create" }).first().waitFor(WAIT);
+  t.like((await rules()).festivals.find((f) => f.name === "Test Fest"), { cities: ["Pune"], multiplier: 1.25 });
+  await page.getByTestId("rails-roundTo").fill("1");
+  await page.getByTestId("rails-submit").click();
+  await page.locator("[data-testid=audit-row]").filter({ hasText: "guardRails.set" }).first().waitFor(WAIT);
+  t.is((await rules()).guardRails.roundTo, 100, "₹1 is 100 paise");
+  await shot(page, "admin-pricing");
+  await page.getByRole("button", { name: "Remove Test Fest" }).click();
+  await festivalRow.waitFor({ state: "detached", ...WAIT });
+  t.false((await rules()).festivals.some((f) => f.name === "Test Fest"));
   t.deepEqual(errors, []);
 });

@@ -7,6 +7,7 @@ import { addDaysYmd, clock, dateTime, dayLabel, money, todayYmd, zonedToIso } fr
 import { expandLayout, layoutCategories, parseLayoutText } from "../layout-text.js";
 import { createSeatMap, seatLegend } from "../seatmap.js";
 import { announce, setTitle, showError } from "../ui.js";
+import { pricingView } from "./pricing.js";
 
 const ZONES = ["Asia/Kolkata", "Asia/Dubai", "Asia/Singapore", "Europe/London", "America/New_York", "UTC"];
 const SECTIONS = [
@@ -14,6 +15,7 @@ const SECTIONS = [
   ["movie", "New movie"],
   ["cinema", "New cinema"],
   ["show", "New show"],
+  ["pricing", "Pricing"],
 ];
 
 export async function adminView(main, ctx) {
@@ -33,6 +35,7 @@ export async function adminView(main, ctx) {
   if (section === "movie") return movieForm(main);
   if (section === "cinema") return cinemaForm(main);
   if (section === "show") return showForm(main, ctx);
+  if (section === "pricing") return pricingView(main, ctx);
   return dashboard(main, ctx);
 }
 
