@@ -13,7 +13,7 @@ import type { Payment, Refund } from "../domain/payment/payment.ts";
 import type { Quote } from "../domain/pricing/quote.ts";
 import type { HoldView } from "../domain/show/views.ts";
 import { idempotent } from "./idempotency.ts";
-import { adminOf, callerOf, mayAccess } from "./caller.ts";
+import { adminOf, callerOf, mayAccess, ownerScope } from "./caller.ts";
 import type { CallMeta, Caller, ServiceDeps } from "./deps.ts";
 import { newHoldId, newId, showOfHold } from "./ids.ts";
 import { cardParam, holdIdParam, idParam as id } from "./params.ts";
@@ -22,7 +22,6 @@ import { bookingRejectionError, ConflictError, type MarqueeError, NotFoundError,
 
 type Ctx<P = Record<string, never>> = Context<P, CallMeta>;
 
-interface HoldRef { showId: string; userId: string }
 
 const statusOf = (error: unknown) => (error instanceof Error ? (error as MarqueeError).code : undefined);
 const typeOf = (error: unknown) => (error instanceof Error ? (error as MarqueeError).type : undefined);
@@ -52,17 +51,11 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
     name: "admin",
 
     methods: {
-      /**
-       * The show and owner of a hold the caller may act on. A customer acts as themselves: the
-       * show's actor answers 404 for a hold that is not theirs. An admin may act on anyone's, so
-       * the actor is asked whose it is.
-       */
-      async holdOf(ctx: Ctx<unknown>, holdId: string, caller: Caller): Promise<HoldRef> {
+      /** The show a hold id names; an id that names none is a hold that does not exist. */
+      showOf(holdId: string): string {
         const showId = showOfHold(holdId);
         if (!showId) throw new NotFoundError("Hold", holdId, "HOLD_NOT_FOUND");
-        if (caller.role !== "admin") return { showId, userId: caller.id };
-        const hold = await this.showHold(ctx, showId, holdId);
-        return { showId, userId: hold.userId };
+        return showId;
       },
 
       /** A call to the show a hold id names; a show that does not exist has no holds either. */
@@ -75,8 +68,10 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
         }
       },
 
-      showHold(ctx: Ctx<unknown>, showId: string, holdId: string, userId?: string): Promise<HoldView> {
-        return this.atHold(holdId, ctx.call<HoldView, object>("show.getHold", { showId, holdId, ...(userId ? { userId } : {}) }));
+      /** The hold if the caller may see it (their own; anyone's for an admin), asked of its show's actor. */
+      holdFor(ctx: Ctx<unknown>, holdId: string, caller: Caller): Promise<HoldView> {
+        const userId = ownerScope(caller);
+        return this.atHold(holdId, ctx.call<HoldView, object>("show.getHold", { showId: this.showOf(holdId), holdId, ...(userId ? { userId } : {}) }));
       },
 
       async bookingOf(bookingId: string, caller: Caller): Promise<BookingRecord> {
@@ -118,16 +113,19 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
       getHold: {
         params: { holdId: holdIdParam },
         async handler(ctx: Ctx<{ holdId: string }>) {
-          const { showId, userId } = await this.holdOf(ctx, ctx.params.holdId, callerOf(ctx));
-          return publicHold(await this.showHold(ctx, showId, ctx.params.holdId, userId));
+          return publicHold(await this.holdFor(ctx, ctx.params.holdId, callerOf(ctx)));
         },
       },
 
       releaseHold: {
         params: { holdId: holdIdParam },
         async handler(ctx: Ctx<{ holdId: string }>) {
-          const { showId, userId } = await this.holdOf(ctx, ctx.params.holdId, callerOf(ctx));
-          await this.atHold(ctx.params.holdId, ctx.call("show.release", { showId, holdId: ctx.params.holdId, userId }));
+          const caller = callerOf(ctx);
+          const { holdId } = ctx.params;
+          // A customer releases as themselves (the actor refuses anyone else's hold); an admin
+          // releases as the hold's owner.
+          const userId = ownerScope(caller) ?? (await this.holdFor(ctx, holdId, caller)).userId;
+          await this.atHold(holdId, ctx.call("show.release", { showId: this.showOf(holdId), holdId, userId }));
           ctx.meta.$statusCode = 204;
           return null;
         },
@@ -140,8 +138,8 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
           const caller = callerOf(ctx);
           const { holdId } = ctx.params;
           const booking = await idempotent(store, `booking:${caller.id}`, ctx.meta.idempotencyKey, { holdId }, async () => {
-            const { showId, userId } = await this.holdOf(ctx, holdId, caller);
-            const hold = await this.showHold(ctx, showId, holdId, userId);
+            const hold = await this.holdFor(ctx, holdId, caller);
+            const { showId, userId } = hold;
             const refusal = openingRefusal(hold);
             if (refusal) throw bookingRejectionError(refusal);
             const booking = openBooking({ id: newId("bkg"), userId, showId, holdId, seats: hold.seats, quote: hold.quote! }, Date.now());
@@ -291,9 +289,9 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
       expireHold: {
         params: { holdId: holdIdParam },
         async handler(ctx: Ctx<{ holdId: string }>) {
-          const caller = adminOf(ctx);
-          const { showId } = await this.holdOf(ctx, ctx.params.holdId, caller);
-          return ctx.call("show.expireHold", { showId, holdId: ctx.params.holdId });
+          adminOf(ctx);
+          const { holdId } = ctx.params;
+          return this.atHold(holdId, ctx.call("show.expireHold", { showId: this.showOf(holdId), holdId }));
         },
       },
       repriceShow: {

@@ -16,7 +16,13 @@ export function adminOf(ctx: Context<unknown, CallMeta>): Caller {
 }
 
 /**
- * A customer's records are theirs alone; an admin sees everyone's. Callers answer someone else's
- * record as not found, so its existence is not revealed.
+ * Whose records a caller's lookups are limited to: a customer's own, or no one's for an admin,
+ * who sees everyone's. Callers answer someone else's record as not found, so its existence is
+ * not revealed.
  */
-export const mayAccess = (caller: Caller, ownerId: string): boolean => ownerId === caller.id || caller.role === "admin";
+export const ownerScope = (caller: Caller): string | undefined => (caller.role === "admin" ? undefined : caller.id);
+
+export const mayAccess = (caller: Caller, ownerId: string): boolean => {
+  const scope = ownerScope(caller);
+  return scope === undefined || scope === ownerId;
+};
