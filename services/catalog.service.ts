@@ -2,7 +2,6 @@
 // The store holds the records; the in-memory CatalogIndex (domain/catalog/index.ts) is the only
 // cache, rebuilt from the store on start and kept current by this node's writes and by the
 // `catalog.*.created` broadcasts of other catalog nodes.
-import { randomUUID } from "node:crypto";
 import type { Context, ServiceSchema } from "moleculer";
 import { CatalogIndex } from "../domain/catalog/index.ts";
 import { RATINGS, type Cinema, type Movie, type Show, type ShowQuery } from "../domain/catalog/types.ts";
@@ -11,6 +10,7 @@ import { isCalendarDate } from "../domain/zone.ts";
 import type { Store } from "../infra/store.ts";
 import { demoCatalog } from "../seed/demo.ts";
 import type { CallMeta, ServiceDeps } from "./deps.ts";
+import { newCatalogId } from "./ids.ts";
 import { idParam as id } from "./params.ts";
 import { catalogRejectionError, ConflictError, NotFoundError, UnprocessableError } from "./errors.ts";
 
@@ -20,7 +20,6 @@ type Ctx<P> = Context<P, CallMeta>;
 const filter = { type: "string", optional: true, max: 100 } as const;
 const words = { type: "array", items: { type: "string", min: 1, max: 40, trim: true }, max: 20 } as const;
 
-const newId = (prefix: string): string => `${prefix}-${randomUUID().replaceAll("-", "").slice(0, 12)}`;
 
 /** How often a catalog node looks for a seed another node wrote while it was not yet listening. */
 const SEED_CHECK_MS = 1_000;
@@ -211,7 +210,7 @@ export default function catalogService({ config, store }: ServiceDeps): ServiceS
           posterUrl: { type: "url", optional: true, max: 500 },
         },
         async handler(ctx: Ctx<NewMovie>): Promise<Movie> {
-          const movie = planMovie(ctx.params, newId("movie"));
+          const movie = planMovie(ctx.params, newCatalogId("movie"));
           await store.put("movies", movie.id, movie);
           catalog.addMovie(movie);
           this.broker.broadcast("catalog.movie.created", { movieId: movie.id });
@@ -232,7 +231,7 @@ export default function catalogService({ config, store }: ServiceDeps): ServiceS
           },
         },
         async handler(ctx: Ctx<NewCinema>): Promise<Cinema> {
-          const planned = planCinema(ctx.params, newId("cinema"), ctx.params.screens.map(() => newId("screen")));
+          const planned = planCinema(ctx.params, newCatalogId("cinema"), ctx.params.screens.map(() => newCatalogId("screen")));
           if (!planned.ok) throw catalogRejectionError(planned.rejection);
           const cinema = planned.value;
           await store.put("cinemas", cinema.id, cinema);

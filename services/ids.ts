@@ -4,6 +4,11 @@ import { randomUUID } from "node:crypto";
 
 export const newId = (prefix: string): string => `${prefix}_${randomUUID().replaceAll("-", "")}`;
 
+// Catalog records (movies, cinemas, screens) are public and few, so 48 random bits keep them
+// apart; their ids are short because a screen's id is part of every show id on it, and a show's
+// id part of every hold id.
+export const newCatalogId = (prefix: string): string => `${prefix}-${randomUUID().replaceAll("-", "").slice(0, 12)}`;
+
 // A hold's id also names its show ("hold_<random>.<showId>"), so a request about a hold goes
 // straight to the show's actor, which knows whose hold it is. No index from hold to show is
 // needed, nor can one be missing: an index written after the hold was lost when its node died

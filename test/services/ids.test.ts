@@ -1,10 +1,16 @@
 import test from "ava";
-import { newHoldId, newId, showOfHold } from "../../services/ids.ts";
+import { newCatalogId, newHoldId, newId, showOfHold } from "../../services/ids.ts";
 
 test("ids say what they name and never repeat", (t) => {
   const ids = new Set(Array.from({ length: 1000 }, () => newId("bkg")));
   t.is(ids.size, 1000);
   for (const id of ids) t.regex(id, /^bkg_[0-9a-f]{32}$/);
+});
+
+test("catalog ids are short, say what they name and do not repeat", (t) => {
+  const ids = new Set(Array.from({ length: 1000 }, () => newCatalogId("screen")));
+  t.is(ids.size, 1000);
+  for (const id of ids) t.regex(id, /^screen-[0-9a-f]{12}$/);
 });
 
 test("a hold id names its show, whatever the show id looks like, and nothing else is taken for one", (t) => {
