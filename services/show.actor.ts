@@ -31,7 +31,6 @@ const showParams = { showId: id };
 /** A shard is moved to its preferred node only after it has sat still this long (no ping-pong). */
 const REBALANCE_AFTER_MS = 10_000;
 const HANDOVERS_PER_TICK = 8;
-const ONE_PROCESS_LEASE_MS = 24 * 3_600_000;
 
 /** The retryable answer of a node that does not serve a show; callers retry at the owner. */
 export function notOwner(showId: string, shard: number, owner: string | undefined, remainingMs = 0): MarqueeError {
@@ -311,9 +310,11 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
       // Broadcast, not emit: every gateway node relays seat changes to its own watchers.
       seatChanges = new SeatChangeOutbox(seatsNow, (changes) => { void this.broker.broadcast("show.changed", { changes }); });
       leases = new ShardLeases({
-        // One process has no one to fail over to: a lease that could lapse only because a busy
-        // event loop delayed its renewal would cost a replay and protect nothing.
-        store, nodeID: this.broker.nodeID, ttlMs: this.broker.transit ? config.leaseTtlMs : ONE_PROCESS_LEASE_MS,
+        // One process gets the same short lease as a cluster node: with Redis, a node restarted
+        // after kill -9 comes back under a new id, and must find its old leases lapsed within
+        // LEASE_TTL_MS, not locked to a dead holder. A lease lost to a slow renewal only costs a
+        // replay of the show's journal on the next request.
+        store, nodeID: this.broker.nodeID, ttlMs: config.leaseTtlMs,
         onLost: (s) => {
           this.logger.warn(`show: lost the lease of shard ${s}; its shows stop here`);
           void stopShard(s);
