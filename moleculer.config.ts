@@ -22,6 +22,19 @@ export interface MarqueeConfig {
   paymentGraceMs: number;
   /** Bookings can be cancelled until this long before the show starts. */
   cancelCutoffMs: number;
+  /** A payment attempt with no recorded outcome this long is looked up at the processor by the reconciler. */
+  settleAfterMs: number;
+  /** How often each node's reconciler looks for unsettled money on the shows it serves. */
+  reconcileEveryMs: number;
+  /** The simulated processor's time per charge (tests race requests against a slow one). */
+  paymentLatencyMs: number;
+  /** The simulated processor reports a refund pending this long before it settles (0: at once). */
+  refundSettleMs: number;
+  /**
+   * Fault injection for tests only: "after_charge" makes this node's booking workflow die
+   * (SIGKILL) right after the processor took a charge and before the show recorded it.
+   */
+  fault: "after_charge" | undefined;
   adminEmail: string;
   adminPassword: string;
   tokenSecret: string;
@@ -90,6 +103,11 @@ export function readConfig(env: Env = process.env): MarqueeConfig {
     maxSeatsPerHold: int(env, "MAX_SEATS_PER_HOLD", 10, 1),
     paymentGraceMs: int(env, "PAYMENT_GRACE_MS", 60_000, 0),
     cancelCutoffMs: int(env, "CANCEL_CUTOFF_MS", 2 * 3_600_000, 0),
+    settleAfterMs: int(env, "PAYMENT_SETTLE_AFTER_MS", 10_000, 100),
+    reconcileEveryMs: int(env, "RECONCILE_EVERY_MS", 2_000, 50),
+    paymentLatencyMs: int(env, "PAYMENT_LATENCY_MS", 0, 0),
+    refundSettleMs: int(env, "REFUND_SETTLE_MS", 0, 0),
+    fault: env.MARQUEE_FAULT === "after_charge" ? "after_charge" : undefined,
     adminEmail: (env.ADMIN_EMAIL ?? "admin@marquee.local").toLowerCase(),
     adminPassword: env.ADMIN_PASSWORD ?? "marquee-admin",
     tokenSecret,

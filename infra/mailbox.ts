@@ -20,6 +20,11 @@ export class Mailbox<M, R> {
     return this.#queue.length;
   }
 
+  /** Whether a batch is being processed or messages wait. */
+  get busy(): boolean {
+    return this.#running || this.#queue.length > 0;
+  }
+
   /** Resolves once every message posted so far has been processed. */
   idle(): Promise<void> {
     if (!this.#running && this.#queue.length === 0) return Promise.resolve();

@@ -69,6 +69,10 @@ export class MemoryStore implements Store {
   async members(set: string): Promise<string[]> {
     return [...(this.#sets.get(set) ?? [])];
   }
+  async removeFromSet(set: string, member: string): Promise<void> {
+    this.#sets.get(set)?.delete(member);
+  }
+
 
   async append(journal: string, events: readonly unknown[], fence?: Fence): Promise<number> {
     if (fence && (this.#epochs.get(fence.lease) ?? 0) !== fence.epoch) throw new StaleEpochError(fence.lease, fence.epoch);

@@ -122,6 +122,10 @@ export class RedisStore implements Store {
   async members(set: string): Promise<string[]> {
     return this.redis.smembers(this.#set(set));
   }
+  async removeFromSet(set: string, member: string): Promise<void> {
+    await this.redis.srem(this.#set(set), member);
+  }
+
 
   async append(journal: string, events: readonly unknown[], fence?: Fence): Promise<number> {
     const key = this.#journal(journal);

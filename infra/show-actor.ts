@@ -20,6 +20,11 @@ export interface ShowActorOptions {
    * longer owns the show. Without it (one process, no cluster) writes are unfenced.
    */
   fence?: () => Fence;
+  /**
+   * Awaited before a batch is stored, in mailbox order: for an index that must list the show
+   * before the events it is about exist (the reconciler's list of shows with money in flight).
+   */
+  beforeAppend?: (showId: string, events: readonly ShowEvent[]) => Promise<void>;
   /** Write a snapshot every so many events, so activation replays only the journal's tail. */
   snapshotEvery?: number;
 }
@@ -59,6 +64,7 @@ export class ShowActor {
   readonly #onCommitted: ShowActorOptions["onCommitted"];
   readonly #onError: ShowActorOptions["onError"];
   readonly #fence: ShowActorOptions["fence"];
+  readonly #beforeAppend: ShowActorOptions["beforeAppend"];
   readonly #snapshotEvery: number;
   #snapshotVersion: number;
 
@@ -70,6 +76,7 @@ export class ShowActor {
     this.#onCommitted = options.onCommitted;
     this.#onError = options.onError;
     this.#fence = options.fence;
+    this.#beforeAppend = options.beforeAppend;
     this.#snapshotEvery = options.snapshotEvery ?? 500;
     this.#snapshotVersion = snapshotVersion;
     this.#mailbox = new Mailbox((batch) => this.#run(batch));
@@ -95,6 +102,11 @@ export class ShowActor {
 
   get scheduled(): boolean {
     return this.#state.startsAt !== 0;
+  }
+
+  /** No command is being decided or stored, and none waits. */
+  get idle(): boolean {
+    return !this.#mailbox.busy;
   }
 
   get queued(): number {
@@ -140,6 +152,7 @@ export class ShowActor {
     if (events.length) {
       // Nothing is acknowledged until the whole batch is stored in one write; if that fails,
       // every command of the batch fails and the committed state stays as it was.
+      await this.#beforeAppend?.(this.showId, events);
       await this.#store.append(journalKey(this.showId), events, this.#fence?.());
       this.#state = state;
       this.#onCommitted?.(this.showId, events, state);

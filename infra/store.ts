@@ -52,6 +52,7 @@ export interface Store {
   /** Secondary indexes: unordered sets of ids. */
   addToSet(set: string, member: string): Promise<void>;
   members(set: string): Promise<string[]>;
+  removeFromSet(set: string, member: string): Promise<void>;
 
   /**
    * Append-only journals: returns the journal length after the append, in one write. With a

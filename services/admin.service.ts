@@ -1,29 +1,26 @@
 // The admin component: the server clients talk to (through the gateway) and a client of the
 // main tier. It runs the booking workflow (hold -> booking -> pay -> confirm; cancel -> refund)
-// and the admin operations. Amounts always come from the hold's locked quote.
-import { createHmac } from "node:crypto";
-import type { Context, ServiceSchema } from "moleculer";
-import {
-  canPay, cancelled, confirmed, followHold, openBooking, openingRefusal, paymentFailed, paymentSummary, planCancellation, planPayment,
-  refundedUnconfirmed, refundSummary, seatsLost, type BookingRecord,
-} from "../domain/booking/booking.ts";
+// and the admin operations. Every step of a booking is decided by its show's actor, which keeps
+// the booking and its money: this component only carries requests there, charges the card
+// between the attempt being recorded and its outcome, and turns outcomes into answers.
+import { createHash, createHmac } from "node:crypto";
+import { Errors, type Context, type ServiceSchema } from "moleculer";
 import type { ShowDetails, ShowSummary } from "../domain/catalog/types.ts";
 import type { CardInput } from "../domain/payment/card.ts";
-import type { Payment, Refund } from "../domain/payment/payment.ts";
+import { attemptOutcome, type Payment } from "../domain/payment/payment.ts";
 import type { Quote } from "../domain/pricing/quote.ts";
-import type { HoldView } from "../domain/show/views.ts";
+import type { BookingView, HoldView, LedgerEntry } from "../domain/show/views.ts";
 import { idempotent } from "./idempotency.ts";
-import { adminOf, callerOf, mayAccess, ownerScope } from "./caller.ts";
+import { adminOf, callerOf, ownerScope } from "./caller.ts";
 import type { CallMeta, Caller, ServiceDeps } from "./deps.ts";
-import { newHoldId, newId, showOfHold } from "./ids.ts";
-import { cardParam, holdIdParam, idParam as id } from "./params.ts";
+import { newBookingId, newHoldId, newId, showOfBooking, showOfHold } from "./ids.ts";
+import { bookingIdParam, cardParam, holdIdParam, idParam as id } from "./params.ts";
 import { created } from "./replies.ts";
-import { bookingRejectionError, ConflictError, type MarqueeError, NotFoundError, PaymentRequiredError } from "./errors.ts";
+import { GoneError, type MarqueeError, NotFoundError, PaymentRequiredError } from "./errors.ts";
+import { PAID_SHOWS } from "./show.actor.ts";
 
 type Ctx<P = Record<string, never>> = Context<P, CallMeta>;
 
-
-const statusOf = (error: unknown) => (error instanceof Error ? (error as MarqueeError).code : undefined);
 const typeOf = (error: unknown) => (error instanceof Error ? (error as MarqueeError).type : undefined);
 
 function publicHold(view: HoldView) {
@@ -42,6 +39,9 @@ function createInCatalog(action: "createMovie" | "createCinema" | "createShow", 
   };
 }
 
+/** Shows a user has bookings on: where "my bookings" looks. */
+const userShows = (userId: string) => `userShows:${userId}`;
+
 export default function adminService({ config, store }: ServiceDeps): ServiceSchema {
   // Card details feed the idempotency fingerprint only through a keyed hash, so no stored
   // record can be turned back into a card number.
@@ -58,12 +58,18 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
         return showId;
       },
 
-      /** A call to the show a hold id names; a show that does not exist has no holds either. */
-      async atHold<T>(holdId: string, call: Promise<T>): Promise<T> {
+      showOfBooking(bookingId: string): string {
+        const showId = showOfBooking(bookingId);
+        if (!showId) throw new NotFoundError("Booking", bookingId, "BOOKING_NOT_FOUND");
+        return showId;
+      },
+
+      /** A call about a hold or booking: a show that does not exist has none of them either. */
+      async at<T>(what: "Hold" | "Booking", recordId: string, call: Promise<T>): Promise<T> {
         try {
           return await call;
         } catch (error) {
-          if (statusOf(error) === 404) throw new NotFoundError("Hold", holdId, "HOLD_NOT_FOUND");
+          if (typeOf(error) === "NOT_FOUND") throw new NotFoundError(what, recordId, `${what.toUpperCase()}_NOT_FOUND`);
           throw error;
         }
       },
@@ -71,25 +77,21 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
       /** The hold if the caller may see it (their own; anyone's for an admin), asked of its show's actor. */
       holdFor(ctx: Ctx<unknown>, holdId: string, caller: Caller): Promise<HoldView> {
         const userId = ownerScope(caller);
-        return this.atHold(holdId, ctx.call<HoldView, object>("show.getHold", { showId: this.showOf(holdId), holdId, ...(userId ? { userId } : {}) }));
+        return this.at("Hold", holdId, ctx.call<HoldView, object>("show.getHold", { showId: this.showOf(holdId), holdId, ...(userId ? { userId } : {}) }));
       },
 
-      async bookingOf(bookingId: string, caller: Caller): Promise<BookingRecord> {
-        const booking = await store.get<BookingRecord>("bookings", bookingId);
-        if (!booking || !mayAccess(caller, booking.userId)) throw new NotFoundError("Booking", bookingId, "BOOKING_NOT_FOUND");
-        return booking;
+      /** The booking if the caller may see it, read from its show's actor: no read path writes. */
+      bookingFor(ctx: Ctx<unknown>, bookingId: string, caller: Caller): Promise<BookingView> {
+        const userId = ownerScope(caller);
+        return this.at("Booking", bookingId, ctx.call<BookingView, object>("show.getBooking", { showId: this.showOfBooking(bookingId), bookingId, ...(userId ? { userId } : {}) }));
       },
 
-      /** Brings a pending booking up to date with its hold (expired, released...). */
-      async refresh(ctx: Ctx<unknown>, booking: BookingRecord): Promise<BookingRecord> {
-        if (!canPay(booking)) return booking;
-        const hold = await ctx.call<HoldView, object>("show.getHold", { showId: booking.showId, holdId: booking.holdId });
-        const next = followHold(booking, hold.status, Date.now());
-        return next === booking ? booking : this.save(next);
-      },
-
-      async save(booking: BookingRecord): Promise<BookingRecord> {
-        await store.put("bookings", booking.id, booking);
+      /** A paid-for booking's answer: confirmed, or why not (declined, or the seats were gone and the money goes back). */
+      paid(booking: BookingView): BookingView {
+        if (booking.status === "payment_failed") {
+          throw new PaymentRequiredError(`Payment declined: ${booking.reason}`, "PAYMENT_FAILED", { booking, reason: booking.payment?.failureCode });
+        }
+        if (booking.status === "refunded" || booking.status === "expired") throw new GoneError(booking.reason ?? "The hold expired", "HOLD_EXPIRED", { booking });
         return booking;
       },
     },
@@ -125,7 +127,7 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
           // A customer releases as themselves (the actor refuses anyone else's hold); an admin
           // releases as the hold's owner.
           const userId = ownerScope(caller) ?? (await this.holdFor(ctx, holdId, caller)).userId;
-          await this.atHold(holdId, ctx.call("show.release", { showId: this.showOf(holdId), holdId, userId }));
+          await this.at("Hold", holdId, ctx.call("show.release", { showId: this.showOf(holdId), holdId, userId }));
           ctx.meta.$statusCode = 204;
           return null;
         },
@@ -138,122 +140,86 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
           const caller = callerOf(ctx);
           const { holdId } = ctx.params;
           const booking = await idempotent(store, `booking:${caller.id}`, ctx.meta.idempotencyKey, { holdId }, async () => {
-            const hold = await this.holdFor(ctx, holdId, caller);
-            const { showId, userId } = hold;
-            const refusal = openingRefusal(hold);
-            if (refusal) throw bookingRejectionError(refusal);
-            const booking = openBooking({ id: newId("bkg"), userId, showId, holdId, seats: hold.seats, quote: hold.quote! }, Date.now());
-            // One booking per hold, even when two requests race.
-            if (!(await store.putIfAbsent("bookingByHold", holdId, booking.id))) {
-              const existing = await store.get<string>("bookingByHold", holdId);
-              throw new ConflictError(`Hold ${holdId} already has booking ${existing}`, "BOOKING_EXISTS", { holdId, bookingId: existing });
-            }
-            await this.save(booking);
-            await store.addToSet(`userBookings:${userId}`, booking.id);
-            return booking;
+            const showId = this.showOf(holdId);
+            const userId = ownerScope(caller) ?? (await this.holdFor(ctx, holdId, caller)).userId;
+            // Listed first, so "my bookings" always finds it; a show listed for a booking that
+            // was then refused only costs that page one look.
+            await store.addToSet(userShows(userId), showId);
+            return this.at("Hold", holdId, ctx.call<BookingView, object>("show.openBooking", { showId, bookingId: newBookingId(showId), holdId, userId }));
           });
           return created(ctx, `/api/bookings/${booking.id}`, booking);
         },
       },
 
       pay: {
-        params: {
-          bookingId: id,
-          card: cardParam,
-        },
+        params: { bookingId: bookingIdParam, card: cardParam },
         async handler(ctx: Ctx<{ bookingId: string; card: CardInput }>) {
           const caller = callerOf(ctx);
           const { bookingId, card } = ctx.params;
+          const key = ctx.meta.idempotencyKey;
           const request = { bookingId, card: { fingerprint: cardFingerprint(card), expMonth: card.expMonth, expYear: card.expYear } };
-          return idempotent(store, `pay:${caller.id}`, ctx.meta.idempotencyKey, request, async () => {
-            let booking: BookingRecord = await this.refresh(ctx, await this.bookingOf(bookingId, caller));
-            const plan = planPayment(booking);
-            if (plan.step === "none") return booking;
-            if (plan.step === "refuse") throw bookingRejectionError(plan.rejection);
-
-            const where = { showId: booking.showId, holdId: booking.holdId, userId: booking.userId };
-            // One attempt id for this pay request: a retry inside the cluster neither charges twice
-            // nor trips over its own payment lock.
-            const attemptId = `${bookingId}:${ctx.meta.idempotencyKey ?? ctx.requestID ?? newId("req")}`;
-            try {
-              await ctx.call("show.startPayment", { ...where, attemptId });
-            } catch (error) {
-              if (statusOf(error) === 410) {
-                booking = await this.save(followHold(booking, "expired", Date.now()));
-                throw bookingRejectionError(seatsLost(booking));
-              }
+          return idempotent(store, `pay:${caller.id}`, key, request, async () => {
+            const showId = this.showOfBooking(bookingId);
+            const { userId } = await this.bookingFor(ctx, bookingId, caller);
+            // The same customer key is the same attempt, so a retry neither charges twice nor
+            // trips over its own attempt; without a key every pay is a new attempt.
+            const attemptId = key ? `att_${createHash("sha256").update(`${bookingId}\n${key}`).digest("hex").slice(0, 32)}` : newId("att");
+            const started = await ctx.call<BookingView, object>("show.startPayment", { showId, bookingId, userId, attemptId }).catch(async (error: unknown) => {
+              // Gone, and the customer learns what became of the booking (and of any money).
+              if (typeOf(error) === "HOLD_EXPIRED") throw new GoneError((error as Error).message, "HOLD_EXPIRED", { booking: await this.bookingFor(ctx, bookingId, caller) });
               throw error;
-            }
+            });
+            if (started.payment?.attemptId !== attemptId) return this.paid(started); // paid already
+            if (started.payment.status !== "processing") return this.paid(started); // this attempt was settled before
 
             let payment: Payment;
             try {
-              payment = await ctx.call<Payment, object>("payment.charge", {
-                bookingId, userId: booking.userId, amount: booking.amount, currency: booking.currency, card,
-                idempotencyKey: attemptId,
-              });
+              payment = await ctx.call<Payment, object>("payment.charge", { attemptId, bookingId, userId, amount: started.amount, currency: started.currency, card });
             } catch (error) {
-              await ctx.call("show.abortPayment", where);
+              // The processor refused the request before charging (a malformed or expired card):
+              // the attempt ends now. Any other failure leaves it for the reconciler, which asks
+              // the processor what became of it.
+              if (error instanceof Errors.MoleculerClientError) {
+                const code = (error as MarqueeError).type ?? "card_refused";
+                await ctx.call("show.recordPayment", { showId, bookingId, attemptId, outcome: { status: "failed", code, message: error.message } });
+              }
               throw error;
             }
-            const summary = paymentSummary(payment);
-
-            if (payment.status !== "succeeded") {
-              await ctx.call("show.abortPayment", where);
-              booking = await this.save(paymentFailed(booking, summary, Date.now()));
-              throw new PaymentRequiredError(`Payment declined: ${booking.reason}`, "PAYMENT_FAILED", { booking, reason: payment.failureCode });
-            }
-
-            try {
-              await ctx.call("show.confirm", { ...where, bookingId, paymentId: payment.id });
-            } catch (error) {
-              if (!(statusOf(error) === 410 || typeOf(error) === "HOLD_ENDED")) throw error;
-              const refund = await ctx.call<Refund, object>("payment.refund", { paymentId: payment.id, reason: "seats_not_confirmed", idempotencyKey: `unconfirmed:${bookingId}` });
-              booking = await this.save(refundedUnconfirmed(booking, summary, refundSummary(refund, "seats_not_confirmed"), "The seats could not be confirmed because the hold ended", Date.now()));
-              throw bookingRejectionError(seatsLost(booking));
-            }
-            return this.save(confirmed(booking, summary, Date.now()));
+            // A test's fault switch: die the moment the money is taken and not yet recorded.
+            if (config.fault === "after_charge") process.kill(process.pid, "SIGKILL");
+            return this.paid(await ctx.call<BookingView, object>("show.recordPayment", { showId, bookingId, attemptId, outcome: attemptOutcome(payment) }));
           });
         },
       },
 
       getBooking: {
-        params: { bookingId: id },
+        params: { bookingId: bookingIdParam },
         async handler(ctx: Ctx<{ bookingId: string }>) {
-          return this.refresh(ctx, await this.bookingOf(ctx.params.bookingId, callerOf(ctx)));
+          return this.bookingFor(ctx, ctx.params.bookingId, callerOf(ctx));
         },
       },
 
       myBookings: {
         async handler(ctx: Ctx) {
           const caller = callerOf(ctx);
-          const ids = await store.members(`userBookings:${caller.id}`);
-          const bookings = (await store.getMany<BookingRecord>("bookings", ids)).filter((b): b is BookingRecord => !!b);
-          const fresh = await Promise.all(bookings.map((b) => this.refresh(ctx, b) as Promise<BookingRecord>));
-          // Each booking names its show (movie, cinema, time), so a list needs no call per show.
-          const summaries = await ctx.call<ShowSummary[], object>("catalog.showSummaries", { showIds: fresh.map((b) => b.showId) });
+          const showIds = await store.members(userShows(caller.id));
+          const [perShow, summaries] = await Promise.all([
+            Promise.all(showIds.map((showId) => ctx.call<BookingView[], object>("show.bookingsOf", { showId, userId: caller.id }))),
+            // Each booking names its show (movie, cinema, time), so a list needs no call per show.
+            ctx.call<ShowSummary[], object>("catalog.showSummaries", { showIds }),
+          ]);
           const shows = new Map(summaries.map((s) => [s.id, s]));
-          return fresh.sort((a, b) => b.createdAt.localeCompare(a.createdAt)).map((b) => ({ ...b, show: shows.get(b.showId) ?? null }));
+          return perShow.flat().sort((a, b) => b.createdAt.localeCompare(a.createdAt)).map((b) => ({ ...b, show: shows.get(b.showId) ?? null }));
         },
       },
 
       cancelBooking: {
-        params: { bookingId: id },
+        params: { bookingId: bookingIdParam },
         async handler(ctx: Ctx<{ bookingId: string }>) {
           const caller = callerOf(ctx);
-          const booking: BookingRecord = await this.refresh(ctx, await this.bookingOf(ctx.params.bookingId, caller));
-          const plan = planCancellation(booking);
-          if (plan.step === "none") return booking;
-          if (plan.step === "refuse") throw bookingRejectionError(plan.rejection);
-          if (plan.step === "release_hold") {
-            await ctx.call("show.release", { showId: booking.showId, holdId: booking.holdId, userId: booking.userId }).catch((error: unknown) => {
-              // The hold may have ended meanwhile; the booking is cancelled either way.
-              if (![404, 409, 410].includes(statusOf(error) ?? 0)) throw error;
-            });
-            return this.save(cancelled(booking, Date.now()));
-          }
-          await ctx.call("show.cancel", { showId: booking.showId, bookingId: booking.id, ...(caller.role === "admin" ? {} : { userId: caller.id }) });
-          const refund = await ctx.call<Refund, object>("payment.refund", { paymentId: plan.paymentId, reason: plan.reason, idempotencyKey: `cancel:${booking.id}` });
-          return this.save(cancelled(booking, Date.now(), refundSummary(refund, plan.reason)));
+          const { bookingId } = ctx.params;
+          const userId = ownerScope(caller);
+          return this.at("Booking", bookingId, ctx.call<BookingView, object>("show.cancel", { showId: this.showOfBooking(bookingId), bookingId, ...(userId ? { userId } : {}) }));
         },
       },
 
@@ -291,7 +257,7 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
         async handler(ctx: Ctx<{ holdId: string }>) {
           adminOf(ctx);
           const { holdId } = ctx.params;
-          return this.atHold(holdId, ctx.call("show.expireHold", { showId: this.showOf(holdId), holdId }));
+          return this.at("Hold", holdId, ctx.call("show.expireHold", { showId: this.showOf(holdId), holdId }));
         },
       },
       repriceShow: {
@@ -299,6 +265,27 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
         async handler(ctx: Ctx<{ showId: string }>) {
           adminOf(ctx);
           return ctx.call("pricing.reprice", { showId: ctx.params.showId });
+        },
+      },
+      refundBooking: {
+        params: { bookingId: bookingIdParam, amount: { type: "number", integer: true, positive: true, optional: true, convert: true }, note: { type: "string", max: 500, optional: true } },
+        async handler(ctx: Ctx<{ bookingId: string; amount?: number; note?: string }>) {
+          const admin = adminOf(ctx);
+          const { bookingId, amount, note } = ctx.params;
+          return this.at("Booking", bookingId, ctx.call<BookingView, object>("show.refund", {
+            showId: this.showOfBooking(bookingId), bookingId, by: admin.id, ...(amount ? { amount } : {}), ...(note ? { note } : {}),
+          }));
+        },
+      },
+      /** Every charge and refund, of one show or of all that ever took a payment, since a moment. */
+      payments: {
+        params: { showId: { ...id, optional: true }, since: { type: "date", convert: true, optional: true } },
+        async handler(ctx: Ctx<{ showId?: string; since?: Date }>) {
+          adminOf(ctx);
+          const since = ctx.params.since?.getTime() ?? 0;
+          const showIds = ctx.params.showId ? [ctx.params.showId] : await store.members(PAID_SHOWS);
+          const ledgers = await Promise.all(showIds.map((showId) => ctx.call<LedgerEntry[], object>("show.ledger", { showId, since })));
+          return ledgers.flat().sort((a, b) => a.at.localeCompare(b.at));
         },
       },
       createMovie: createInCatalog("createMovie", "/api/movies"),

@@ -96,6 +96,8 @@ export default function apiService({ config }: ServiceDeps): ServiceSchema {
             "GET admin/shows/:showId/stats": "admin.showStats",
             "POST admin/shows/:showId/reprice": "admin.repriceShow",
             "POST admin/holds/:holdId/expire": "admin.expireHold",
+            "POST admin/bookings/:bookingId/refund": "admin.refundBooking",
+            "GET admin/payments": "admin.payments",
             "GET admin/pricing/rules": "pricing.rules",
             "GET admin/pricing/audit": "pricing.auditLog",
             "PUT admin/pricing/cities": "pricing.setCities",

@@ -2,7 +2,6 @@
 // moleculer-web turns `code` into the HTTP status and sends {name, message, code, type, data}.
 // The domain's rejection values (show, booking workflow, catalog) get their statuses here, in one place.
 import { Errors } from "moleculer";
-import type { BookingRejection } from "../domain/booking/booking.ts";
 import type { CatalogRejection } from "../domain/catalog/validate.ts";
 import type { Rejection } from "../domain/show/types.ts";
 
@@ -64,17 +63,20 @@ export function rejectionError(rejection: Rejection, showId: string): MarqueeErr
     case "CANCEL_WINDOW_CLOSED": return new ConflictError(message, code, { showId, cutoffAt: new Date(rejection.cutoffAt).toISOString() });
     // Busy, not refused: the payment under way ends within seconds, so the client may retry.
     case "HOLD_IN_PAYMENT": return new ConflictError(message, code, { showId, retryAfter: 1 });
+    case "PAYMENT_IN_PROGRESS": return new ConflictError(message, code, { showId, bookingId: rejection.bookingId, retryAfter: 1 });
+    case "BOOKING_EXISTS": return new ConflictError(message, code, { showId, bookingId: rejection.bookingId });
+    case "BOOKING_NOT_PAYABLE":
+    case "BOOKING_NOT_CANCELLABLE":
+      return new ConflictError(message, code, { showId, bookingId: rejection.bookingId, stage: rejection.stage });
+    case "NOTHING_TO_REFUND": return new ConflictError(message, code, { showId });
+    case "REFUND_EXCEEDS_PAYMENT": return new UnprocessableError(message, code, { showId, refundable: rejection.refundable });
+    case "ATTEMPT_NOT_FOUND":
+    case "REFUND_NOT_FOUND":
+      return new MarqueeError(message, 404, code, { showId });
     case "SHOW_STARTED":
     case "ALREADY_SCHEDULED":
       return new ConflictError(message, code, { showId });
   }
-}
-
-// ---- the booking workflow's rejections ----
-
-export function bookingRejectionError(rejection: BookingRejection): MarqueeError {
-  const { code, message, data } = rejection;
-  return code === "HOLD_EXPIRED" ? new GoneError(message, code, data) : new ConflictError(message, code, data);
 }
 
 // ---- the catalog's rejections: a busy screen is a conflict, everything else a field to fix ----

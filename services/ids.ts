@@ -19,3 +19,11 @@ export const newHoldId = (showId: string): string => `${newId("hold")}.${showId}
 
 /** The show a hold id names, or undefined when it is not a hold id. */
 export const showOfHold = (holdId: string): string | undefined => HOLD_ID.exec(holdId)?.[1];
+
+// A booking lives in its show's actor too, and its id names the show the same way.
+const BOOKING_ID = /^bkg_[0-9a-f]{32}\.(.+)$/s;
+
+export const newBookingId = (showId: string): string => `${newId("bkg")}.${showId}`;
+
+/** The show a booking id names, or undefined when it is not a booking id. */
+export const showOfBooking = (bookingId: string): string | undefined => BOOKING_ID.exec(bookingId)?.[1];

@@ -6,6 +6,9 @@ export const idParam = { type: "string", min: 1, max: 100 } as const;
 /** A hold id carries its show's id (see ids.ts), so it may be longer than other ids. */
 export const holdIdParam = { type: "string", min: 1, max: 160 } as const;
 
+/** A booking id carries its show's id too. */
+export const bookingIdParam = holdIdParam;
+
 export const cardParam = {
   type: "object",
   props: {

@@ -5,10 +5,14 @@
 // shard-leases.ts); every write is fenced by the lease's epoch, so a node that lost its lease,
 // however paused or cut off, cannot write a single event. Idle actors are passivated (an LRU
 // bounded by count and idle time) and come back from the store on demand.
-import type { Context, ServiceSchema } from "moleculer";
+import { Context, type ServiceSchema } from "moleculer";
 import { LRUCache } from "lru-cache";
-import type { ShowCommand, ShowState } from "../domain/show/types.ts";
-import { bookingHistory, bookingOf, demand, holdView, occupancy, seatsBookedBy, seatsNow, seatStatuses, seatsTouched, stats } from "../domain/show/views.ts";
+import { attemptOutcome, type Payment, type Refund } from "../domain/payment/payment.ts";
+import type { PaymentOutcome, RefundRequested, ShowCommand, ShowEvent, ShowState } from "../domain/show/types.ts";
+import {
+  bookingHistory, bookingOf, bookingsOf, type BookingView, demand, hasUnsettledMoney, holdView, ledger, moneyDue, occupancy, seatsBookedBy, seatsNow, seatStatuses,
+  seatsTouched, stats,
+} from "../domain/show/views.ts";
 import type { Quote } from "../domain/pricing/quote.ts";
 import { preferredNode, shardOf } from "../infra/placement.ts";
 import { SeatChangeOutbox } from "../infra/seat-changes.ts";
@@ -16,7 +20,8 @@ import { NotOwnerError, ShardLeases } from "../infra/shard-leases.ts";
 import { ActorStoppedError, journalKey, ShowActor, type Reply } from "../infra/show-actor.ts";
 import { StaleEpochError } from "../infra/store.ts";
 import type { ServiceDeps } from "./deps.ts";
-import { holdIdParam, idParam as id } from "./params.ts";
+import { newId } from "./ids.ts";
+import { bookingIdParam, holdIdParam, idParam as id } from "./params.ts";
 import { showNodes } from "./show.routing.ts";
 import { MarqueeError, NotFoundError, rejectionError, ServiceUnavailableError } from "./errors.ts";
 
@@ -27,6 +32,12 @@ interface CatalogShow {
 }
 
 const showParams = { showId: id };
+
+/** Shows with money not yet settled (the reconciler's work list), and every show that ever took a payment (the ledger's). */
+export const UNSETTLED = "unsettledShows";
+export const PAID_SHOWS = "paidShows";
+
+type DueRefund = ReturnType<typeof moneyDue>["refunds"][number];
 
 /** A shard is moved to its preferred node only after it has sat still this long (no ping-pong). */
 const REBALANCE_AFTER_MS = 10_000;
@@ -44,6 +55,7 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
   let leases: ShardLeases;
   let seatChanges: SeatChangeOutbox<ShowState>;
   let ticker: NodeJS.Timeout | undefined;
+  let reconciler: NodeJS.Timeout | undefined;
   const handingOver = new Set<number>();
   // Actors being passivated: a show is activated again only after its old actor has finished
   // what it accepted, so two actors of one show never exist on one node.
@@ -62,6 +74,13 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
     dispose: (live, showId, reason) => { if (reason !== "set") retire(showId, live); },
   });
   const shard = (showId: string) => shardOf(showId, config.showShards);
+
+  // Listed before the events are stored (in mailbox order), so the reconciler finds every show
+  // with money in flight even if this node dies the moment after.
+  const listMoney = async (showId: string, events: readonly ShowEvent[]) => {
+    if (events.some((e) => e.type === "PaymentStarted")) await Promise.all([store.addToSet(UNSETTLED, showId), store.addToSet(PAID_SHOWS, showId)]);
+    else if (events.some((e) => e.type === "RefundRequested")) await store.addToSet(UNSETTLED, showId);
+  };
 
   /** Stops every actor of a shard and waits until they have finished what they accepted. */
   const stopShard = async (s: number) => {
@@ -113,6 +132,7 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
             if (!fence) throw new NotOwnerError(s, undefined, 0);
             return fence;
           },
+          beforeAppend: listMoney,
           onCommitted: (sid, events, state) => seatChanges.add(sid, state.version, events.length, state, seatsTouched(state, events)),
           onError: (error) => this.logger.warn(`show ${showId}: expiring holds failed, will retry`, error),
         });
@@ -149,6 +169,77 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
           }
           if (!reply.ok) throw rejectionError(reply.rejection, showId);
           return reply;
+        }
+      },
+
+      /**
+       * Issues the refunds a command just requested and records what the processor said, then
+       * answers with the booking as it stands. A refund the processor cannot be reached for stays
+       * requested: the reconciler issues it again (refund ids make that safe).
+       */
+      async settled(ctx: Context, showId: string, bookingId: string, reply: Extract<Reply, { ok: true }>): Promise<BookingView> {
+        const requested = reply.events.filter((e): e is RefundRequested => e.type === "RefundRequested");
+        let state = reply.state;
+        for (const r of requested) {
+          const next = await this.settleRefund(ctx, showId, { bookingId: r.bookingId, refundId: r.refundId, paymentId: r.paymentId, amount: r.amount, reason: r.reason, status: "requested" });
+          if (next) state = next;
+        }
+        return bookingOf(state, bookingId)!;
+      },
+
+      async settleRefund(ctx: Context, showId: string, refund: DueRefund): Promise<ShowState | undefined> {
+        let status: "pending" | "succeeded" | "failed";
+        try {
+          const answer = refund.status === "requested"
+            ? await ctx.call<Refund, object>("payment.refund", { refundId: refund.refundId, paymentId: refund.paymentId, amount: refund.amount, reason: refund.reason })
+            : await ctx.call<Refund, object>("payment.refundStatus", { refundId: refund.refundId });
+          status = answer.status;
+        } catch (error) {
+          // The processor refused the refund for good (nothing left to refund, no such payment):
+          // recorded as failed for an operator to see. Anything else is tried again later.
+          if (!(error instanceof MarqueeError && error.code === 422)) {
+            this.logger.warn(`show ${showId}: refund ${refund.refundId} not issued yet, will retry`, (error as Error).message);
+            return undefined;
+          }
+          status = "failed";
+        }
+        if (status === refund.status) return undefined;
+        const reply = await this.command(ctx, showId, { type: "RecordRefund", bookingId: refund.bookingId, refundId: refund.refundId, status });
+        return reply.state;
+      },
+
+      /**
+       * Settles the money of the shows this node serves: attempts with no outcome past
+       * PAYMENT_SETTLE_AFTER_MS are looked up at the processor by attempt id (which voids one it
+       * never charged) and recorded, so a charge that went through is confirmed or refunded;
+       * refunds not yet settled are issued or checked again. Runs on the show's owner, so it
+       * follows shard moves and failover.
+       */
+      async reconcile(): Promise<void> {
+        const shows = await store.members(UNSETTLED);
+        const ctx = Context.create(this.broker, null as never, {}, {});
+        for (const showId of shows) {
+          let actor: ShowActor;
+          try {
+            actor = await this.actor(ctx, showId);
+          } catch {
+            continue; // another node serves it (and settles it), or it is moving
+          }
+          const due = moneyDue(actor.state, Date.now(), config.settleAfterMs, config.settleAfterMs);
+          for (const { bookingId, attemptId } of due.attempts) {
+            const payment = await ctx.call<Payment, object>("payment.outcome", { attemptId });
+            this.logger.info(`show ${showId}: attempt ${attemptId} had no outcome; the processor says ${payment.status}`);
+            const reply = await this.command(ctx, showId, { type: "RecordPayment", bookingId, attemptId, outcome: attemptOutcome(payment), refundId: newId("re") });
+            await this.settled(ctx, showId, bookingId, reply);
+          }
+          for (const refund of due.refunds) await this.settleRefund(ctx, showId, refund);
+          // Nothing left to settle and no batch being stored (it could be recording new money):
+          // the show leaves the list. A batch that added it meanwhile finds it gone and the
+          // check below puts it back.
+          if (!hasUnsettledMoney(actor.state) && actor.idle) {
+            await store.removeFromSet(UNSETTLED, showId);
+            if (hasUnsettledMoney(actor.state) || !actor.idle) await store.addToSet(UNSETTLED, showId);
+          }
         }
       },
 
@@ -197,39 +288,79 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
         },
       },
 
-      startPayment: {
-        params: { ...showParams, holdId: holdIdParam, userId: id, attemptId: { type: "string", min: 1, max: 300, optional: true } },
-        async handler(ctx: Context<{ showId: string; holdId: string; userId: string; attemptId?: string }>) {
-          const { showId, holdId, userId, attemptId } = ctx.params;
-          const reply = await this.command(ctx, showId, { type: "StartPayment", holdId, userId, graceMs: config.paymentGraceMs, ...(attemptId ? { attemptId } : {}) });
-          return holdView(reply.state, holdId, userId);
-        },
-      },
-
-      abortPayment: {
-        params: { ...showParams, holdId: holdIdParam, userId: id },
-        async handler(ctx: Context<{ showId: string; holdId: string; userId: string }>) {
-          const { showId, holdId, userId } = ctx.params;
-          const reply = await this.command(ctx, showId, { type: "AbortPayment", holdId, userId });
-          return holdView(reply.state, holdId, userId);
-        },
-      },
-
-      confirm: {
-        params: { ...showParams, holdId: holdIdParam, userId: id, bookingId: id, paymentId: id },
-        async handler(ctx: Context<{ showId: string; holdId: string; userId: string; bookingId: string; paymentId: string }>) {
-          const { showId, holdId, userId, bookingId, paymentId } = ctx.params;
-          const reply = await this.command(ctx, showId, { type: "ConfirmBooking", holdId, userId, bookingId, paymentId });
+      openBooking: {
+        params: { ...showParams, bookingId: bookingIdParam, holdId: holdIdParam, userId: id },
+        async handler(ctx: Context<{ showId: string; bookingId: string; holdId: string; userId: string }>) {
+          const { showId, bookingId, holdId, userId } = ctx.params;
+          const reply = await this.command(ctx, showId, { type: "OpenBooking", bookingId, holdId, userId });
           return bookingOf(reply.state, bookingId, userId);
         },
       },
 
+      /** Records the attempt before the caller charges the card (the attempt id is the processor's key). */
+      startPayment: {
+        params: { ...showParams, bookingId: bookingIdParam, userId: id, attemptId: id },
+        async handler(ctx: Context<{ showId: string; bookingId: string; userId: string; attemptId: string }>) {
+          const { showId, bookingId, userId, attemptId } = ctx.params;
+          const reply = await this.command(ctx, showId, { type: "StartPayment", bookingId, userId, attemptId, graceMs: config.paymentGraceMs });
+          return bookingOf(reply.state, bookingId, userId);
+        },
+      },
+
+      /** What the processor said of an attempt: confirms the seats, or refunds money that came too late. */
+      recordPayment: {
+        params: { ...showParams, bookingId: bookingIdParam, attemptId: id, outcome: { type: "object" } },
+        async handler(ctx: Context<{ showId: string; bookingId: string; attemptId: string; outcome: PaymentOutcome }>) {
+          const { showId, bookingId, attemptId, outcome } = ctx.params;
+          const reply = await this.command(ctx, showId, { type: "RecordPayment", bookingId, attemptId, outcome, refundId: newId("re") });
+          return this.settled(ctx, showId, bookingId, reply);
+        },
+      },
+
       cancel: {
-        params: { ...showParams, bookingId: id, userId: { ...id, optional: true } },
+        params: { ...showParams, bookingId: bookingIdParam, userId: { ...id, optional: true } },
         async handler(ctx: Context<{ showId: string; bookingId: string; userId?: string }>) {
           const { showId, bookingId, userId } = ctx.params;
-          const reply = await this.command(ctx, showId, { type: "CancelBooking", bookingId, userId, cutoffMs: config.cancelCutoffMs });
-          return bookingOf(reply.state, bookingId);
+          const reply = await this.command(ctx, showId, { type: "CancelBooking", bookingId, userId, cutoffMs: config.cancelCutoffMs, refundId: newId("re") });
+          return this.settled(ctx, showId, bookingId, reply);
+        },
+      },
+
+      /** An admin's refund of a paid booking, in full or in part; the seats stay booked. */
+      refund: {
+        params: { ...showParams, bookingId: bookingIdParam, amount: { type: "number", integer: true, positive: true, optional: true }, by: id, note: { type: "string", max: 500, optional: true } },
+        async handler(ctx: Context<{ showId: string; bookingId: string; amount?: number; by: string; note?: string }>) {
+          const { showId, bookingId, amount, by, note } = ctx.params;
+          const reply = await this.command(ctx, showId, { type: "RefundBooking", bookingId, refundId: newId("re"), by, ...(amount ? { amount } : {}), ...(note ? { note } : {}) });
+          return this.settled(ctx, showId, bookingId, reply);
+        },
+      },
+
+      getBooking: {
+        params: { ...showParams, bookingId: bookingIdParam, userId: { ...id, optional: true } },
+        async handler(ctx: Context<{ showId: string; bookingId: string; userId?: string }>) {
+          const { showId, bookingId, userId } = ctx.params;
+          const actor: ShowActor = await this.actor(ctx, showId);
+          const view = bookingOf(actor.state, bookingId, userId);
+          if (!view) throw new NotFoundError("Booking", bookingId, "BOOKING_NOT_FOUND");
+          return view;
+        },
+      },
+
+      bookingsOf: {
+        params: { ...showParams, userId: id },
+        async handler(ctx: Context<{ showId: string; userId: string }>) {
+          const actor: ShowActor = await this.actor(ctx, ctx.params.showId);
+          return bookingsOf(actor.state, ctx.params.userId);
+        },
+      },
+
+      /** Every charge and refund of the show (since an ISO time), for operators reconciling money against seats. */
+      ledger: {
+        params: { ...showParams, since: { type: "number", integer: true, min: 0, optional: true } },
+        async handler(ctx: Context<{ showId: string; since?: number }>) {
+          const actor: ShowActor = await this.actor(ctx, ctx.params.showId);
+          return ledger(actor.state, ctx.params.since ?? 0);
         },
       },
 
@@ -330,10 +461,17 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
         running = true;
         this.tick().catch((error: unknown) => this.logger.warn("show: lease renewal failed; retrying", error)).finally(() => { running = false; });
       }, every);
+      let reconciling = false;
+      reconciler = setInterval(() => {
+        if (reconciling) return;
+        reconciling = true;
+        this.reconcile().catch((error: unknown) => this.logger.warn("show: settling payments failed; retrying", (error as Error).message)).finally(() => { reconciling = false; });
+      }, config.reconcileEveryMs);
     },
 
     async stopped() {
       clearInterval(ticker);
+      clearInterval(reconciler);
       // A graceful stop hands every shard over at once instead of letting leases run out.
       await Promise.all(leases.held().map(({ shard: s }) => this.handOver(s).catch(() => undefined)));
       actors.clear();

@@ -1,71 +1,11 @@
 // The show decider: every rule about who may hold or book which seat lives here, and nowhere
 // else. decide() never throws for business outcomes and never looks at a clock (now is given);
 // evolve() is total, so replaying a journal can never be refused.
-import { fnv1a } from "../hash.ts";
-import type {
-  Decision, EndedHold, Hold, HoldSeats, Rejection, SeatProblem, ShowCommand, ShowEvent, ShowState,
-} from "./types.ts";
+import { decideBooking, evolveBooking } from "./booking.ts";
+import { accept, activeHold, endedHold, holdOfUser, initialState, isRejection, own, ownHold, reject, withEnded, without } from "./state.ts";
+import type { Decision, EndedHold, Hold, HoldSeats, SeatProblem, ShowCommand, ShowEvent, ShowState } from "./types.ts";
 
-export function initialState(showId: string): ShowState {
-  return { showId, startsAt: 0, seats: {}, claims: {}, holds: [], endedHolds: [], bookings: {}, version: 0 };
-}
-
-// Ids and seat names come from clients: a name like "constructor" must not find Object's own
-// properties, so lookups only see what the state really holds.
-export const own = <V>(record: Record<string, V>, key: string): V | undefined => (Object.hasOwn(record, key) ? record[key] : undefined);
-
-// Ended holds live in a two-level table keyed by a hash of the hold id (16 chunks of 16
-// buckets, each a short list of [hold id, how it ended]). Ending a hold copies three short
-// arrays, so evolve stays cheap on a show that has ended tens of thousands of holds, a show
-// with few costs little memory, and the table is still plain JSON.
-const FANOUT = 16;
-const slotOf = (holdId: string): [chunk: number, bucket: number] => {
-  const hash = fnv1a(holdId);
-  return [(hash >>> 4) % FANOUT, hash % FANOUT];
-};
-
-/** An active hold by id. */
-export const activeHold = (state: ShowState, holdId: string): Hold | undefined => state.holds.find((h) => h.id === holdId);
-
-/** The user's active hold on this show: there is at most one. */
-export const holdOfUser = (state: ShowState, userId: string): Hold | undefined => state.holds.find((h) => h.userId === userId);
-
-/** How a hold ended, or undefined when it is active or unknown. */
-export function endedHold(state: ShowState, holdId: string): EndedHold | undefined {
-  const [chunk, bucket] = slotOf(holdId);
-  return state.endedHolds[chunk]?.[bucket]?.find(([id]) => id === holdId)?.[1];
-}
-
-function withEnded(table: ShowState["endedHolds"], holdId: string, ended: EndedHold): ShowState["endedHolds"] {
-  const [c, b] = slotOf(holdId);
-  // Dense arrays of nulls, never holes: a snapshot read back from JSON must equal the original.
-  const chunk = table[c]?.slice() ?? new Array(FANOUT).fill(null);
-  chunk[b] = [...(chunk[b] ?? []), [holdId, ended]];
-  // A show that has never ended a hold keeps an empty table: a KiB less per active actor.
-  const next = table.length ? table.slice() : new Array(FANOUT).fill(null);
-  next[c] = chunk;
-  return next;
-}
-
-const accept = (...events: ShowEvent[]): Decision => ({ ok: true, events });
-const reject = (rejection: Rejection): Decision => ({ ok: false, rejection });
-
-/** The active hold a user may act on, or the reason they may not. Another user's hold is "not found". */
-function ownHold(state: ShowState, holdId: string, userId: string, now: number): Hold | Rejection {
-  const hold = activeHold(state, holdId);
-  if (hold && hold.userId === userId) {
-    if (now >= hold.expiresAt) return { code: "HOLD_EXPIRED", message: `Hold ${holdId} expired; hold the seats again` };
-    return hold;
-  }
-  const ended = endedHold(state, holdId);
-  if (ended && ended.userId === userId) {
-    if (ended.end === "expired") return { code: "HOLD_EXPIRED", message: `Hold ${holdId} expired; hold the seats again` };
-    return { code: "HOLD_ENDED", message: `Hold ${holdId} was ${ended.end}`, end: ended.end };
-  }
-  return { code: "HOLD_NOT_FOUND", message: `Hold ${holdId} was not found` };
-}
-
-const isRejection = (x: Hold | Rejection): x is Rejection => "code" in x;
+export { activeHold, endedHold, holdOfUser, initialState, own };
 
 function decideHold(state: ShowState, cmd: HoldSeats, now: number): Decision {
   if (now >= state.startsAt) return reject({ code: "SHOW_STARTED", message: "This show has already started; pick a later show" });
@@ -149,73 +89,30 @@ export function decide(state: ShowState, cmd: ShowCommand, now: number): Decisio
       return accept({ type: "HoldExpired", holdId: hold.id, at: now });
     }
 
-    case "StartPayment": {
-      const hold = ownHold(state, cmd.holdId, cmd.userId, now);
-      if (isRejection(hold)) return reject(hold);
-      if (hold.paying) {
-        // The same attempt retried is already under way; any other attempt must wait, so one
-        // hold is never charged twice at once.
-        if (cmd.attemptId !== undefined && hold.attemptId === cmd.attemptId) return accept();
-        return reject({ code: "HOLD_IN_PAYMENT", message: `Hold ${hold.id} is already being paid for` });
-      }
-      // Extend once, bounded: a slow card processor cannot let a hold lapse mid-charge, and
-      // repeated attempts cannot keep seats locked for ever.
-      const expiresAt = hold.extended ? hold.expiresAt : Math.min(Math.max(hold.expiresAt, now + cmd.graceMs), state.startsAt);
-      return accept({ type: "PaymentStarted", holdId: hold.id, expiresAt, at: now, ...(cmd.attemptId !== undefined ? { attemptId: cmd.attemptId } : {}) });
-    }
-
-    case "AbortPayment": {
-      const hold = activeHold(state, cmd.holdId);
-      if (!hold || hold.userId !== cmd.userId || !hold.paying) return accept();
-      return accept({ type: "PaymentAborted", holdId: hold.id, at: now });
-    }
-
-    case "ConfirmBooking": {
-      const booking = own(state.bookings, cmd.bookingId);
-      if (booking && booking.holdId === cmd.holdId && booking.userId === cmd.userId) return accept();
-      const hold = ownHold(state, cmd.holdId, cmd.userId, now);
-      if (isRejection(hold)) return reject(hold);
-      return accept({ type: "BookingConfirmed", bookingId: cmd.bookingId, holdId: hold.id, paymentId: cmd.paymentId, at: now });
-    }
-
-    case "CancelBooking": {
-      const booking = own(state.bookings, cmd.bookingId);
-      if (!booking || (cmd.userId !== undefined && booking.userId !== cmd.userId)) {
-        return reject({ code: "BOOKING_NOT_FOUND", message: `Booking ${cmd.bookingId} was not found` });
-      }
-      if (booking.status === "cancelled") return accept();
-      const cutoffAt = state.startsAt - cmd.cutoffMs;
-      if (now > cutoffAt) {
-        return reject({ code: "CANCEL_WINDOW_CLOSED", message: `Bookings can be cancelled until ${new Date(cutoffAt).toISOString()}`, cutoffAt });
-      }
-      return accept({ type: "BookingCancelled", bookingId: booking.id, at: now });
-    }
+    case "OpenBooking":
+    case "StartPayment":
+    case "RecordPayment":
+    case "CancelBooking":
+    case "RefundBooking":
+    case "RecordRefund":
+      return decideBooking(state, cmd, now);
   }
-}
-
-// Copied key by key rather than spread-then-delete: deleting turns an object into a slow
-// dictionary in V8, and every later copy of it pays for that.
-function without<V>(record: Record<string, V>, keys: readonly string[]): Record<string, V> {
-  const next: Record<string, V> = {};
-  for (const k in record) if (!keys.includes(k)) next[k] = record[k]!;
-  return next;
 }
 
 function endHold(state: ShowState, holdId: string, end: EndedHoldEnd, at: number, bookingId?: string): ShowState {
   const hold = activeHold(state, holdId);
   if (!hold) return state;
-  return {
+  const ended: ShowState = {
     ...state,
     holds: state.holds.filter((h) => h !== hold),
     claims: end === "booked" ? state.claims : without(state.claims, hold.seats),
     endedHolds: withEnded(state.endedHolds, holdId, { userId: hold.userId, seats: hold.seats, end, at, ...(bookingId ? { bookingId } : {}) }),
   };
+  // A booking still waiting for its payment ends with its hold.
+  return end === "booked" || !hold.bookingId ? ended : evolveBooking.holdEnded(ended, hold.bookingId, end, at);
 }
 
 type EndedHoldEnd = EndedHold["end"];
-
-/** The state with an active hold replaced by its new version. */
-const withHold = (state: ShowState, hold: Hold): ShowState => ({ ...state, holds: state.holds.map((h) => (h.id === hold.id ? hold : h)) });
 
 export function evolve(state: ShowState, event: ShowEvent): ShowState {
   const next = applyEvent(state, event);
@@ -250,46 +147,27 @@ function applyEvent(state: ShowState, event: ShowEvent): ShowState {
     case "HoldExpired":
       return endHold(state, event.holdId, "expired", event.at);
 
-    case "PaymentStarted": {
-      const hold = activeHold(state, event.holdId);
-      if (!hold) return state;
-      return withHold(state, { ...hold, paying: true, extended: true, expiresAt: event.expiresAt, ...(event.attemptId !== undefined ? { attemptId: event.attemptId } : {}) });
-    }
-
-    case "PaymentAborted": {
-      const hold = activeHold(state, event.holdId);
-      if (!hold) return state;
-      return withHold(state, { ...hold, paying: false });
-    }
-
     case "BookingConfirmed": {
       const hold = activeHold(state, event.holdId);
       if (!hold) return state;
       const claims = { ...state.claims };
       for (const seat of hold.seats) claims[seat] = { kind: "booking", id: event.bookingId };
-      const ended = endHold(state, hold.id, "booked", event.at, event.bookingId);
-      return {
-        ...ended,
-        claims,
-        bookings: {
-          ...state.bookings,
-          [event.bookingId]: {
-            id: event.bookingId, holdId: hold.id, userId: hold.userId, seats: hold.seats, paymentId: event.paymentId,
-            amount: hold.quote.total, currency: hold.quote.currency, quote: hold.quote, confirmedAt: event.at, status: "confirmed",
-          },
-        },
-      };
+      return { ...evolveBooking.confirmed(endHold(state, hold.id, "booked", event.at, event.bookingId), hold, event), claims };
     }
 
-    case "BookingCancelled": {
-      const booking = own(state.bookings, event.bookingId);
-      if (!booking || booking.status === "cancelled") return state;
-      return {
-        ...state,
-        claims: without(state.claims, booking.seats),
-        bookings: { ...state.bookings, [booking.id]: { ...booking, status: "cancelled", cancelledAt: event.at } },
-      };
-    }
+    case "BookingOpened":
+    case "PaymentStarted":
+    case "PaymentSucceeded":
+    case "PaymentFailed":
+    case "BookingCancelled":
+    case "RefundRequested":
+    case "RefundSettled":
+      return evolveBooking.apply(state, event);
+
+    // An event of a kind this version does not know (a journal written by a newer one) changes
+    // nothing: evolve stays total, so a replay is never refused.
+    default:
+      return state;
   }
 }
 

@@ -15,12 +15,14 @@ export interface Hold {
   /** Absolute deadline (epoch ms), so it survives a restart unchanged. */
   expiresAt: number;
   quote: Quote;
-  /** A charge is under way: the hold cannot be released or replaced meanwhile. */
+  /** A charge is under way: the hold cannot be released, replaced or expired by an operator meanwhile. */
   paying: boolean;
-  /** Which payment attempt is under way, so a retried StartPayment of the same attempt is not refused. */
+  /** Which payment attempt is under way. */
   attemptId?: string;
   /** The one payment extension has been used. */
   extended: boolean;
+  /** The booking opened on this hold: one per hold. */
+  bookingId?: string;
 }
 
 export type HoldEnd = "released" | "replaced" | "expired" | "booked";
@@ -33,18 +35,62 @@ export interface EndedHold {
   bookingId?: string;
 }
 
+/** One call to the card processor, recorded before the call is made (so a crash mid-call leaves it to reconcile). */
+export interface PaymentAttempt {
+  id: string;
+  amount: number;
+  startedAt: number;
+  status: "processing" | "succeeded" | "failed";
+  /** The processor's payment, once it answered (or the reconciler found it). */
+  paymentId?: string;
+  card?: { brand: string; last4: string };
+  failureCode?: string;
+  failureMessage?: string;
+  settledAt?: number;
+}
+
+export type RefundReason = "requested_by_customer" | "seats_not_confirmed" | "requested_by_admin";
+
+/** Money going back: requested by the show (decided), then issued and settled at the processor. */
+export interface RefundEntry {
+  id: string;
+  paymentId: string;
+  amount: number;
+  reason: RefundReason;
+  requestedAt: number;
+  /** requested: decided, not yet confirmed by the processor; pending: the processor accepted it and settles later. */
+  status: "requested" | "pending" | "succeeded" | "failed";
+  /** The admin who asked for it, for the audit trail. */
+  by?: string;
+  note?: string;
+  settledAt?: number;
+}
+
+/**
+ * A booking's whole lifecycle, owned by the show's actor: opened on a hold, paid through
+ * recorded attempts, confirmed (its seats booked) or ended, and every refund it is owed.
+ * `stage` is what happened to the seats; what a customer reads as the booking's status is
+ * derived from it and the money (views.ts).
+ */
 export interface Booking {
   id: string;
   holdId: string;
   userId: string;
   seats: string[];
-  paymentId: string;
   amount: number;
   currency: string;
   quote: Quote;
-  confirmedAt: number;
-  status: "confirmed" | "cancelled";
+  openedAt: number;
+  stage: "pending_payment" | "confirmed" | "cancelled" | "expired";
+  attempts: PaymentAttempt[];
+  refunds: RefundEntry[];
+  /** The payment that confirmed the seats. */
+  paymentId?: string;
+  confirmedAt?: number;
   cancelledAt?: number;
+  endedAt?: number;
+  /** Why the seats were not (or are no longer) the customer's, in a customer's words. */
+  reason?: string;
 }
 
 export interface ShowState {
@@ -66,6 +112,7 @@ export interface ShowState {
    * Read it through endedHold().
    */
   endedHolds: (([holdId: string, ended: EndedHold][] | null)[] | null)[];
+  /** Every booking of the show, by id, whatever its stage. */
   bookings: Record<string, Booking>;
   /** Number of events applied: the sequence number of the last one. */
   version: number;
@@ -78,13 +125,31 @@ export interface ReleaseHold { type: "ReleaseHold"; holdId: string; userId: stri
 export interface ExpireHolds { type: "ExpireHolds" }
 /** An operator ends a hold now (a stuck kiosk, a support case); a hold being paid for is left alone. */
 export interface ForceExpireHold { type: "ForceExpireHold"; holdId: string }
-export interface StartPayment { type: "StartPayment"; holdId: string; userId: string; graceMs: number; attemptId?: string }
-export interface AbortPayment { type: "AbortPayment"; holdId: string; userId: string }
-export interface ConfirmBooking { type: "ConfirmBooking"; holdId: string; userId: string; bookingId: string; paymentId: string }
+export interface OpenBooking { type: "OpenBooking"; bookingId: string; holdId: string; userId: string }
+/** Recorded before the processor is called: the attempt id is the processor's idempotency key. */
+export interface StartPayment { type: "StartPayment"; bookingId: string; userId: string; attemptId: string; graceMs: number }
+export type PaymentOutcome =
+  | { status: "succeeded"; paymentId: string; card: { brand: string; last4: string } }
+  | { status: "failed"; code: string; message: string; paymentId?: string; card?: { brand: string; last4: string } };
+/** What the processor said of an attempt (the workflow's answer, or the reconciler's lookup). */
+export interface RecordPayment { type: "RecordPayment"; bookingId: string; attemptId: string; outcome: PaymentOutcome; refundId: string }
 /** userId undefined: an admin acting on anyone's booking. */
-export interface CancelBooking { type: "CancelBooking"; bookingId: string; userId?: string; cutoffMs: number }
+export interface CancelBooking { type: "CancelBooking"; bookingId: string; userId?: string; cutoffMs: number; refundId: string; policy?: RefundPolicy }
+/** An admin gives money back on a paid booking, in full or in part; the seats stay booked. */
+export interface RefundBooking { type: "RefundBooking"; bookingId: string; refundId: string; amount?: number; by: string; note?: string }
+export interface RecordRefund { type: "RecordRefund"; bookingId: string; refundId: string; status: "pending" | "succeeded" | "failed" }
 
-export type ShowCommand = ScheduleShow | HoldSeats | ReleaseHold | ExpireHolds | ForceExpireHold | StartPayment | AbortPayment | ConfirmBooking | CancelBooking;
+export type ShowCommand =
+  | ScheduleShow | HoldSeats | ReleaseHold | ExpireHolds | ForceExpireHold
+  | OpenBooking | StartPayment | RecordPayment | CancelBooking | RefundBooking | RecordRefund;
+
+/** What a customer gets back on cancelling a paid booking: all of it, less a cinema's cancellation fee. */
+export interface RefundPolicy {
+  /** Kept by the cinema, as a share of what was charged (0-1)... */
+  feeShare?: number;
+  /** ...or as a fixed amount in minor units; the larger of the two applies. */
+  feeFixed?: number;
+}
 
 // ---- events ----
 /** Seats as plain ids (every seat of the screen) plus the few not for sale: the first event of every show's journal stays small. */
@@ -92,12 +157,19 @@ export interface ShowScheduled { type: "ShowScheduled"; showId: string; startsAt
 export interface SeatsHeld { type: "SeatsHeld"; holdId: string; userId: string; seats: string[]; at: number; expiresAt: number; quote: Quote }
 export interface HoldReleased { type: "HoldReleased"; holdId: string; reason: "released" | "replaced"; at: number }
 export interface HoldExpired { type: "HoldExpired"; holdId: string; at: number }
-export interface PaymentStarted { type: "PaymentStarted"; holdId: string; expiresAt: number; at: number; attemptId?: string }
-export interface PaymentAborted { type: "PaymentAborted"; holdId: string; at: number }
+export interface BookingOpened { type: "BookingOpened"; bookingId: string; holdId: string; at: number }
+export interface PaymentStarted { type: "PaymentStarted"; bookingId: string; holdId: string; attemptId: string; amount: number; expiresAt: number; at: number }
+export interface PaymentSucceeded { type: "PaymentSucceeded"; bookingId: string; attemptId: string; paymentId: string; card: { brand: string; last4: string }; at: number }
+export interface PaymentFailed { type: "PaymentFailed"; bookingId: string; attemptId: string; code: string; message: string; paymentId?: string; card?: { brand: string; last4: string }; at: number }
 export interface BookingConfirmed { type: "BookingConfirmed"; bookingId: string; holdId: string; paymentId: string; at: number }
 export interface BookingCancelled { type: "BookingCancelled"; bookingId: string; at: number }
+export interface RefundRequested { type: "RefundRequested"; bookingId: string; refundId: string; paymentId: string; amount: number; reason: RefundReason; at: number; by?: string; note?: string }
+export interface RefundSettled { type: "RefundSettled"; bookingId: string; refundId: string; status: "pending" | "succeeded" | "failed"; at: number }
 
-export type ShowEvent = ShowScheduled | SeatsHeld | HoldReleased | HoldExpired | PaymentStarted | PaymentAborted | BookingConfirmed | BookingCancelled;
+export type ShowEvent =
+  | ShowScheduled | SeatsHeld | HoldReleased | HoldExpired
+  | BookingOpened | PaymentStarted | PaymentSucceeded | PaymentFailed | BookingConfirmed | BookingCancelled
+  | RefundRequested | RefundSettled;
 
 // ---- rejections ----
 export type SeatProblem = "held" | "booked" | "unknown" | "not_for_sale";
@@ -115,6 +187,14 @@ export type Rejection =
   | { code: "HOLD_ENDED"; message: string; end: HoldEnd }
   | { code: "HOLD_IN_PAYMENT"; message: string }
   | { code: "BOOKING_NOT_FOUND"; message: string }
+  | { code: "BOOKING_EXISTS"; message: string; bookingId: string }
+  | { code: "BOOKING_NOT_PAYABLE"; message: string; bookingId: string; stage: Booking["stage"] }
+  | { code: "BOOKING_NOT_CANCELLABLE"; message: string; bookingId: string; stage: Booking["stage"] }
+  | { code: "PAYMENT_IN_PROGRESS"; message: string; bookingId: string }
+  | { code: "ATTEMPT_NOT_FOUND"; message: string }
+  | { code: "NOTHING_TO_REFUND"; message: string }
+  | { code: "REFUND_EXCEEDS_PAYMENT"; message: string; refundable: number }
+  | { code: "REFUND_NOT_FOUND"; message: string }
   | { code: "CANCEL_WINDOW_CLOSED"; message: string; cutoffAt: number };
 
 export type Decision = { ok: true; events: ShowEvent[] } | { ok: false; rejection: Rejection };

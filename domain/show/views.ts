@@ -1,6 +1,7 @@
 // Read models of a show's state: what a customer sees of seats, holds and bookings.
-import { activeHold, endedHold, own } from "./decider.ts";
-import type { Booking, ShowEvent, ShowState } from "./types.ts";
+import { attemptInFlight, refundable } from "./booking.ts";
+import { activeHold, endedHold, own } from "./state.ts";
+import type { Booking, PaymentAttempt, RefundEntry, ShowEvent, ShowState } from "./types.ts";
 
 export type SeatStatus = "available" | "held" | "booked" | "not_for_sale";
 
@@ -48,13 +49,150 @@ export function holdView(state: ShowState, holdId: string, userId?: string): Hol
 
 /** The seats a user has booked (confirmed, not cancelled) on this show, so a seat map can tell them apart. */
 export function seatsBookedBy(state: ShowState, userId: string): string[] {
-  return Object.values(state.bookings).filter((b) => b.userId === userId && b.status === "confirmed").flatMap((b) => b.seats);
+  return Object.values(state.bookings).filter((b) => b.userId === userId && b.stage === "confirmed").flatMap((b) => b.seats);
 }
 
-export function bookingOf(state: ShowState, bookingId: string, userId?: string): Booking | undefined {
-  const booking = own(state.bookings, bookingId);
-  return booking && (userId === undefined || booking.userId === userId) ? booking : undefined;
+export type BookingStatus = "pending_payment" | "payment_failed" | "confirmed" | "cancelled" | "expired" | "refunded";
+
+/** A booking as its customer reads it: where its seats stand and what happened to the money. */
+export interface BookingView {
+  id: string;
+  showId: string;
+  holdId: string;
+  userId: string;
+  seats: string[];
+  status: BookingStatus;
+  /** A charge is under way: paying again or cancelling must wait for it. */
+  paymentInProgress: boolean;
+  amount: number;
+  currency: string;
+  lines: Booking["quote"]["lines"];
+  createdAt: string;
+  confirmedAt?: string;
+  cancelledAt?: string;
+  /** The latest payment attempt's outcome and the card's brand and last 4 digits, nothing more. */
+  payment?: { id?: string; attemptId: string; status: PaymentAttempt["status"]; card?: { brand: string; last4: string }; failureCode?: string; failureMessage?: string };
+  attempts: number;
+  /** Every refund of this booking; `refund` is the latest. */
+  refunds: RefundView[];
+  refund?: RefundView;
+  /** What has been (or is being) given back in all. */
+  refunded: number;
+  reason?: string;
 }
+
+export interface RefundView { id: string; amount: number; currency: string; status: RefundEntry["status"]; reason: string; requestedAt: string; settledAt?: string }
+
+const refundView = (b: Booking, r: RefundEntry): RefundView => ({
+  id: r.id, amount: r.amount, currency: b.currency, status: r.status, reason: r.reason, requestedAt: iso(r.requestedAt), ...(r.settledAt ? { settledAt: iso(r.settledAt) } : {}),
+});
+
+export function bookingStatus(b: Booking): BookingStatus {
+  if (b.stage === "confirmed" || b.stage === "cancelled") return b.stage;
+  const paid = b.attempts.some((a) => a.status === "succeeded");
+  if (b.stage === "expired") return paid ? "refunded" : "expired";
+  return b.attempts.at(-1)?.status === "failed" ? "payment_failed" : "pending_payment";
+}
+
+function bookingReason(b: Booking): string | undefined {
+  const last = b.attempts.at(-1);
+  if (b.stage === "pending_payment" && last?.status === "failed") return last.failureMessage ?? "The card was declined";
+  if (b.stage === "expired" && b.attempts.some((a) => a.status === "succeeded")) return `${b.reason ?? "The seats could not be confirmed"}; your payment is refunded in full`;
+  if (b.stage === "cancelled" && b.refunds.length) return "Cancelled and refunded";
+  return b.reason;
+}
+
+export function bookingView(state: ShowState, b: Booking): BookingView {
+  const last = b.attempts.at(-1);
+  const refunds = b.refunds.map((r) => refundView(b, r));
+  const reason = bookingReason(b);
+  return {
+    id: b.id, showId: state.showId, holdId: b.holdId, userId: b.userId, seats: b.seats, status: bookingStatus(b), paymentInProgress: attemptInFlight(b) !== undefined,
+    amount: b.amount, currency: b.currency, lines: b.quote.lines, createdAt: iso(b.openedAt),
+    ...(b.confirmedAt !== undefined ? { confirmedAt: iso(b.confirmedAt) } : {}),
+    ...(b.cancelledAt !== undefined ? { cancelledAt: iso(b.cancelledAt) } : {}),
+    ...(last ? {
+      payment: {
+        ...(last.paymentId ? { id: last.paymentId } : {}), attemptId: last.id, status: last.status, ...(last.card ? { card: last.card } : {}),
+        ...(last.failureCode ? { failureCode: last.failureCode, failureMessage: last.failureMessage } : {}),
+      },
+    } : {}),
+    attempts: b.attempts.length, refunds, ...(refunds.length ? { refund: refunds.at(-1) } : {}),
+    refunded: b.refunds.reduce((sum, r) => sum + (r.status === "failed" ? 0 : r.amount), 0),
+    ...(reason ? { reason } : {}),
+  };
+}
+
+/** A booking as the caller may see it (their own; anyone's without a userId), or undefined. */
+export function bookingOf(state: ShowState, bookingId: string, userId?: string): BookingView | undefined {
+  const booking = own(state.bookings, bookingId);
+  return booking && (userId === undefined || booking.userId === userId) ? bookingView(state, booking) : undefined;
+}
+
+/** Every booking a user has on this show. */
+export const bookingsOf = (state: ShowState, userId: string): BookingView[] =>
+  Object.values(state.bookings).filter((b) => b.userId === userId).map((b) => bookingView(state, b));
+
+export interface LedgerEntry {
+  kind: "charge" | "refund";
+  showId: string;
+  bookingId: string;
+  userId: string;
+  /** The attempt id (the processor's idempotency key) of a charge; the refund's own id. */
+  id: string;
+  paymentId?: string;
+  amount: number;
+  currency: string;
+  status: string;
+  reason?: string;
+  by?: string;
+  at: string;
+  settledAt?: string;
+}
+
+/** Every charge attempt and refund of the show since `since` (epoch ms), oldest first. */
+export function ledger(state: ShowState, since = 0): LedgerEntry[] {
+  const entries: LedgerEntry[] = [];
+  for (const b of Object.values(state.bookings)) {
+    const common = { showId: state.showId, bookingId: b.id, userId: b.userId, currency: b.currency };
+    for (const a of b.attempts) {
+      if (a.startedAt < since) continue;
+      entries.push({ kind: "charge", ...common, id: a.id, ...(a.paymentId ? { paymentId: a.paymentId } : {}), amount: a.amount, status: a.status, at: iso(a.startedAt), ...(a.settledAt ? { settledAt: iso(a.settledAt) } : {}) });
+    }
+    for (const r of b.refunds) {
+      if (r.requestedAt < since) continue;
+      entries.push({
+        kind: "refund", ...common, id: r.id, paymentId: r.paymentId, amount: r.amount, status: r.status, reason: r.reason, ...(r.by ? { by: r.by } : {}),
+        at: iso(r.requestedAt), ...(r.settledAt ? { settledAt: iso(r.settledAt) } : {}),
+      });
+    }
+  }
+  return entries.sort((x, y) => x.at.localeCompare(y.at));
+}
+
+/** Money the reconciler must settle: attempts with no outcome after `attemptAfterMs`, refunds not settled after `refundAfterMs`. */
+export function moneyDue(state: ShowState, now: number, attemptAfterMs: number, refundAfterMs: number): {
+  attempts: { bookingId: string; attemptId: string }[];
+  refunds: { bookingId: string; refundId: string; paymentId: string; amount: number; reason: string; status: RefundEntry["status"] }[];
+} {
+  const attempts: { bookingId: string; attemptId: string }[] = [];
+  const refunds: ReturnType<typeof moneyDue>["refunds"] = [];
+  for (const b of Object.values(state.bookings)) {
+    for (const a of b.attempts) if (a.status === "processing" && now - a.startedAt >= attemptAfterMs) attempts.push({ bookingId: b.id, attemptId: a.id });
+    for (const r of b.refunds) {
+      if ((r.status === "requested" || r.status === "pending") && now - r.requestedAt >= refundAfterMs) {
+        refunds.push({ bookingId: b.id, refundId: r.id, paymentId: r.paymentId, amount: r.amount, reason: r.reason, status: r.status });
+      }
+    }
+  }
+  return { attempts, refunds };
+}
+
+/** Whether any money of the show is still unsettled (an attempt without outcome, a refund not settled). */
+export const hasUnsettledMoney = (state: ShowState): boolean =>
+  Object.values(state.bookings).some((b) => attemptInFlight(b) !== undefined || b.refunds.some((r) => r.status === "requested" || r.status === "pending"));
+
+export { refundable };
 
 export interface Occupancy { total: number; forSale: number; held: number; booked: number; available: number }
 
@@ -81,7 +219,7 @@ export function demand(state: ShowState, now: number, windowMs: number): Demand 
   let recentlyClaimed = 0;
   for (const hold of state.holds) if (hold.heldAt >= since) recentlyClaimed += hold.seats.length;
   for (const booking of Object.values(state.bookings)) {
-    if (booking.status === "confirmed" && booking.confirmedAt >= since) recentlyClaimed += booking.seats.length;
+    if (booking.stage === "confirmed" && booking.confirmedAt! >= since) recentlyClaimed += booking.seats.length;
   }
   return { forSale: o.forSale, claimed: o.held + o.booked, recentlyClaimed };
 }
@@ -90,8 +228,8 @@ export function demand(state: ShowState, now: number, windowMs: number): Demand 
 export function bookingHistory(state: ShowState): { capacity: number; claimHoursBefore: number[] } {
   const claimHoursBefore: number[] = [];
   for (const b of Object.values(state.bookings)) {
-    if (b.status !== "confirmed") continue;
-    const hours = Math.max(0, (state.startsAt - b.confirmedAt) / 3_600_000);
+    if (b.stage !== "confirmed") continue;
+    const hours = Math.max(0, (state.startsAt - b.confirmedAt!) / 3_600_000);
     for (let i = 0; i < b.seats.length; i++) claimHoursBefore.push(hours);
   }
   return { capacity: occupancy(state).forSale, claimHoursBefore };
@@ -108,7 +246,7 @@ export function stats(state: ShowState): ShowStats {
   const revenue: Record<string, number> = {};
   let bookings = 0;
   for (const b of Object.values(state.bookings)) {
-    if (b.status !== "confirmed") continue;
+    if (b.stage !== "confirmed") continue;
     bookings++;
     revenue[b.currency] = (revenue[b.currency] ?? 0) + b.amount;
   }

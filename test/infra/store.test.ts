@@ -64,6 +64,9 @@ for (const [name, make] of implementations) {
     await store.addToSet("userBookings:u1", "b1");
     await store.addToSet("userBookings:u1", "b2");
     t.deepEqual((await store.members("userBookings:u1")).sort(), ["b1", "b2"]);
+    await store.removeFromSet("userBookings:u1", "b1");
+    await store.removeFromSet("userBookings:u1", "nobody");
+    t.deepEqual(await store.members("userBookings:u1"), ["b2"]);
     const first = await store.hit("login:x", 60_000);
     const second = await store.hit("login:x", 60_000);
     t.is(first.count, 1);

@@ -1,12 +1,13 @@
 // Properties of the show decider over random interleavings of many users' commands: seats are
-// never claimed twice, every reply agrees with the state it leaves, the journal rebuilds the
-// state exactly, and a user never has two active holds.
+// never claimed twice, every charge is confirmed or refunded and refunds never exceed charges,
+// every reply agrees with the state it leaves, the journal rebuilds the state exactly, and a
+// user never has two active holds.
 import test from "ava";
 import fc from "fast-check";
 import assert from "node:assert/strict";
 import { activeHold, decide, endedHold, evolve, holdOfUser, initialState, replay } from "../../../domain/show/decider.ts";
 import type { Quote } from "../../../domain/pricing/quote.ts";
-import type { Decision, SeatProblem, ShowCommand, ShowEvent, ShowState } from "../../../domain/show/types.ts";
+import type { Booking, Decision, SeatProblem, ShowCommand, ShowEvent, ShowState } from "../../../domain/show/types.ts";
 
 const SHOW = "show-p";
 const MIN = 60_000;
@@ -14,7 +15,7 @@ const T0 = Date.UTC(2030, 5, 1, 18, 0, 0);
 const STARTS = T0 + 60 * MIN;
 const TTL = 10 * MIN;
 const GRACE = 5 * MIN;
-const CUTOFF = 20 * MIN;
+const CUTOFF = 40 * MIN;
 const MAX_SEATS = 4;
 const NUM_RUNS = 200;
 
@@ -41,10 +42,12 @@ interface Target { own: boolean; pick: number }
 type Step =
   | { kind: "hold"; user: number; seats: number[]; retry: boolean }
   | { kind: "release"; user: number; target: Target }
-  | { kind: "startPayment"; user: number; target: Target; attempt: number }
-  | { kind: "abortPayment"; user: number; target: Target }
-  | { kind: "confirm"; user: number; target: Target; retry: boolean }
+  | { kind: "open"; user: number; target: Target; retry: boolean }
+  | { kind: "startPayment"; who: "owner" | "other"; pick: number; user: number; retry: boolean }
+  | { kind: "outcome"; pick: number; attempt: number; succeeded: boolean }
   | { kind: "cancel"; who: "owner" | "other" | "admin"; pick: number; user: number }
+  | { kind: "refund"; pick: number; amount: number | undefined }
+  | { kind: "refundSettled"; pick: number; refund: number; status: "pending" | "succeeded" | "failed" }
   | { kind: "expire" };
 /** coarse: the clock moves in whole minutes only, so it often lands exactly on a deadline. */
 interface Scenario { users: number; coarse: boolean; steps: { advance: number; step: Step }[] }
@@ -55,13 +58,17 @@ const seatList = fc.oneof(
   { weight: 8, arbitrary: fc.uniqueArray(fc.nat({ max: SEAT_IDS.length - 1 }), { minLength: 1, maxLength: MAX_SEATS }) },
   { weight: 1, arbitrary: fc.array(fc.nat({ max: SEAT_IDS.length - 1 }), { minLength: 0, maxLength: MAX_SEATS + 2 }) },
 );
+const who = fc.oneof({ weight: 4, arbitrary: fc.constant("owner" as const) }, { weight: 1, arbitrary: fc.constant("other" as const) });
+const pick = fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 2, arbitrary: fc.nat() });
 const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 6, arbitrary: fc.record({ kind: fc.constant("hold" as const), user, seats: seatList, retry: fc.boolean() }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("release" as const), user, target }) },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant("startPayment" as const), user, target, attempt: fc.oneof({ weight: 3, arbitrary: fc.constant(1) }, { weight: 2, arbitrary: fc.nat({ max: 2 }) }) }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant("abortPayment" as const), user, target }) },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant("confirm" as const), user, target, retry: fc.boolean() }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant("cancel" as const), who: fc.constantFrom("owner" as const, "other" as const, "admin" as const), pick: fc.nat(), user }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant("open" as const), user, target, retry: fc.boolean() }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant("startPayment" as const), who, pick, user, retry: fc.boolean() }) },
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant("outcome" as const), pick, attempt: fc.nat(), succeeded: fc.boolean() }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant("cancel" as const), who: fc.constantFrom("owner" as const, "owner" as const, "other" as const, "admin" as const), pick, user }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant("refund" as const), pick, amount: fc.option(fc.integer({ min: 1, max: 5000 }), { nil: undefined }) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("refundSettled" as const), pick, refund: fc.nat(), status: fc.constantFrom("pending" as const, "succeeded" as const, "failed" as const) }) },
   { weight: 2, arbitrary: fc.constant({ kind: "expire" as const }) },
 );
 const scenario: fc.Arbitrary<Scenario> = fc.record({
@@ -95,9 +102,17 @@ function run(s: Scenario, observe: (o: Observed) => void = () => {}): { state: S
   const holdIds: string[] = [];
   const bookingOfHold: Record<string, string> = {};
   const bookingIds: string[] = [];
+  const lastAttemptOf: Record<string, string> = {};
   const u = (i: number) => `u${i % s.users}`;
   const resolve = (userId: string, t: Target) =>
     t.own ? (holdOfUser(state, userId)?.id ?? lastHoldOf[userId] ?? "h-none") : (holdIds[t.pick % Math.max(1, holdIds.length)] ?? "h-none");
+  // Counted from the newest booking, and the generator picks 0 most often, so scenarios often
+  // carry one booking through its whole lifecycle.
+  const pickBooking = (pick: number) => bookingIds[bookingIds.length - 1 - (pick % Math.max(1, bookingIds.length))] ?? "b-none";
+  const actingUser = (bookingId: string, w: "owner" | "other", user: number) => {
+    const owner = state.bookings[bookingId]?.userId ?? u(user);
+    return w === "owner" ? owner : u(user) === owner ? u(user + 1) : u(user);
+  };
 
   for (const { advance, step } of s.steps) {
     now += s.coarse ? Math.round(advance / MIN) * MIN : advance;
@@ -118,30 +133,46 @@ function run(s: Scenario, observe: (o: Observed) => void = () => {}): { state: S
       case "release":
         command = { type: "ReleaseHold", userId: u(step.user), holdId: resolve(u(step.user), step.target) };
         break;
-      case "startPayment":
-        command = {
-          type: "StartPayment", userId: u(step.user), holdId: resolve(u(step.user), step.target), graceMs: GRACE,
-          ...(step.attempt > 0 ? { attemptId: `att${step.attempt}` } : {}),
-        };
-        break;
-      case "abortPayment":
-        command = { type: "AbortPayment", userId: u(step.user), holdId: resolve(u(step.user), step.target) };
-        break;
-      case "confirm": {
+      case "open": {
         const userId = u(step.user);
         const holdId = resolve(userId, step.target);
         const bookingId = step.retry && bookingOfHold[holdId] ? bookingOfHold[holdId] : `b${++ids}`;
-        bookingOfHold[holdId] = bookingId;
-        if (!bookingIds.includes(bookingId)) bookingIds.push(bookingId);
-        command = { type: "ConfirmBooking", userId, holdId, bookingId, paymentId: `pay-${bookingId}` };
+        command = { type: "OpenBooking", userId, holdId, bookingId };
+        break;
+      }
+      case "startPayment": {
+        const bookingId = pickBooking(step.pick);
+        const attemptId = step.retry && lastAttemptOf[bookingId] ? lastAttemptOf[bookingId] : `att${++ids}`;
+        lastAttemptOf[bookingId] = attemptId;
+        command = { type: "StartPayment", bookingId, userId: actingUser(bookingId, step.who, step.user), attemptId, graceMs: GRACE };
+        break;
+      }
+      case "outcome": {
+        const bookingId = pickBooking(step.pick);
+        const attempts = state.bookings[bookingId]?.attempts ?? [];
+        // Mostly the attempt in flight, sometimes an old one (a late or repeated outcome).
+        const inFlight = attempts.find((a) => a.status === "processing");
+        const attemptId = (step.attempt % 4 !== 0 && inFlight ? inFlight : attempts[step.attempt % Math.max(1, attempts.length)])?.id ?? "att-none";
+        const paymentId = `pay-${attemptId}`;
+        command = {
+          type: "RecordPayment", bookingId, attemptId, refundId: `re${++ids}`,
+          outcome: step.succeeded ? { status: "succeeded", paymentId, card: { brand: "visa", last4: "4242" } } : { status: "failed", code: "card_declined", message: "Declined" },
+        };
         break;
       }
       case "cancel": {
-        const bookingId = bookingIds[step.pick % Math.max(1, bookingIds.length)] ?? "b-none";
-        const owner = state.bookings[bookingId]?.userId ?? u(step.user);
-        const other = u(step.user) === owner ? u(step.user + 1) : u(step.user);
-        const userId = step.who === "owner" ? owner : step.who === "other" ? other : undefined;
-        command = { type: "CancelBooking", bookingId, cutoffMs: CUTOFF, ...(userId !== undefined ? { userId } : {}) };
+        const bookingId = pickBooking(step.pick);
+        const userId = step.who === "admin" ? undefined : actingUser(bookingId, step.who, step.user);
+        command = { type: "CancelBooking", bookingId, cutoffMs: CUTOFF, refundId: `re${++ids}`, ...(userId !== undefined ? { userId } : {}) };
+        break;
+      }
+      case "refund":
+        command = { type: "RefundBooking", bookingId: pickBooking(step.pick), refundId: `re${++ids}`, by: "admin", ...(step.amount ? { amount: step.amount } : {}) };
+        break;
+      case "refundSettled": {
+        const bookingId = pickBooking(step.pick);
+        const refunds = state.bookings[bookingId]?.refunds ?? [];
+        command = { type: "RecordRefund", bookingId, refundId: refunds[step.refund % Math.max(1, refunds.length)]?.id ?? "re-none", status: step.status };
         break;
       }
       case "expire":
@@ -150,6 +181,10 @@ function run(s: Scenario, observe: (o: Observed) => void = () => {}): { state: S
     }
     const before = state;
     const decision = decide(state, command, now);
+    if (command.type === "OpenBooking" && decision.ok && decision.events.length) {
+      bookingOfHold[command.holdId] = command.bookingId;
+      bookingIds.push(command.bookingId);
+    }
     if (decision.ok) {
       state = decision.events.reduce(evolve, state);
       journal.push(...decision.events);
@@ -168,7 +203,7 @@ function assertClaimsConsistent(state: ShowState, context: string): void {
   const owners: Record<string, string[]> = {};
   for (const hold of state.holds) for (const seat of hold.seats) (owners[seat] ??= []).push(`hold:${hold.id}`);
   for (const b of Object.values(state.bookings)) {
-    if (b.status === "confirmed") for (const seat of b.seats) (owners[seat] ??= []).push(`booking:${b.id}`);
+    if (b.stage === "confirmed") for (const seat of b.seats) (owners[seat] ??= []).push(`booking:${b.id}`);
   }
   for (const [seat, who] of Object.entries(owners)) {
     assert.equal(who.length, 1, `${context}: seat ${seat} is claimed by ${who.join(" and ")}`);
@@ -181,6 +216,31 @@ function assertClaimsConsistent(state: ShowState, context: string): void {
   }
   for (const hold of state.holds) {
     assert.ok(hold.expiresAt <= state.startsAt, `${context}: hold ${hold.id} outlives the show's start`);
+  }
+}
+
+/**
+ * Money and seats never disagree: every successful charge is the payment of a confirmed booking
+ * or is refunded in full (refunds the processor refused aside), refunds never exceed what was
+ * charged, a booking has at most one charge in flight, and a confirmed booking was paid.
+ */
+function assertMoneyConsistent(state: ShowState, context: string): void {
+  for (const b of Object.values(state.bookings) as Booking[]) {
+    const ctx = `${context}: booking ${b.id} (${b.stage})`;
+    assert.ok(b.attempts.filter((a) => a.status === "processing").length <= 1, `${ctx}: two charges in flight`);
+    const charged = b.attempts.filter((a) => a.status === "succeeded").reduce((sum, a) => sum + a.amount, 0);
+    const refunded = b.refunds.filter((r) => r.status !== "failed").reduce((sum, r) => sum + r.amount, 0);
+    assert.ok(refunded <= charged, `${ctx}: refunds ${refunded} exceed charges ${charged}`);
+    if (b.stage === "confirmed") {
+      const payment = b.attempts.find((a) => a.status === "succeeded" && a.paymentId === b.paymentId);
+      assert.ok(payment, `${ctx}: confirmed without a successful charge`);
+    }
+    for (const a of b.attempts) {
+      if (a.status !== "succeeded") continue;
+      const kept = b.stage === "confirmed" && a.paymentId === b.paymentId;
+      const back = b.refunds.filter((r) => r.paymentId === a.paymentId).reduce((sum, r) => sum + r.amount, 0);
+      assert.ok(kept || back === a.amount, `${ctx}: charge ${a.id} of ${a.amount} is neither confirmed nor refunded in full (refunded ${back})`);
+    }
   }
 }
 
@@ -231,13 +291,16 @@ function assertReplyMatchesState({ before, command, now, decision, after }: Obse
         assert.ok(owner !== undefined && owner !== command.userId, `${ctx}: only another user's hold id is not found`);
       }
     }
-    if (r.code === "HOLD_NOT_FOUND" && (command.type === "ReleaseHold" || command.type === "StartPayment" || command.type === "AbortPayment" || command.type === "ConfirmBooking")) {
+    if (r.code === "HOLD_NOT_FOUND" && (command.type === "ReleaseHold" || command.type === "OpenBooking")) {
       const mine = (activeHold(before, command.holdId)?.userId ?? endedHold(before, command.holdId)?.userId) === command.userId;
       assert.ok(!mine, `${ctx}: the user's own hold was not found`);
     }
     if (r.code === "HOLD_EXPIRED" && "holdId" in command) {
       const active = activeHold(before, command.holdId);
       assert.ok(active ? now >= active.expiresAt : endedHold(before, command.holdId)?.end === "expired", ctx);
+    }
+    if (r.code === "PAYMENT_IN_PROGRESS" && "bookingId" in command) {
+      assert.ok(before.bookings[command.bookingId]?.attempts.some((a) => a.status === "processing"), `${ctx}: no payment was in flight`);
     }
     if (r.code === "CANCEL_WINDOW_CLOSED") assert.ok(now > STARTS - CUTOFF, ctx);
     if (r.code === "BOOKING_NOT_FOUND" && command.type === "CancelBooking") {
@@ -285,60 +348,71 @@ function assertReplyMatchesState({ before, command, now, decision, after }: Obse
       assert.equal(endedHold(after, command.holdId)?.end, "released", ctx);
       assert.deepEqual(claimedBy(after, "hold", command.holdId), [], ctx);
       break;
-    case "StartPayment": {
-      const was = activeHold(before, command.holdId);
-      assert.equal(was?.userId, command.userId, `${ctx}: payment of someone else's hold`);
-      assert.ok(now < was!.expiresAt, `${ctx}: payment of a lapsed hold`);
-      if (events.length === 0) {
-        assert.ok(was!.paying && command.attemptId !== undefined && was!.attemptId === command.attemptId, ctx);
-        break;
-      }
-      const is = activeHold(after, command.holdId)!;
-      assert.ok(is.paying && is.extended, ctx);
-      assert.ok(is.expiresAt >= was!.expiresAt && is.expiresAt <= STARTS, `${ctx}: extension shortened or overran`);
-      if (was!.extended) assert.equal(is.expiresAt, was!.expiresAt, `${ctx}: extended twice`);
-      else assert.equal(is.expiresAt, Math.min(Math.max(was!.expiresAt, now + GRACE), STARTS), ctx);
-      break;
-    }
-    case "AbortPayment":
-      if (events.length) {
-        assert.equal(activeHold(before, command.holdId)?.userId, command.userId, `${ctx}: aborted someone else's payment`);
-        assert.equal(activeHold(before, command.holdId)?.paying, true, ctx);
-        assert.equal(activeHold(after, command.holdId)?.paying, false, ctx);
-      }
-      break;
-    case "ConfirmBooking": {
+    case "OpenBooking": {
       if (events.length === 0) {
         assert.equal(before.bookings[command.bookingId]?.holdId, command.holdId, ctx);
         break;
       }
-      assert.ok(!expiredEver.has(command.holdId), `${ctx}: an expired hold was confirmed`);
       const was = activeHold(before, command.holdId);
       assert.equal(was?.userId, command.userId, `${ctx}: booked someone else's hold`);
-      assert.ok(now < was!.expiresAt, `${ctx}: booked a lapsed hold`);
-      const booking = after.bookings[command.bookingId];
-      assert.ok(booking && booking.status === "confirmed", ctx);
-      assert.equal(booking.userId, command.userId, ctx);
-      assert.deepEqual(booking.seats, was!.seats, ctx);
-      assert.equal(booking.amount, was!.quote.total, ctx);
-      assert.deepEqual(claimedBy(after, "booking", command.bookingId), sorted(was!.seats), `${ctx}: the booking does not claim exactly its seats`);
-      assert.equal(activeHold(after, command.holdId), undefined, ctx);
-      assert.equal(endedHold(after, command.holdId)?.end, "booked", ctx);
+      assert.ok(now < was!.expiresAt && !was!.bookingId, ctx);
+      assert.equal(after.bookings[command.bookingId]?.amount, was!.quote.total, ctx);
+      break;
+    }
+    case "StartPayment": {
+      const was = before.bookings[command.bookingId];
+      assert.equal(was?.userId, command.userId, `${ctx}: payment of someone else's booking`);
+      if (events.length === 0) {
+        assert.ok(was!.stage === "confirmed" || was!.attempts.some((a) => a.id === command.attemptId), ctx);
+        break;
+      }
+      assert.equal(was!.stage, "pending_payment", ctx);
+      assert.ok(!was!.attempts.some((a) => a.status === "processing"), `${ctx}: a second charge in flight`);
+      const held = activeHold(before, was!.holdId)!;
+      assert.ok(now < held.expiresAt, `${ctx}: payment of a lapsed hold`);
+      const is = activeHold(after, was!.holdId)!;
+      assert.ok(is.paying && is.extended, ctx);
+      assert.ok(is.expiresAt >= held.expiresAt && is.expiresAt <= STARTS, `${ctx}: extension shortened or overran`);
+      if (held.extended) assert.equal(is.expiresAt, held.expiresAt, `${ctx}: extended twice`);
+      else assert.equal(is.expiresAt, Math.min(Math.max(held.expiresAt, now + GRACE), STARTS), ctx);
+      break;
+    }
+    case "RecordPayment": {
+      const was = before.bookings[command.bookingId]!;
+      const attempt = was.attempts.find((a) => a.id === command.attemptId)!;
+      if (events.length === 0) {
+        assert.notEqual(attempt.status, "processing", `${ctx}: an outcome of an attempt in flight was ignored`);
+        break;
+      }
+      assert.equal(attempt.status, "processing", ctx);
+      const booking = after.bookings[command.bookingId]!;
+      if (events.some((e) => e.type === "BookingConfirmed")) {
+        assert.ok(!expiredEver.has(was.holdId), `${ctx}: an expired hold was confirmed`);
+        const held = activeHold(before, was.holdId)!;
+        assert.ok(held && now < held.expiresAt, `${ctx}: booked a lapsed hold`);
+        assert.equal(booking.stage, "confirmed", ctx);
+        assert.deepEqual(claimedBy(after, "booking", command.bookingId), sorted(held.seats), `${ctx}: the booking does not claim exactly its seats`);
+        assert.equal(endedHold(after, was.holdId)?.end, "booked", ctx);
+      }
       break;
     }
     case "CancelBooking": {
       const was = before.bookings[command.bookingId];
       assert.ok(was && (command.userId === undefined || command.userId === was.userId), `${ctx}: cancelled a booking not theirs`);
+      assert.ok(!was.attempts.some((a) => a.status === "processing"), `${ctx}: cancelled with a charge in flight`);
       if (events.length === 0) {
-        assert.equal(was.status, "cancelled", ctx);
+        assert.equal(was.stage, "cancelled", ctx);
         break;
       }
-      assert.ok(now <= STARTS - CUTOFF, `${ctx}: cancelled after the cut-off`);
-      assert.equal(after.bookings[command.bookingId]?.status, "cancelled", ctx);
+      if (was.stage === "confirmed") assert.ok(now <= STARTS - CUTOFF, `${ctx}: cancelled after the cut-off`);
+      assert.equal(after.bookings[command.bookingId]?.stage, "cancelled", ctx);
       assert.deepEqual(claimedBy(after, "booking", command.bookingId), [], ctx);
       for (const seat of was.seats) assert.equal(after.claims[seat], undefined, `${ctx}: seat ${seat} still claimed`);
       break;
     }
+    case "RefundBooking":
+    case "RecordRefund":
+      break;
     case "ExpireHolds": {
       const lapsed = before.holds.filter((h) => h.expiresAt <= now).map((h) => h.id).sort();
       assert.deepEqual(events.map((e) => (e.type === "HoldExpired" ? e.holdId : `?${e.type}`)).sort(), lapsed, ctx);
@@ -387,6 +461,14 @@ test("replaying the journal, or a snapshot and the rest of it, rebuilds exactly 
   t.pass();
 });
 
+test("every charge is the payment of a confirmed booking or refunded in full, and refunds never exceed charges", (t) => {
+  check(fc.property(scenario, (s) => {
+    let i = 0;
+    run(s, ({ after, command }) => assertMoneyConsistent(after, `after step ${++i} (${command.type})`));
+  }));
+  t.pass();
+});
+
 test("a user never has more than one active hold on a show", (t) => {
   check(fc.property(scenario, (s) => {
     let i = 0;
@@ -407,9 +489,11 @@ test("the random scenarios reach every kind of outcome the properties talk about
     });
   }), { numRuns: NUM_RUNS, seed: 42 });
   for (const outcome of [
-    "SeatsHeld", "HoldReleased:released", "HoldReleased:replaced", "HoldExpired", "PaymentStarted", "PaymentAborted", "BookingConfirmed", "BookingCancelled",
+    "SeatsHeld", "HoldReleased:released", "HoldReleased:replaced", "HoldExpired", "BookingOpened", "PaymentStarted", "PaymentSucceeded", "PaymentFailed",
+    "BookingConfirmed", "BookingCancelled", "RefundRequested", "RefundSettled",
     "SEAT_UNAVAILABLE", "HOLD_IN_PAYMENT", "HOLD_EXPIRED", "HOLD_NOT_FOUND", "SHOW_STARTED", "CANCEL_WINDOW_CLOSED", "BOOKING_NOT_FOUND",
+    "BOOKING_EXISTS", "PAYMENT_IN_PROGRESS", "REFUND_EXCEEDS_PAYMENT", "NOTHING_TO_REFUND",
     "NO_SEATS", "DUPLICATE_SEATS", "TOO_MANY_SEATS",
-    "noop:HoldSeats", "noop:ReleaseHold", "noop:StartPayment", "noop:AbortPayment", "noop:ConfirmBooking", "noop:CancelBooking",
+    "noop:HoldSeats", "noop:ReleaseHold", "noop:OpenBooking", "noop:StartPayment", "noop:RecordPayment", "noop:CancelBooking",
   ]) t.true(seen.has(outcome), `no scenario produced ${outcome}`);
 });

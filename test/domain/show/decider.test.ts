@@ -35,13 +35,24 @@ function quoteFor(seats: string[], price = 1500): Quote {
 const scheduled = (startsAt = STARTS): ShowEvent => ({ type: "ShowScheduled", showId: SHOW, startsAt, seats: LAYOUT.map((s) => s.id), notForSale: LAYOUT.filter((s) => !s.forSale).map((s) => s.id) });
 const held = (holdId: string, userId: string, seats: string[], at = T0, expiresAt = at + TTL): ShowEvent =>
   ({ type: "SeatsHeld", holdId, userId, seats, at, expiresAt, quote: quoteFor(seats) });
-const paymentStarted = (holdId: string, at = T0 + MIN, expiresAt = T0 + TTL, attemptId?: string): ShowEvent =>
-  ({ type: "PaymentStarted", holdId, at, expiresAt, ...(attemptId !== undefined ? { attemptId } : {}) });
-const paymentAborted = (holdId: string, at = T0 + 2 * MIN): ShowEvent => ({ type: "PaymentAborted", holdId, at });
 const released = (holdId: string, at = T0 + MIN): ShowEvent => ({ type: "HoldReleased", holdId, reason: "released", at });
 const expired = (holdId: string, at = T0 + TTL): ShowEvent => ({ type: "HoldExpired", holdId, at });
-const confirmed = (bookingId: string, holdId: string, at = T0 + 2 * MIN): ShowEvent =>
-  ({ type: "BookingConfirmed", bookingId, holdId, paymentId: `pay-${bookingId}`, at });
+const opened = (bookingId: string, holdId: string, at = T0 + MIN): ShowEvent => ({ type: "BookingOpened", bookingId, holdId, at });
+const started = (bookingId: string, holdId: string, attemptId: string, at = T0 + MIN, expiresAt = T0 + TTL, amount = 1500): ShowEvent =>
+  ({ type: "PaymentStarted", bookingId, holdId, attemptId, amount, expiresAt, at });
+const card = { brand: "visa", last4: "4242" };
+const succeeded = (bookingId: string, attemptId: string, at = T0 + 2 * MIN): ShowEvent =>
+  ({ type: "PaymentSucceeded", bookingId, attemptId, paymentId: `pay-${attemptId}`, card, at });
+const failed = (bookingId: string, attemptId: string, at = T0 + 2 * MIN): ShowEvent =>
+  ({ type: "PaymentFailed", bookingId, attemptId, code: "card_declined", message: "The card was declined", at });
+/** A hold being paid for: its booking opened and an attempt under way (booking "bkg-<hold>", attempt "att-<hold>"). */
+const paymentStarted = (holdId: string, at = T0 + MIN, expiresAt = T0 + TTL): ShowEvent[] =>
+  [opened(`bkg-${holdId}`, holdId, at), started(`bkg-${holdId}`, holdId, `att-${holdId}`, at, expiresAt)];
+/** A hold booked and paid: opened, charged, confirmed (the whole lifecycle, as the actor records it). */
+const confirmed = (bookingId: string, holdId: string, at = T0 + 2 * MIN, amount = 1500): ShowEvent[] => [
+  opened(bookingId, holdId, at), started(bookingId, holdId, `att-${bookingId}`, at, T0 + TTL, amount), succeeded(bookingId, `att-${bookingId}`, at),
+  { type: "BookingConfirmed", bookingId, holdId, paymentId: `pay-att-${bookingId}`, at },
+];
 const cancelled = (bookingId: string, at = T0 + HOUR): ShowEvent => ({ type: "BookingCancelled", bookingId, at });
 
 // ---- commands ----
@@ -49,16 +60,20 @@ const hold = (holdId: string, userId: string, seats: string[], maxSeats = MAX): 
   ({ type: "HoldSeats", holdId, userId, seats, quote: quoteFor(seats), ttlMs: TTL, maxSeats });
 const release = (holdId: string, userId: string): ShowCommand => ({ type: "ReleaseHold", holdId, userId });
 const expire: ShowCommand = { type: "ExpireHolds" };
-const startPayment = (holdId: string, userId: string, attemptId?: string): ShowCommand =>
-  ({ type: "StartPayment", holdId, userId, graceMs: GRACE, ...(attemptId !== undefined ? { attemptId } : {}) });
-const abortPayment = (holdId: string, userId: string): ShowCommand => ({ type: "AbortPayment", holdId, userId });
-const confirm = (holdId: string, userId: string, bookingId: string): ShowCommand =>
-  ({ type: "ConfirmBooking", holdId, userId, bookingId, paymentId: `pay-${bookingId}` });
-const cancel = (bookingId: string, userId?: string): ShowCommand =>
-  ({ type: "CancelBooking", bookingId, cutoffMs: CUTOFF, ...(userId !== undefined ? { userId } : {}) });
+const open = (bookingId: string, holdId: string, userId: string): ShowCommand => ({ type: "OpenBooking", bookingId, holdId, userId });
+const startPayment = (bookingId: string, userId: string, attemptId = "att-1"): ShowCommand => ({ type: "StartPayment", bookingId, userId, attemptId, graceMs: GRACE });
+const paid = (bookingId: string, attemptId = "att-1"): ShowCommand =>
+  ({ type: "RecordPayment", bookingId, attemptId, outcome: { status: "succeeded", paymentId: `pay-${attemptId}`, card }, refundId: `re-${attemptId}` });
+const declined = (bookingId: string, attemptId = "att-1"): ShowCommand =>
+  ({ type: "RecordPayment", bookingId, attemptId, outcome: { status: "failed", code: "card_declined", message: "The card was declined" }, refundId: `re-${attemptId}` });
+const cancel = (bookingId: string, userId?: string, policy?: { feeShare?: number; feeFixed?: number }): ShowCommand =>
+  ({ type: "CancelBooking", bookingId, cutoffMs: CUTOFF, refundId: `re-cancel-${bookingId}`, ...(userId !== undefined ? { userId } : {}), ...(policy ? { policy } : {}) });
+const refundOf = (bookingId: string, refundId: string, amount?: number): ShowCommand =>
+  ({ type: "RefundBooking", bookingId, refundId, by: "admin-1", ...(amount !== undefined ? { amount } : {}) });
+const refundSettled = (bookingId: string, refundId: string, status: "pending" | "succeeded" | "failed"): ShowCommand => ({ type: "RecordRefund", bookingId, refundId, status });
 
 // ---- given / when / then ----
-const given = (...events: ShowEvent[]): ShowState => replay(SHOW, events);
+const given = (...events: (ShowEvent | ShowEvent[])[]): ShowState => replay(SHOW, events.flat());
 
 function accepted(t: ExecutionContext, decision: Decision): ShowEvent[] {
   if (!decision.ok) {
@@ -79,7 +94,7 @@ function rejected<C extends Rejection["code"]>(t: ExecutionContext, decision: De
 }
 
 /** The state after the command's events, for asserting on what an accepted command did. */
-const after = (state: ShowState, events: ShowEvent[]): ShowState => events.reduce(evolve, state);
+const after = (state: ShowState, events: (ShowEvent | ShowEvent[])[]): ShowState => events.flat().reduce(evolve, state);
 
 // ---- scheduling ----
 
@@ -276,133 +291,164 @@ test("a sweep with nothing due records nothing", (t) => {
   t.deepEqual(accepted(t, decide(given(scheduled(), held("h1", "u1", ["A1"])), expire, T0 + TTL - 1)), []);
 });
 
-test("an expired hold can never be confirmed, before or after the sweep", (t) => {
-  const lapsed = given(scheduled(), held("h1", "u1", ["A1"]), paymentStarted("h1", T0 + MIN, T0 + TTL));
-  rejected(t, decide(lapsed, confirm("h1", "u1", "b1"), T0 + TTL), "HOLD_EXPIRED");
-  const swept = given(scheduled(), held("h1", "u1", ["A1"]), paymentStarted("h1", T0 + MIN, T0 + TTL), expired("h1"));
-  rejected(t, decide(swept, confirm("h1", "u1", "b1"), T0 + TTL + MIN), "HOLD_EXPIRED");
-  // ...and the hold cannot be revived by starting a payment either.
-  rejected(t, decide(swept, startPayment("h1", "u1"), T0 + TTL + MIN), "HOLD_EXPIRED");
+test("an expired hold can never be booked or paid for, before or after the sweep", (t) => {
+  const lapsed = given(scheduled(), held("h1", "u1", ["A1"]), opened("b1", "h1"));
+  rejected(t, decide(lapsed, startPayment("b1", "u1"), T0 + TTL), "HOLD_EXPIRED");
+  rejected(t, decide(given(scheduled(), held("h1", "u1", ["A1"])), open("b1", "h1", "u1"), T0 + TTL), "HOLD_EXPIRED");
+  const swept = given(scheduled(), held("h1", "u1", ["A1"]), opened("b1", "h1"), expired("h1"));
+  rejected(t, decide(swept, startPayment("b1", "u1"), T0 + TTL + MIN), "HOLD_EXPIRED");
+  t.is(swept.bookings.b1?.stage, "expired", "the booking ended with its hold");
 });
 
-// ---- payment ----
+// ---- opening a booking ----
 
-test("starting a payment extends the hold by the grace period and marks it as being paid", (t) => {
-  const state = given(scheduled(), held("h1", "u1", ["A1"]));
+test("a booking opens on the customer's active hold for exactly its seats and quote, awaiting payment", (t) => {
+  const state = given(scheduled(), held("h1", "u1", ["A1", "A2"]));
+  const events = accepted(t, decide(state, open("b1", "h1", "u1"), T0 + MIN));
+  t.deepEqual(events, [{ type: "BookingOpened", bookingId: "b1", holdId: "h1", at: T0 + MIN }]);
+  const next = after(state, events);
+  t.like(next.bookings.b1, { holdId: "h1", userId: "u1", seats: ["A1", "A2"], amount: 3000, currency: "EUR", stage: "pending_payment", attempts: [], refunds: [] });
+  t.is(activeHold(next, "h1")?.bookingId, "b1");
+  t.is(bookingOf(next, "b1", "u1")?.status, "pending_payment");
+});
+
+test("a hold has at most one booking; the same booking asked for again records nothing", (t) => {
+  const state = given(scheduled(), held("h1", "u1", ["A1"]), opened("b1", "h1"));
+  t.deepEqual(accepted(t, decide(state, open("b1", "h1", "u1"), T0 + 2 * MIN)), []);
+  t.is(rejected(t, decide(state, open("b2", "h1", "u1"), T0 + 2 * MIN), "BOOKING_EXISTS").bookingId, "b1");
+  const booked = given(scheduled(), held("h1", "u1", ["A1"]), confirmed("b1", "h1"));
+  t.is(rejected(t, decide(booked, open("b2", "h1", "u1"), T0 + 3 * MIN), "BOOKING_EXISTS").bookingId, "b1");
+});
+
+test("no one can open a booking on another user's hold, nor on a released one", (t) => {
+  rejected(t, decide(given(scheduled(), held("h1", "u1", ["A1"])), open("b1", "h1", "u2"), T0 + MIN), "HOLD_NOT_FOUND");
+  t.is(rejected(t, decide(given(scheduled(), held("h1", "u1", ["A1"]), released("h1")), open("b1", "h1", "u1"), T0 + 2 * MIN), "HOLD_ENDED").end, "released");
+});
+
+// ---- paying ----
+
+test("a payment attempt is recorded before the charge, extends the hold by the grace period and locks it", (t) => {
+  const state = given(scheduled(), held("h1", "u1", ["A1"]), opened("b1", "h1"));
   const now = T0 + 8 * MIN;
-  const events = accepted(t, decide(state, startPayment("h1", "u1", "att-1"), now));
-  t.deepEqual(events, [{ type: "PaymentStarted", holdId: "h1", expiresAt: now + GRACE, at: now, attemptId: "att-1" }]);
-  t.like(activeHold(after(state, events), "h1"), { paying: true, extended: true, expiresAt: now + GRACE, attemptId: "att-1" });
-});
-
-test("starting a payment never shortens a hold", (t) => {
-  const state = given(scheduled(), held("h1", "u1", ["A1"]));
-  const [event] = accepted(t, decide(state, startPayment("h1", "u1"), T0 + MIN));
-  t.like(event, { type: "PaymentStarted", expiresAt: T0 + TTL });
-});
-
-test("the payment extension never goes past the show's start", (t) => {
-  const now = STARTS - 2 * MIN;
-  const state = given(scheduled(), held("h1", "u1", ["A1"], STARTS - 4 * MIN, STARTS - MIN));
-  const [event] = accepted(t, decide(state, startPayment("h1", "u1"), now));
-  t.like(event, { type: "PaymentStarted", expiresAt: STARTS });
-});
-
-test("the hold is extended only once: a payment after an aborted one keeps the deadline", (t) => {
-  const state = given(scheduled(), held("h1", "u1", ["A1"]), paymentStarted("h1", T0 + 9 * MIN, T0 + 14 * MIN), paymentAborted("h1", T0 + 10 * MIN));
-  const now = T0 + 12 * MIN;
-  const [event] = accepted(t, decide(state, startPayment("h1", "u1"), now));
-  t.like(event, { type: "PaymentStarted", expiresAt: T0 + 14 * MIN, at: now });
-});
-
-test("a retried payment attempt is accepted with nothing new; any other attempt must wait", (t) => {
-  const state = given(scheduled(), held("h1", "u1", ["A1"]), paymentStarted("h1", T0 + MIN, T0 + TTL, "att-1"));
-  t.deepEqual(accepted(t, decide(state, startPayment("h1", "u1", "att-1"), T0 + 2 * MIN)), []);
-  rejected(t, decide(state, startPayment("h1", "u1", "att-2"), T0 + 2 * MIN), "HOLD_IN_PAYMENT");
-  rejected(t, decide(state, startPayment("h1", "u1"), T0 + 2 * MIN), "HOLD_IN_PAYMENT");
-});
-
-test("no one can pay for another user's hold", (t) => {
-  rejected(t, decide(given(scheduled(), held("h1", "u1", ["A1"])), startPayment("h1", "u2"), T0 + MIN), "HOLD_NOT_FOUND");
-});
-
-test("aborting a payment makes the hold releasable and replaceable again", (t) => {
-  const state = given(scheduled(), held("h1", "u1", ["A1"]), paymentStarted("h1"));
-  const now = T0 + 3 * MIN;
-  const events = accepted(t, decide(state, abortPayment("h1", "u1"), now));
-  t.deepEqual(events, [{ type: "PaymentAborted", holdId: "h1", at: now }]);
+  const events = accepted(t, decide(state, startPayment("b1", "u1", "att-1"), now));
+  t.deepEqual(events, [{ type: "PaymentStarted", bookingId: "b1", holdId: "h1", attemptId: "att-1", amount: 1500, expiresAt: now + GRACE, at: now }]);
   const next = after(state, events);
-  t.false(activeHold(next, "h1")?.paying);
-  accepted(t, decide(next, release("h1", "u1"), now));
-  t.deepEqual(accepted(t, decide(next, hold("h2", "u1", ["A2"]), now)).map((e) => e.type), ["HoldReleased", "SeatsHeld"]);
+  t.like(activeHold(next, "h1"), { paying: true, extended: true, expiresAt: now + GRACE, attemptId: "att-1" });
+  t.like(bookingOf(next, "b1"), { status: "pending_payment", paymentInProgress: true, payment: { attemptId: "att-1", status: "processing" } });
+  rejected(t, decide(next, release("h1", "u1"), now), "HOLD_IN_PAYMENT");
+  rejected(t, decide(next, { type: "ForceExpireHold", holdId: "h1" }, now), "HOLD_IN_PAYMENT");
+  rejected(t, decide(next, hold("h2", "u1", ["A2"]), now), "HOLD_IN_PAYMENT");
 });
 
-test("aborting a payment that is not under way records nothing", (t) => {
-  const paying = given(scheduled(), held("h1", "u1", ["A1"]), paymentStarted("h1"));
-  t.deepEqual(accepted(t, decide(paying, abortPayment("h1", "u2"), T0 + 2 * MIN)), [], "another user's hold");
-  t.deepEqual(accepted(t, decide(paying, abortPayment("nope", "u1"), T0 + 2 * MIN)), [], "an unknown hold");
-  const idle = given(scheduled(), held("h1", "u1", ["A1"]));
-  t.deepEqual(accepted(t, decide(idle, abortPayment("h1", "u1"), T0 + 2 * MIN)), [], "a hold not being paid");
+test("starting a payment never shortens a hold, nor stretches it past the show's start", (t) => {
+  const state = given(scheduled(), held("h1", "u1", ["A1"]), opened("b1", "h1"));
+  t.like(accepted(t, decide(state, startPayment("b1", "u1"), T0 + MIN))[0], { type: "PaymentStarted", expiresAt: T0 + TTL });
+  const late = given(scheduled(), held("h1", "u1", ["A1"], STARTS - 4 * MIN, STARTS - MIN), opened("b1", "h1", STARTS - 3 * MIN));
+  t.like(accepted(t, decide(late, startPayment("b1", "u1"), STARTS - 2 * MIN))[0], { type: "PaymentStarted", expiresAt: STARTS });
 });
 
-// ---- booking ----
+test("the hold is extended only once: a payment after a declined one keeps the deadline", (t) => {
+  const state = given(scheduled(), held("h1", "u1", ["A1"]), opened("b1", "h1"), started("b1", "h1", "att-1", T0 + 9 * MIN, T0 + 14 * MIN), failed("b1", "att-1", T0 + 10 * MIN));
+  const [event] = accepted(t, decide(state, startPayment("b1", "u1", "att-2"), T0 + 12 * MIN));
+  t.like(event, { type: "PaymentStarted", attemptId: "att-2", expiresAt: T0 + 14 * MIN });
+});
 
-test("confirming a hold books its seats at the price quoted when they were held", (t) => {
-  const state = given(scheduled(), held("h1", "u1", ["A1", "A2"]), paymentStarted("h1"));
+test("a retried attempt records nothing new; any other attempt waits while one is in flight", (t) => {
+  const state = given(scheduled(), held("h1", "u1", ["A1"]), opened("b1", "h1"), started("b1", "h1", "att-1"));
+  t.deepEqual(accepted(t, decide(state, startPayment("b1", "u1", "att-1"), T0 + 2 * MIN)), []);
+  t.is(rejected(t, decide(state, startPayment("b1", "u1", "att-2"), T0 + 2 * MIN), "PAYMENT_IN_PROGRESS").bookingId, "b1");
+});
+
+test("no one can pay for another user's booking", (t) => {
+  rejected(t, decide(given(scheduled(), held("h1", "u1", ["A1"]), opened("b1", "h1")), startPayment("b1", "u2"), T0 + MIN), "BOOKING_NOT_FOUND");
+});
+
+test("a charge that went through confirms the booking: its seats are booked at the price quoted when they were held", (t) => {
+  const state = given(scheduled(), held("h1", "u1", ["A1", "A2"]), opened("b1", "h1"), started("b1", "h1", "att-1", T0 + MIN, T0 + TTL, 3000));
   const now = T0 + 4 * MIN;
-  const events = accepted(t, decide(state, confirm("h1", "u1", "b1"), now));
-  t.deepEqual(events, [{ type: "BookingConfirmed", bookingId: "b1", holdId: "h1", paymentId: "pay-b1", at: now }]);
+  const events = accepted(t, decide(state, paid("b1"), now));
+  t.deepEqual(events, [
+    { type: "PaymentSucceeded", bookingId: "b1", attemptId: "att-1", paymentId: "pay-att-1", card, at: now },
+    { type: "BookingConfirmed", bookingId: "b1", holdId: "h1", paymentId: "pay-att-1", at: now },
+  ]);
   const next = after(state, events);
-  t.deepEqual(next.bookings.b1, {
-    id: "b1", holdId: "h1", userId: "u1", seats: ["A1", "A2"], paymentId: "pay-b1",
-    amount: 3000, currency: "EUR", quote: quoteFor(["A1", "A2"]), confirmedAt: now, status: "confirmed",
-  });
+  t.like(next.bookings.b1, { stage: "confirmed", paymentId: "pay-att-1", confirmedAt: now, amount: 3000, quote: quoteFor(["A1", "A2"]) });
   t.deepEqual(next.claims, { A1: { kind: "booking", id: "b1" }, A2: { kind: "booking", id: "b1" } });
   t.deepEqual(next.holds, []);
-  t.is(holdOfUser(next, "u1"), undefined);
   t.like(endedHold(next, "h1"), { end: "booked", bookingId: "b1" });
+  t.like(bookingOf(next, "b1", "u1"), { status: "confirmed", paymentInProgress: false, payment: { id: "pay-att-1", status: "succeeded", card } });
+  // Paying a confirmed booking again charges nothing.
+  t.deepEqual(accepted(t, decide(next, startPayment("b1", "u1", "att-2"), now)), []);
 });
 
-test("a retried confirmation of the same booking records nothing new", (t) => {
-  const state = given(scheduled(), held("h1", "u1", ["A1"]), paymentStarted("h1"), confirmed("b1", "h1"));
-  t.deepEqual(accepted(t, decide(state, confirm("h1", "u1", "b1"), T0 + 3 * MIN)), []);
+test("the first word on an attempt stands: a retried outcome records nothing", (t) => {
+  const state = given(scheduled(), held("h1", "u1", ["A1"]), opened("b1", "h1"), started("b1", "h1", "att-1"), succeeded("b1", "att-1"), confirmed("b1", "h1").at(-1)!);
+  t.deepEqual(accepted(t, decide(state, paid("b1"), T0 + 3 * MIN)), []);
+  t.deepEqual(accepted(t, decide(state, declined("b1"), T0 + 3 * MIN)), []);
+  rejected(t, decide(state, paid("b1", "att-9"), T0 + 3 * MIN), "ATTEMPT_NOT_FOUND");
 });
 
-test("a booked hold cannot be confirmed a second time under another booking", (t) => {
-  const state = given(scheduled(), held("h1", "u1", ["A1"]), paymentStarted("h1"), confirmed("b1", "h1"));
-  t.is(rejected(t, decide(state, confirm("h1", "u1", "b2"), T0 + 3 * MIN), "HOLD_ENDED").end, "booked");
+test("a declined charge frees the hold for another attempt and says why", (t) => {
+  const state = given(scheduled(), held("h1", "u1", ["A1"]), opened("b1", "h1"), started("b1", "h1", "att-1"));
+  const events = accepted(t, decide(state, declined("b1"), T0 + 2 * MIN));
+  t.deepEqual(events.map((e) => e.type), ["PaymentFailed"]);
+  const next = after(state, events);
+  t.false(activeHold(next, "h1")?.paying);
+  t.like(bookingOf(next, "b1"), { status: "payment_failed", reason: "The card was declined", paymentInProgress: false });
+  t.deepEqual(accepted(t, decide(next, startPayment("b1", "u1", "att-2"), T0 + 3 * MIN)).map((e) => e.type), ["PaymentStarted"]);
 });
 
-test("no one can confirm another user's hold", (t) => {
-  const state = given(scheduled(), held("h1", "u1", ["A1"]), paymentStarted("h1"));
-  rejected(t, decide(state, confirm("h1", "u2", "b1"), T0 + 2 * MIN), "HOLD_NOT_FOUND");
-});
-
-test("a released hold cannot be confirmed", (t) => {
-  const state = given(scheduled(), held("h1", "u1", ["A1"]), released("h1"));
-  t.is(rejected(t, decide(state, confirm("h1", "u1", "b1"), T0 + 2 * MIN), "HOLD_ENDED").end, "released");
-});
-
-test("after booking, a user's next hold leaves their booking alone", (t) => {
-  const state = given(scheduled(), held("h1", "u1", ["A1"]), confirmed("b1", "h1"));
-  const events = accepted(t, decide(state, hold("h2", "u1", ["A2"]), T0 + 5 * MIN));
-  t.deepEqual(events.map((e) => e.type), ["SeatsHeld"]);
-  t.like(after(state, events).claims, { A1: { kind: "booking", id: "b1" }, A2: { kind: "hold", id: "h2" } });
-  // Their own booked seat is as unavailable to them as to anyone.
-  t.deepEqual(rejected(t, decide(state, hold("h2", "u1", ["A1"]), T0 + 5 * MIN), "SEAT_UNAVAILABLE").seats, [{ seat: "A1", reason: "booked" }]);
+test("money that arrives after the hold ran out is refunded in full at once, and the seats stay free", (t) => {
+  const state = given(scheduled(), held("h1", "u1", ["A1"]), opened("b1", "h1"), started("b1", "h1", "att-1", T0 + MIN, T0 + TTL), expired("h1", T0 + TTL));
+  t.is(state.bookings.b1?.stage, "expired");
+  t.like(bookingOf(state, "b1"), { status: "expired", paymentInProgress: true });
+  const now = T0 + TTL + MIN;
+  const events = accepted(t, decide(state, paid("b1"), now));
+  t.deepEqual(events.map((e) => e.type), ["PaymentSucceeded", "RefundRequested"]);
+  t.like(events[1], { refundId: "re-att-1", paymentId: "pay-att-1", amount: 1500, reason: "seats_not_confirmed" });
+  const next = after(state, events);
+  t.deepEqual(next.claims, {});
+  t.like(bookingOf(next, "b1"), { status: "refunded", refunded: 1500, refund: { status: "requested" } });
+  const settled = after(next, accepted(t, decide(next, refundSettled("b1", "re-att-1", "succeeded"), now)));
+  t.like(bookingOf(settled, "b1")?.refund, { status: "succeeded", amount: 1500 });
 });
 
 // ---- cancelling ----
 
-test("a user can cancel their booking up to the cut-off, which frees the seats", (t) => {
-  const state = given(scheduled(), held("h1", "u1", ["A1", "A2"]), confirmed("b1", "h1"));
+test("cancelling an unpaid booking lets its hold go", (t) => {
+  const state = given(scheduled(), held("h1", "u1", ["A1"]), opened("b1", "h1"));
+  const events = accepted(t, decide(state, cancel("b1", "u1"), T0 + 2 * MIN));
+  t.deepEqual(events.map((e) => e.type), ["BookingCancelled", "HoldReleased"]);
+  const next = after(state, events);
+  t.deepEqual(next.claims, {});
+  t.like(bookingOf(next, "b1"), { status: "cancelled", reason: "Cancelled before payment", refunds: [] });
+});
+
+test("a booking whose payment is in flight cannot be cancelled until the payment has finished", (t) => {
+  const state = given(scheduled(), held("h1", "u1", ["A1"]), opened("b1", "h1"), started("b1", "h1", "att-1"));
+  t.is(rejected(t, decide(state, cancel("b1", "u1"), T0 + 2 * MIN), "PAYMENT_IN_PROGRESS").bookingId, "b1");
+  rejected(t, decide(state, cancel("b1"), T0 + 2 * MIN), "PAYMENT_IN_PROGRESS");
+});
+
+test("a user can cancel their booking up to the cut-off: the seats are freed and the payment refunded in full", (t) => {
+  const state = given(scheduled(), held("h1", "u1", ["A1", "A2"]), confirmed("b1", "h1", T0 + 2 * MIN, 3000));
   const now = STARTS - CUTOFF;
   const events = accepted(t, decide(state, cancel("b1", "u1"), now));
-  t.deepEqual(events, [{ type: "BookingCancelled", bookingId: "b1", at: now }]);
+  t.deepEqual(events, [
+    { type: "BookingCancelled", bookingId: "b1", at: now },
+    { type: "RefundRequested", bookingId: "b1", refundId: "re-cancel-b1", paymentId: "pay-att-b1", amount: 3000, reason: "requested_by_customer", at: now },
+  ]);
   const next = after(state, events);
-  t.like(next.bookings.b1, { status: "cancelled", cancelledAt: now });
+  t.like(next.bookings.b1, { stage: "cancelled", cancelledAt: now });
   t.deepEqual(next.claims, {});
   t.deepEqual(accepted(t, decide(next, hold("h2", "u2", ["A1", "A2"]), now)).map((e) => e.type), ["SeatsHeld"]);
+});
+
+test("a cinema's cancellation fee is kept: the larger of its share and its fixed amount", (t) => {
+  const state = given(scheduled(), held("h1", "u1", ["A1", "A2"]), confirmed("b1", "h1", T0 + 2 * MIN, 3000));
+  t.like(accepted(t, decide(state, cancel("b1", "u1", { feeShare: 0.1 }), T0 + HOUR))[1], { amount: 2700 });
+  t.like(accepted(t, decide(state, cancel("b1", "u1", { feeShare: 0.1, feeFixed: 500 }), T0 + HOUR))[1], { amount: 2500 });
+  t.deepEqual(accepted(t, decide(state, cancel("b1", "u1", { feeFixed: 5000 }), T0 + HOUR)).map((e) => e.type), ["BookingCancelled"], "nothing left to refund");
 });
 
 test("after the cut-off a booking can no longer be cancelled", (t) => {
@@ -414,7 +460,12 @@ test("after the cut-off a booking can no longer be cancelled", (t) => {
 
 test("an admin can cancel anyone's booking", (t) => {
   const state = given(scheduled(), held("h1", "u1", ["A1"]), confirmed("b1", "h1"));
-  t.deepEqual(accepted(t, decide(state, cancel("b1"), T0 + HOUR)), [{ type: "BookingCancelled", bookingId: "b1", at: T0 + HOUR }]);
+  t.deepEqual(accepted(t, decide(state, cancel("b1"), T0 + HOUR)).map((e) => e.type), ["BookingCancelled", "RefundRequested"]);
+});
+
+test("an expired booking has nothing to cancel", (t) => {
+  const state = given(scheduled(), held("h1", "u1", ["A1"]), opened("b1", "h1"), expired("h1"));
+  rejected(t, decide(state, cancel("b1", "u1"), T0 + HOUR), "BOOKING_NOT_CANCELLABLE");
 });
 
 test("a customer's booked seats are those of their confirmed bookings, not cancelled ones nor anyone else's", (t) => {
@@ -438,11 +489,37 @@ test("cancelling a cancelled booking again is accepted and records nothing, even
   t.deepEqual(accepted(t, decide(state, cancel("b1", "u1"), STARTS)), []);
 });
 
+// ---- refunds ----
+
+test("an admin refunds part of a paid booking, then the rest, and never more than was charged", (t) => {
+  let state = given(scheduled(), held("h1", "u1", ["A1", "A2"]), confirmed("b1", "h1", T0 + 2 * MIN, 3000));
+  state = after(state, accepted(t, decide(state, refundOf("b1", "re-1", 1000), T0 + HOUR)));
+  t.like(state.bookings.b1?.refunds[0], { amount: 1000, reason: "requested_by_admin", by: "admin-1", status: "requested" });
+  t.is(state.bookings.b1?.stage, "confirmed", "the seats stay booked");
+  t.is(rejected(t, decide(state, refundOf("b1", "re-2", 2001), T0 + HOUR), "REFUND_EXCEEDS_PAYMENT").refundable, 2000);
+  t.deepEqual(accepted(t, decide(state, refundOf("b1", "re-1", 1000), T0 + HOUR)), [], "a retried refund records nothing");
+  state = after(state, accepted(t, decide(state, refundOf("b1", "re-2"), T0 + HOUR)));
+  t.is(state.bookings.b1?.refunds[1]?.amount, 2000);
+  rejected(t, decide(state, refundOf("b1", "re-3", 1), T0 + HOUR), "NOTHING_TO_REFUND");
+  rejected(t, decide(given(scheduled(), held("h1", "u1", ["A1"]), opened("b1", "h1")), refundOf("b1", "re-1"), T0 + HOUR), "NOTHING_TO_REFUND");
+});
+
+test("a refund the processor reports pending settles later; a settled one stays settled", (t) => {
+  const base = given(scheduled(), held("h1", "u1", ["A1"]), confirmed("b1", "h1"), cancelled("b1"),
+    { type: "RefundRequested", bookingId: "b1", refundId: "re-1", paymentId: "pay-att-b1", amount: 1500, reason: "requested_by_customer", at: T0 + HOUR });
+  const pending = after(base, accepted(t, decide(base, refundSettled("b1", "re-1", "pending"), T0 + HOUR)));
+  t.is(pending.bookings.b1?.refunds[0]?.status, "pending");
+  const done = after(pending, accepted(t, decide(pending, refundSettled("b1", "re-1", "succeeded"), T0 + 2 * HOUR)));
+  t.like(done.bookings.b1?.refunds[0], { status: "succeeded", settledAt: T0 + 2 * HOUR });
+  t.deepEqual(accepted(t, decide(done, refundSettled("b1", "re-1", "pending"), T0 + 3 * HOUR)), []);
+  rejected(t, decide(done, refundSettled("b1", "re-9", "succeeded"), T0 + 3 * HOUR), "REFUND_NOT_FOUND");
+});
+
 // ---- journal ----
 
 test("every applied event moves the version on by one, and replay rebuilds the same state", (t) => {
   const journal: ShowEvent[] = [
-    scheduled(), held("h1", "u1", ["A1"]), paymentStarted("h1"), paymentAborted("h1"), confirmed("b1", "h1"), held("h2", "u2", ["A2"]), released("h2"),
+    scheduled(), held("h1", "u1", ["A1"]), opened("b1", "h1"), started("b1", "h1", "att-0"), failed("b1", "att-0"), ...confirmed("b1", "h1").slice(1), held("h2", "u2", ["A2"]), released("h2"),
     held("h3", "u3", ["A3"]), expired("h3"), held("h4", "u1", ["A4"]), { type: "HoldReleased", holdId: "h4", reason: "replaced", at: T0 + 3 * MIN },
     cancelled("b1"),
   ];
@@ -463,8 +540,9 @@ test("a batch of events touches exactly the seats it changed, also those of hold
   const state = given(scheduled(), held("h1", "u1", ["A1", "A2"]), held("h2", "u2", ["A3"]), confirmed("b2", "h2"));
   const batch = [released("h1"), held("h3", "u3", ["A4"])];
   t.deepEqual([...seatsTouched(after(state, batch), batch)].sort(), ["A1", "A2", "A4"]);
+  t.deepEqual([...seatsTouched(after(state, [confirmed("b1", "h1")]), confirmed("b1", "h1"))].sort(), ["A1", "A2"]);
   t.deepEqual([...seatsTouched(after(state, [cancelled("b2")]), [cancelled("b2")])], ["A3"]);
-  t.deepEqual([...seatsTouched(after(state, [paymentStarted("h1")]), [paymentStarted("h1")])], [], "a payment starting changes no seat's status");
+  t.deepEqual([...seatsTouched(after(state, [paymentStarted("h1")]), paymentStarted("h1"))], [], "a payment starting changes no seat's status");
 });
 
 test("a user sees their own hold, active or being paid, but not another user's", (t) => {
