@@ -6,6 +6,7 @@
 // show's seat map. Usable as a library (`simulate(options)`) by benchmarks and tests.
 import { parseArgs } from "node:util";
 import { randomBytes } from "node:crypto";
+import { checkHistory, type Answer, type CheckedBooking, type CheckedLedgerEntry, type RunHistory } from "../domain/booking/history.ts";
 
 export type Step = "register" | "browse" | "hold" | "book" | "pay" | "release";
 export const STEPS: readonly Step[] = ["register", "browse", "hold", "book", "pay", "release"];
@@ -49,6 +50,9 @@ export interface SimulationOptions {
   seed?: number;
   /** Card number used to pay. Default the always-succeeding Visa test card. */
   card?: string;
+  /** Admin login, to read the payments ledger for the history check. Default $ADMIN_EMAIL / $ADMIN_PASSWORD or the development admin. */
+  adminEmail?: string;
+  adminPassword?: string;
   /** Awaited after everyone has registered, before the crowd starts shopping (e.g. to line up several runs). */
   beforeShop?: () => Promise<void> | void;
   /** Called about four times a second and at the end of each phase. */
@@ -122,6 +126,12 @@ export interface SimulationSummary {
     missingBookings: number;
     /** Up to 20 descriptions of what went wrong. */
     problems: string[];
+    /**
+     * The history checker's verdict over every booking, seat map and the payments ledger (each
+     * charge confirmed or refunded, refunds within charges, what customers were told stands);
+     * undefined when the ledger could not be read (no admin login).
+     */
+    history?: string[];
   };
   occupancy: ShowOccupancy[];
   latency: Record<Step, LatencyStats>;
@@ -223,6 +233,8 @@ export async function simulate(options: SimulationOptions = {}): Promise<Simulat
   const otherErrors: Record<string, number> = {};
   const problems: string[] = [];
   const problem = (text: string) => { if (problems.length < 20) problems.push(text); };
+  const answers: Answer[] = [];
+  const everyBooking: CheckedBooking[] = [];
   let requests = 0;
   let retries = 0;
 
@@ -377,6 +389,8 @@ export async function simulate(options: SimulationOptions = {}): Promise<Simulat
         const booking = await call("book", "POST", "/api/bookings", { body: { holdId: hold.id }, token, key: `sim-${runId}-${customer.index}-book` });
         if (booking.status !== 201) { failed(booking); problem(`book ${hold.id}: ${booking.status} ${booking.body?.type ?? ""}`); outcome.failed++; return; }
         const paid = await call("pay", "POST", `/api/bookings/${encodeURIComponent(booking.body.id)}/pay`, { body: { card }, token, key: `sim-${runId}-${customer.index}-pay` });
+        const told = paid.status === 200 ? paid.body?.status : paid.body?.data?.booking?.status;
+        answers.push({ bookingId: booking.body.id, action: "pay", ...(typeof told === "string" ? { bookingStatus: told } : {}) });
         if (paid.status === 200 && paid.body?.status === "confirmed") {
           counters.confirmed++;
           outcome.seatsConfirmed += paid.body.seats.length;
@@ -417,7 +431,10 @@ export async function simulate(options: SimulationOptions = {}): Promise<Simulat
         if (customer.token) {
           const res = await call(null, "GET", "/api/me/bookings", { token: customer.token });
           if (res.status !== 200 || !Array.isArray(res.body)) problem(`GET /api/me/bookings for ${customer.email}: ${res.status}`);
-          else for (const b of res.body as Json[]) if (b.status === "confirmed") seen.set(b.id, { showId: b.showId, seats: b.seats, userIndex: customer.index });
+          else {
+            everyBooking.push(...(res.body as CheckedBooking[]));
+            for (const b of res.body as Json[]) if (b.status === "confirmed") seen.set(b.id, { showId: b.showId, seats: b.seats, userIndex: customer.index });
+          }
         }
         done++;
       }));
@@ -448,10 +465,12 @@ export async function simulate(options: SimulationOptions = {}): Promise<Simulat
     }
     let seatsNotBooked = 0;
     const occupancy: ShowOccupancy[] = [];
+    const seatMaps: RunHistory["seatMaps"] = [];
     const confirmedShows = new Set([...showIds, ...[...seen.values()].map((b) => b.showId)]);
     for (const showId of confirmedShows) {
       const res = await call(null, "GET", `/api/shows/${encodeURIComponent(showId)}`);
       if (res.status !== 200) { problem(`GET show ${showId} for verification: ${res.status}`); continue; }
+      seatMaps.push({ showId, seats: res.body.seats });
       const status = new Map<string, string>((res.body.seats as Json[]).map((s) => [String(s.id), String(s.status)]));
       const count = (wanted: string) => [...status.values()].filter((s) => s === wanted).length;
       if (showIds.includes(showId)) occupancy.push({ showId, seats: status.size, available: count("available"), held: count("held"), booked: count("booked") });
@@ -461,6 +480,18 @@ export async function simulate(options: SimulationOptions = {}): Promise<Simulat
         seatsNotBooked++;
         problem(`${showId} seat ${seat} is confirmed in a booking but the seat map says ${status.get(seat) ?? "nothing"}`);
       }
+    }
+    // The history checker over the whole run, from the payments ledger an admin can read.
+    let history: string[] | undefined;
+    const login = await call(null, "POST", "/api/auth/login", { body: { email: options.adminEmail ?? process.env.ADMIN_EMAIL ?? "admin@marquee.local", password: options.adminPassword ?? process.env.ADMIN_PASSWORD ?? "marquee-admin" } });
+    const ledger = login.status === 200 ? await call(null, "GET", "/api/admin/payments", { token: login.body.token }) : undefined;
+    if (ledger?.status === 200) {
+      // Only the run's own bookings and shows: the ledger may hold other runs' money too.
+      const mine = new Set(everyBooking.map((b) => b.id));
+      history = checkHistory({ bookings: everyBooking, seatMaps, ledger: (ledger.body as CheckedLedgerEntry[]).filter((e) => mine.has(e.bookingId)), answers, settled: false });
+      for (const p of history.slice(0, 20)) problem(`history: ${p}`);
+    } else {
+      problem(`history check not run: could not read GET /api/admin/payments as admin (${login.status === 200 ? ledger?.status : `login ${login.status}`}); pass --admin-password`);
     }
     report();
 
@@ -485,7 +516,7 @@ export async function simulate(options: SimulationOptions = {}): Promise<Simulat
       seatsConfirmed: outcome.seatsConfirmed,
       paymentsFailed: outcome.paymentsFailed,
       doubleBookings,
-      verification: { bookingsChecked, seatsNotBooked, missingBookings, problems },
+      verification: { bookingsChecked, seatsNotBooked, missingBookings, problems, ...(history ? { history } : {}) },
       occupancy,
       latency: Object.fromEntries(STEPS.map((step) => [step, stats(samples[step])])) as Record<Step, LatencyStats>,
     };
@@ -496,7 +527,7 @@ export async function simulate(options: SimulationOptions = {}): Promise<Simulat
 
 /** True when the run broke a rule customers rely on. */
 export const violated = (s: SimulationSummary): boolean =>
-  s.doubleBookings > 0 || s.verification.seatsNotBooked > 0 || s.verification.missingBookings > 0;
+  s.doubleBookings > 0 || s.verification.seatsNotBooked > 0 || s.verification.missingBookings > 0 || (s.verification.history?.length ?? 0) > 0;
 
 /** The summary as a readable table. */
 export function formatSummary(s: SimulationSummary): string {
@@ -516,6 +547,7 @@ export function formatSummary(s: SimulationSummary): string {
     ["double bookings", ok(s.doubleBookings)],
     ["seats not booked", ok(s.verification.seatsNotBooked)],
     ["missing bookings", ok(s.verification.missingBookings)],
+    ["history check", s.verification.history ? (s.verification.history.length ? `${s.verification.history.length} violations  FAILED` : "every charge confirmed or refunded  ok") : "not run (no admin login)"],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   const lines = [
@@ -567,6 +599,8 @@ and exits 1 if any seat was sold twice (or a confirmed seat is not booked).
   --register-batch <n>   most registrations in flight (default 50; adapts to the server)
   --seed <n>             seed for repeatable choices (default random, printed)
   --card <number>        card to pay with (default 4242424242424242)
+  --admin-password <pw>  admin password, to read the payments ledger for the history check
+                         (default $ADMIN_PASSWORD or the development admin's)
   --json                 print the summary as JSON instead of a table
   --quiet                no progress line
   -h, --help             this help
@@ -589,6 +623,7 @@ function parseCli(argv: string[]): { options: SimulationOptions; json: boolean; 
       "register-batch": { type: "string" },
       seed: { type: "string" },
       card: { type: "string" },
+      "admin-password": { type: "string" },
       json: { type: "boolean", default: false },
       quiet: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
@@ -621,6 +656,7 @@ function parseCli(argv: string[]): { options: SimulationOptions; json: boolean; 
     registerBatch: num("register-batch", values["register-batch"], 1),
     seed: num("seed", values.seed, 0, 0xffffffff),
     card: values.card?.replace(/\s+/g, ""),
+    adminPassword: values["admin-password"],
   };
   return { options, json: values.json, quiet: values.quiet };
 }

@@ -219,7 +219,11 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
           const caller = callerOf(ctx);
           const { bookingId } = ctx.params;
           const userId = ownerScope(caller);
-          return this.at("Booking", bookingId, ctx.call<BookingView, object>("show.cancel", { showId: this.showOfBooking(bookingId), bookingId, ...(userId ? { userId } : {}) }));
+          const showId = this.showOfBooking(bookingId);
+          // The cinema's cancellation fee, if it has one, is kept back from the refund.
+          const show = await this.at("Booking", bookingId, ctx.call<ShowDetails, object>("catalog.getShow", { showId }));
+          const policy = show.cinema.refundPolicy;
+          return this.at("Booking", bookingId, ctx.call<BookingView, object>("show.cancel", { showId, bookingId, ...(userId ? { userId } : {}), ...(policy ? { policy } : {}) }));
         },
       },
 

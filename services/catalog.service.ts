@@ -225,6 +225,10 @@ export default function catalogService({ config, store }: ServiceDeps): ServiceS
           city: { type: "string", min: 1, max: 80, trim: true },
           timezone: { type: "string", min: 1, max: 64 },
           address: { type: "string", optional: true, max: 300 },
+          refundPolicy: {
+            type: "object", optional: true, strict: "remove",
+            props: { feeShare: { type: "number", min: 0, max: 1, optional: true }, feeFixed: { type: "number", integer: true, min: 0, optional: true } },
+          },
           screens: {
             type: "array", min: 1, max: 30,
             items: { type: "object", strict: "remove", props: { name: { type: "string", min: 1, max: 60, trim: true }, layout: { type: "object" } } },

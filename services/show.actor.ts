@@ -8,7 +8,7 @@
 import { Context, type ServiceSchema } from "moleculer";
 import { LRUCache } from "lru-cache";
 import { attemptOutcome, type Payment, type Refund } from "../domain/payment/payment.ts";
-import type { PaymentOutcome, RefundRequested, ShowCommand, ShowEvent, ShowState } from "../domain/show/types.ts";
+import type { PaymentOutcome, RefundPolicy, RefundRequested, ShowCommand, ShowEvent, ShowState } from "../domain/show/types.ts";
 import {
   bookingHistory, bookingOf, bookingsOf, type BookingView, demand, hasUnsettledMoney, holdView, ledger, moneyDue, occupancy, seatsBookedBy, seatsNow, seatStatuses,
   seatsTouched, stats,
@@ -318,10 +318,10 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
       },
 
       cancel: {
-        params: { ...showParams, bookingId: bookingIdParam, userId: { ...id, optional: true } },
-        async handler(ctx: Context<{ showId: string; bookingId: string; userId?: string }>) {
-          const { showId, bookingId, userId } = ctx.params;
-          const reply = await this.command(ctx, showId, { type: "CancelBooking", bookingId, userId, cutoffMs: config.cancelCutoffMs, refundId: newId("re") });
+        params: { ...showParams, bookingId: bookingIdParam, userId: { ...id, optional: true }, policy: { type: "object", optional: true } },
+        async handler(ctx: Context<{ showId: string; bookingId: string; userId?: string; policy?: RefundPolicy }>) {
+          const { showId, bookingId, userId, policy } = ctx.params;
+          const reply = await this.command(ctx, showId, { type: "CancelBooking", bookingId, userId, cutoffMs: config.cancelCutoffMs, refundId: newId("re"), ...(policy ? { policy } : {}) });
           return this.settled(ctx, showId, bookingId, reply);
         },
       },

@@ -12,6 +12,8 @@ export interface CheckedBooking {
   status: string;
   paymentInProgress?: boolean;
   payment?: { id?: string; status: string };
+  /** What the cinema kept of it under its cancellation policy. */
+  cancellationFee?: number;
 }
 
 /** An entry of GET /api/admin/payments. */
@@ -85,8 +87,10 @@ export function checkHistory(run: RunHistory): string[] {
     if (refunded > c.amount) problems.push(`payment ${c.paymentId} of booking ${c.bookingId}: refunds ${refunded} exceed the charge ${c.amount}`);
     const booking = bookings.get(c.bookingId);
     const kept = booking?.status === "confirmed" && booking.payment?.id === c.paymentId;
+    // A cancelled booking's fee is the one part of a charge that may stay without seats.
+    const fee = booking?.status === "cancelled" && booking.payment?.id === c.paymentId ? (booking.cancellationFee ?? 0) : 0;
     if (kept) keptBy.set(c.paymentId, [...(keptBy.get(c.paymentId) ?? []), c.bookingId]);
-    else if (refunded !== c.amount) {
+    else if (refunded + fee !== c.amount) {
       problems.push(`payment ${c.paymentId} of ${c.amount} for booking ${c.bookingId} (${booking?.status ?? "unknown"}) is neither confirmed nor refunded in full (refunded ${refunded})`);
     }
   }

@@ -266,7 +266,7 @@ export class CatalogIndex {
     return {
       ...show,
       movie: this.#movies.get(show.movieId)!,
-      cinema: { id: cinema.id, name: cinema.name, city: cinema.city, timezone: cinema.timezone },
+      cinema: { id: cinema.id, name: cinema.name, city: cinema.city, timezone: cinema.timezone, ...(cinema.refundPolicy ? { refundPolicy: cinema.refundPolicy } : {}) },
       screen: { id: screen.id, name: screen.name },
       localDate: entry.date,
       seats: expandLayout(screen.layout),

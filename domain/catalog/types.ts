@@ -41,7 +41,12 @@ export interface Cinema {
   /** IANA zone: the cinema's wall clock decides which day a show is on. */
   timezone: string;
   screens: Screen[];
+  /** What a cancellation keeps back; without one, cancelled bookings are refunded in full. */
+  refundPolicy?: RefundPolicy;
 }
+
+/** A cinema's cancellation fee: the larger of a share of the price and a fixed amount (minor units). */
+export interface RefundPolicy { feeShare?: number; feeFixed?: number }
 
 /** A seat as the rest of the platform sees it, expanded from a layout. */
 export interface SeatDef {
@@ -93,7 +98,7 @@ export interface ShowSummary {
 /** Everything a seat map page needs about a show (live seat status comes from the show actor). */
 export interface ShowDetails extends Show {
   movie: Movie;
-  cinema: { id: string; name: string; city: string; timezone: string };
+  cinema: { id: string; name: string; city: string; timezone: string; refundPolicy?: RefundPolicy };
   screen: { id: string; name: string };
   localDate: string;
   seats: SeatDef[];

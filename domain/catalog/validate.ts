@@ -3,7 +3,7 @@
 // errors. Shape checks (types, lengths) happen earlier, in the action's params schema.
 import type { CatalogIndex } from "./index.ts";
 import { layoutCategories, parseLayout, type LayoutProblem } from "./layout.ts";
-import type { Cinema, Movie, SeatLayout, Show } from "./types.ts";
+import type { Cinema, Movie, RefundPolicy, SeatLayout, Show } from "./types.ts";
 import { isTimeZone, localClock, localDate } from "../zone.ts";
 
 /** Time to empty and clean a screen before the next show can let people in. */
@@ -55,6 +55,7 @@ export interface NewCinema {
   timezone: string;
   address?: string;
   screens: { name: string; layout: unknown }[];
+  refundPolicy?: RefundPolicy;
 }
 
 /** `screenIds` are fresh ids for the screens, in order. */
@@ -88,6 +89,7 @@ export function planCinema(input: NewCinema, id: string, screenIds: string[]): P
     screens: input.screens.map((_, i) => ({ id: screenIds[i]!, name: names[i]!, layout: layouts[i]! })),
   };
   if (input.address?.trim()) cinema.address = input.address.trim();
+  if (input.refundPolicy && (input.refundPolicy.feeShare || input.refundPolicy.feeFixed)) cinema.refundPolicy = input.refundPolicy;
   return { ok: true, value: cinema };
 }
 

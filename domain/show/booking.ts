@@ -118,7 +118,8 @@ export function decideBooking(state: ShowState, cmd: BookingCommand, now: number
         return reject({ code: "CANCEL_WINDOW_CLOSED", message: `Bookings can be cancelled until ${new Date(cutoffAt).toISOString()}`, cutoffAt });
       }
       const amount = Math.min(refundable(b), cancellationRefund(b.amount, cmd.policy));
-      const cancelled: ShowEvent = { type: "BookingCancelled", bookingId: b.id, at: now };
+      const fee = refundable(b) - amount;
+      const cancelled: ShowEvent = { type: "BookingCancelled", bookingId: b.id, at: now, ...(fee > 0 ? { fee } : {}) };
       if (amount <= 0 || !b.paymentId) return accept(cancelled);
       return accept(cancelled, { type: "RefundRequested", bookingId: b.id, refundId: cmd.refundId, paymentId: b.paymentId, amount, reason: "requested_by_customer", at: now });
     }
@@ -204,7 +205,10 @@ export const evolveBooking = {
         const booking = own(state.bookings, event.bookingId);
         if (!booking || booking.stage === "cancelled" || booking.stage === "expired") return state;
         const wasConfirmed = booking.stage === "confirmed";
-        const next = withBooking(state, { ...booking, stage: "cancelled", cancelledAt: event.at, endedAt: event.at, reason: wasConfirmed ? "Cancelled" : "Cancelled before payment" });
+        const next = withBooking(state, {
+          ...booking, stage: "cancelled", cancelledAt: event.at, endedAt: event.at, reason: wasConfirmed ? "Cancelled" : "Cancelled before payment",
+          ...(event.fee ? { fee: event.fee } : {}),
+        });
         return wasConfirmed ? { ...next, claims: without(next.claims, booking.seats) } : next;
       }
       case "RefundRequested": {

@@ -1,5 +1,6 @@
 // The show actor's vocabulary: state, commands, events and rejections, all plain data so the
 // state snapshots and the journal need no mapping layer.
+import type { RefundPolicy } from "../catalog/types.ts";
 import type { Quote } from "../pricing/quote.ts";
 
 export interface SeatClaim {
@@ -91,6 +92,8 @@ export interface Booking {
   endedAt?: number;
   /** Why the seats were not (or are no longer) the customer's, in a customer's words. */
   reason?: string;
+  /** What the cinema kept of a cancelled paid booking (its cancellation fee). */
+  fee?: number;
 }
 
 export interface ShowState {
@@ -143,13 +146,8 @@ export type ShowCommand =
   | ScheduleShow | HoldSeats | ReleaseHold | ExpireHolds | ForceExpireHold
   | OpenBooking | StartPayment | RecordPayment | CancelBooking | RefundBooking | RecordRefund;
 
-/** What a customer gets back on cancelling a paid booking: all of it, less a cinema's cancellation fee. */
-export interface RefundPolicy {
-  /** Kept by the cinema, as a share of what was charged (0-1)... */
-  feeShare?: number;
-  /** ...or as a fixed amount in minor units; the larger of the two applies. */
-  feeFixed?: number;
-}
+/** What a customer gets back on cancelling a paid booking: all of it, less the cinema's cancellation fee. */
+export type { RefundPolicy };
 
 // ---- events ----
 /** Seats as plain ids (every seat of the screen) plus the few not for sale: the first event of every show's journal stays small. */
@@ -162,7 +160,8 @@ export interface PaymentStarted { type: "PaymentStarted"; bookingId: string; hol
 export interface PaymentSucceeded { type: "PaymentSucceeded"; bookingId: string; attemptId: string; paymentId: string; card: { brand: string; last4: string }; at: number }
 export interface PaymentFailed { type: "PaymentFailed"; bookingId: string; attemptId: string; code: string; message: string; paymentId?: string; card?: { brand: string; last4: string }; at: number }
 export interface BookingConfirmed { type: "BookingConfirmed"; bookingId: string; holdId: string; paymentId: string; at: number }
-export interface BookingCancelled { type: "BookingCancelled"; bookingId: string; at: number }
+/** `fee`: what the cinema keeps of a paid booking under its cancellation policy. */
+export interface BookingCancelled { type: "BookingCancelled"; bookingId: string; at: number; fee?: number }
 export interface RefundRequested { type: "RefundRequested"; bookingId: string; refundId: string; paymentId: string; amount: number; reason: RefundReason; at: number; by?: string; note?: string }
 export interface RefundSettled { type: "RefundSettled"; bookingId: string; refundId: string; status: "pending" | "succeeded" | "failed"; at: number }
 

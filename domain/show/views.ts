@@ -78,6 +78,8 @@ export interface BookingView {
   refund?: RefundView;
   /** What has been (or is being) given back in all. */
   refunded: number;
+  /** What the cinema kept under its cancellation policy. */
+  cancellationFee?: number;
   reason?: string;
 }
 
@@ -119,6 +121,7 @@ export function bookingView(state: ShowState, b: Booking): BookingView {
     } : {}),
     attempts: b.attempts.length, refunds, ...(refunds.length ? { refund: refunds.at(-1) } : {}),
     refunded: b.refunds.reduce((sum, r) => sum + (r.status === "failed" ? 0 : r.amount), 0),
+    ...(b.fee ? { cancellationFee: b.fee } : {}),
     ...(reason ? { reason } : {}),
   };
 }

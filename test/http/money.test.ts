@@ -169,3 +169,27 @@ test("an admin refunds part of a confirmed booking, then the rest; never more; c
   t.true(refunds.every((r: { by?: string; reason: string }) => r.reason === "requested_by_admin" && typeof r.by === "string"));
   t.is((await api.request("GET", "/api/admin/payments", { token: user.token })).status, 403);
 });
+
+test("a cinema's cancellation fee is kept back from the refund of a cancelled booking", async (t) => {
+  const api = await startServer(t, { seedDemo: false });
+  const admin = await api.admin();
+  const movie = await api.request("POST", "/api/admin/movies", { token: admin, body: { title: "Fee Film", durationMinutes: 100, rating: "U", languages: ["English"], genres: ["Drama"] } });
+  const cinema = await api.request("POST", "/api/admin/cinemas", {
+    token: admin,
+    body: { name: "Fee Palace", city: "Pune", timezone: "Asia/Kolkata", refundPolicy: { feeShare: 0.1 }, screens: [{ name: "Screen 1", layout: { rows: [{ row: "A", category: "standard", seats: "ssss" }] } }] },
+  });
+  t.is(cinema.status, 201, JSON.stringify(cinema.body));
+  t.deepEqual(cinema.body.refundPolicy, { feeShare: 0.1 });
+  const show = await api.request("POST", "/api/admin/shows", {
+    token: admin, body: { movieId: movie.body.id, cinemaId: cinema.body.id, screenId: cinema.body.screens[0].id, startsAt: new Date(Date.now() + 3 * 86_400_000).toISOString(), prices: { standard: 20000 } },
+  });
+  const user = await api.customer();
+  const hold = await api.request("POST", `/api/shows/${show.body.id}/holds`, { token: user.token, body: { seats: ["A1", "A2"] } });
+  const booking = await api.request("POST", "/api/bookings", { token: user.token, body: { holdId: hold.body.id } });
+  t.is((await api.request("POST", `/api/bookings/${booking.body.id}/pay`, { token: user.token, body: { card: VISA } })).status, 200);
+  const cancelled = await api.request("POST", `/api/bookings/${booking.body.id}/cancel`, { token: user.token });
+  t.is(cancelled.status, 200);
+  t.is(cancelled.body.refund.amount, booking.body.amount - Math.round(booking.body.amount * 0.1));
+  t.is(cancelled.body.cancellationFee, Math.round(booking.body.amount * 0.1));
+  await verify(t, api, [user.token], [answerOf(booking.body.id, "cancel", cancelled)]);
+});

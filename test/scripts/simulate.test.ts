@@ -27,6 +27,7 @@ function assertConsistent(t: ExecutionContext, s: SimulationSummary) {
   t.is(s.doubleBookings, 0, problems);
   t.is(s.verification.seatsNotBooked, 0, problems);
   t.is(s.verification.missingBookings, 0, problems);
+  t.deepEqual(s.verification.history, [], "the history checker ran over the ledger and found every charge confirmed or refunded");
   t.false(violated(s));
   t.is(s.verification.bookingsChecked, s.bookingsConfirmed);
   t.is(s.customers.held, s.wins, "a customer wins at most once");

@@ -446,6 +446,7 @@ test("a user can cancel their booking up to the cut-off: the seats are freed and
 
 test("a cinema's cancellation fee is kept: the larger of its share and its fixed amount", (t) => {
   const state = given(scheduled(), held("h1", "u1", ["A1", "A2"]), confirmed("b1", "h1", T0 + 2 * MIN, 3000));
+  t.deepEqual(accepted(t, decide(state, cancel("b1", "u1", { feeShare: 0.1 }), T0 + HOUR))[0], { type: "BookingCancelled", bookingId: "b1", at: T0 + HOUR, fee: 300 });
   t.like(accepted(t, decide(state, cancel("b1", "u1", { feeShare: 0.1 }), T0 + HOUR))[1], { amount: 2700 });
   t.like(accepted(t, decide(state, cancel("b1", "u1", { feeShare: 0.1, feeFixed: 500 }), T0 + HOUR))[1], { amount: 2500 });
   t.deepEqual(accepted(t, decide(state, cancel("b1", "u1", { feeFixed: 5000 }), T0 + HOUR)).map((e) => e.type), ["BookingCancelled"], "nothing left to refund");
