@@ -27,7 +27,8 @@ try {
   }
   const showIds = [...seatsByShow.keys()];
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(Math.random() * xs.length)]!;
-  const quote = { showId: "bench", currency: "INR", total: 0, seatPrices: {}, lines: [], quotedAt: new Date().toISOString() };
+  // A hold's quote must price exactly its seats of its show.
+  const quoteFor = (showId: string, seat: string) => ({ showId, currency: "INR", total: 100, seatPrices: { [seat]: 100 }, lines: [], quotedAt: new Date().toISOString() });
 
   type Cycle = (caller: number, n: number) => Promise<void>;
   const scenarios: Record<string, Cycle> = {
@@ -37,7 +38,8 @@ try {
       const holdId = `bench-${caller}-${n}-${Date.now()}`;
       const userId = `bench-user-${caller}`;
       try {
-        await broker.call("show.hold", { showId, holdId, userId, seats: [pick(seatsByShow.get(showId)!)], quote });
+        const seat = pick(seatsByShow.get(showId)!);
+        await broker.call("show.hold", { showId, holdId, userId, seats: [seat], quote: quoteFor(showId, seat) });
         await broker.call("show.release", { showId, holdId, userId });
       } catch (error) {
         if ((error as { code?: number }).code !== 409) throw error;

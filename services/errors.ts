@@ -56,6 +56,7 @@ export function rejectionError(rejection: Rejection, showId: string): MarqueeErr
     case "DUPLICATE_SEATS": return new UnprocessableError(message, code, { showId, seats: rejection.seats });
     case "TOO_MANY_SEATS": return new UnprocessableError(message, code, { showId, max: rejection.max });
     case "NO_SEATS": return new UnprocessableError(message, code, { showId });
+    case "QUOTE_MISMATCH": return new UnprocessableError(message, code, { showId });
     case "HOLD_NOT_FOUND": return new MarqueeError(message, 404, code, { showId });
     case "BOOKING_NOT_FOUND": return new MarqueeError(message, 404, code, { showId });
     case "HOLD_EXPIRED": return new GoneError(message, code, { showId });

@@ -42,6 +42,7 @@ type DueRefund = ReturnType<typeof moneyDue>["refunds"][number];
 /** A shard is moved to its preferred node only after it has sat still this long (no ping-pong). */
 const REBALANCE_AFTER_MS = 10_000;
 const HANDOVERS_PER_TICK = 8;
+const ONE_PROCESS_LEASE_MS = 24 * 3_600_000;
 
 /** The retryable answer of a node that does not serve a show; callers retry at the owner. */
 export function notOwner(showId: string, shard: number, owner: string | undefined, remainingMs = 0): MarqueeError {
@@ -160,6 +161,13 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
           } catch (error) {
             // Passivated between lookup and post: activate again.
             if (error instanceof ActorStoppedError && attempt < 3) continue;
+            if (error instanceof NotOwnerError && attempt < 2) {
+              // This node's own lease ran out before the write (a renewal delayed by a busy
+              // event loop), and nothing was written: claim it again, which finds it still ours
+              // or free, or names the node that has it now.
+              leases.forget(shard(showId));
+              continue;
+            }
             if (error instanceof StaleEpochError || error instanceof NotOwnerError) {
               // Another node owns the shard now: drop everything this node had of it.
               leases.forget(shard(showId));
@@ -441,11 +449,12 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
       // Broadcast, not emit: every gateway node relays seat changes to its own watchers.
       seatChanges = new SeatChangeOutbox(seatsNow, (changes) => { void this.broker.broadcast("show.changed", { changes }); });
       leases = new ShardLeases({
-        // One process gets the same short lease as a cluster node: with Redis, a node restarted
-        // after kill -9 comes back under a new id, and must find its old leases lapsed within
-        // LEASE_TTL_MS, not locked to a dead holder. A lease lost to a slow renewal only costs a
-        // replay of the show's journal on the next request.
-        store, nodeID: this.broker.nodeID, ttlMs: config.leaseTtlMs,
+        // A lease in a shared store (Redis, or any cluster) lasts LEASE_TTL_MS: a node restarted
+        // after kill -9 comes back under a new id and must find its old leases lapsed within
+        // seconds, not locked to a dead holder. The embedded memory store dies with its process,
+        // so nobody else can ever hold its leases, and a long one spares a busy event loop from
+        // losing them to a late renewal.
+        store, nodeID: this.broker.nodeID, ttlMs: this.broker.transit || config.redisUrl ? config.leaseTtlMs : ONE_PROCESS_LEASE_MS,
         onLost: (s) => {
           this.logger.warn(`show: lost the lease of shard ${s}; its shows stop here`);
           void stopShard(s);

@@ -43,6 +43,10 @@ function decideHold(state: ShowState, cmd: HoldSeats, now: number): Decision {
   if (problems.length) {
     return reject({ code: "SEAT_UNAVAILABLE", message: `${problems.length} of the seats cannot be held`, seats: problems });
   }
+  // The price locked for the hold must be the price of exactly these seats of this show: the
+  // amount charged later is the quote's total, so a quote for other seats would charge wrongly.
+  const quoteProblem = quoteMismatch(state.showId, cmd);
+  if (quoteProblem) return reject({ code: "QUOTE_MISMATCH", message: quoteProblem });
 
   const held: ShowEvent = {
     type: "SeatsHeld", holdId: cmd.holdId, userId: cmd.userId, seats: [...cmd.seats], at: now,
@@ -50,6 +54,21 @@ function decideHold(state: ShowState, cmd: HoldSeats, now: number): Decision {
     expiresAt: Math.min(now + cmd.ttlMs, state.startsAt), quote: cmd.quote,
   };
   return previous ? accept({ type: "HoldReleased", holdId: previous.id, reason: "replaced", at: now }, held) : accept(held);
+}
+
+function quoteMismatch(showId: string, cmd: HoldSeats): string | undefined {
+  const { quote } = cmd;
+  if (!quote || typeof quote !== "object" || !quote.seatPrices || typeof quote.seatPrices !== "object") return "The hold carries no quote";
+  if (quote.showId !== showId) return `The quote is for show ${String(quote.showId)}, not ${showId}`;
+  const priced = Object.keys(quote.seatPrices);
+  if (priced.length !== cmd.seats.length || !cmd.seats.every((seat) => Object.hasOwn(quote.seatPrices, seat))) {
+    return `The quote prices seats ${priced.join(", ")}, not the seats held (${cmd.seats.join(", ")})`;
+  }
+  const sum = priced.reduce((total, seat) => total + quote.seatPrices[seat]!, 0);
+  if (!Number.isInteger(quote.total) || quote.total !== sum || !priced.every((seat) => Number.isInteger(quote.seatPrices[seat]) && quote.seatPrices[seat]! >= 0)) {
+    return `The quote's total ${String(quote.total)} is not the sum of its seat prices (${sum})`;
+  }
+  return undefined;
 }
 
 export function decide(state: ShowState, cmd: ShowCommand, now: number): Decision {

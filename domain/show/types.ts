@@ -180,6 +180,7 @@ export type Rejection =
   | { code: "NO_SEATS"; message: string }
   | { code: "DUPLICATE_SEATS"; message: string; seats: string[] }
   | { code: "TOO_MANY_SEATS"; message: string; max: number }
+  | { code: "QUOTE_MISMATCH"; message: string }
   | { code: "SEAT_UNAVAILABLE"; message: string; seats: { seat: string; reason: SeatProblem }[] }
   | { code: "HOLD_NOT_FOUND"; message: string }
   | { code: "HOLD_EXPIRED"; message: string }

@@ -241,7 +241,7 @@ test.serial("an owner paused past its lease cannot write a single event after it
   t.teardown(() => probe.stop());
   await probe.waitForServices({ name: "show" }, 10_000);
   for (let i = 0; i < 20 && !probe.registry.nodes.get(staleID)?.available; i++) await sleep(250);
-  const quote = { showId: show.id, currency: "INR", total: 1, seatPrices: {}, lines: [], quotedAt: new Date().toISOString() };
+  const quote = { showId: show.id, currency: "INR", total: 1, seatPrices: { G9: 1 }, lines: [], quotedAt: new Date().toISOString() };
   const refused = await t.throwsAsync(probe.call("show.hold", { showId: show.id, holdId: "stale-probe", userId: "u-stale", seats: ["G9"], quote }, { nodeID: staleID, retries: 0 }));
   t.is((refused as { type?: string }).type, "NOT_OWNER");
   await sleep(1_000); // the resumed node's overdue expiry timer has fired by now

@@ -5,7 +5,7 @@ import { MemoryStore } from "../../infra/memory-store.ts";
 import { journalKey, ShowActor } from "../../infra/show-actor.ts";
 
 const HOUR = 3_600_000;
-const quote = (seats: string[]): Quote => ({ showId: "s1", currency: "INR", total: seats.length * 100, seatPrices: {}, lines: [], quotedAt: new Date(0).toISOString() });
+const quote = (seats: string[]): Quote => ({ showId: "s1", currency: "INR", total: seats.length * 100, seatPrices: Object.fromEntries(seats.map((s) => [s, 100])), lines: [], quotedAt: new Date(0).toISOString() });
 const seats = ["A1", "A2", "A3", "A4"].map((id) => ({ id, forSale: true }));
 const hold = (holdId: string, userId: string, s: string[], ttlMs = 60_000): ShowCommand => ({ type: "HoldSeats", holdId, userId, seats: s, quote: quote(s), ttlMs, maxSeats: 10 });
 

@@ -16,7 +16,8 @@ const catalog = (): ServiceSchema => ({
   },
 });
 const quote = { showId: "x", currency: "INR", total: 100, seatPrices: {}, lines: [], quotedAt: new Date(0).toISOString() };
-const hold = (showId: string, holdId: string, seats: string[]) => ({ showId, holdId, userId: "u1", seats, quote: { ...quote, showId } });
+const hold = (showId: string, holdId: string, seats: string[]) =>
+  ({ showId, holdId, userId: "u1", seats, quote: { ...quote, showId, total: 100 * seats.length, seatPrices: Object.fromEntries(seats.map((s) => [s, 100])) } });
 
 test("idle shows are passivated beyond the bound and come back from the store with every hold", async (t) => {
   const store = new MemoryStore();

@@ -164,6 +164,17 @@ test("more seats than allowed per hold are refused, telling the limit", (t) => {
   accepted(t, decide(given(scheduled()), hold("h1", "u1", ["A1", "A2"], 2), T0));
 });
 
+test("a hold's quote must price exactly its seats, of this show, and add up", (t) => {
+  const state = given(scheduled());
+  const withQuote = (quote: Quote): ShowCommand => ({ type: "HoldSeats", holdId: "h1", userId: "u1", seats: ["A1", "A2"], quote, ttlMs: TTL, maxSeats: MAX });
+  rejected(t, decide(state, withQuote(quoteFor(["A1"])), T0), "QUOTE_MISMATCH");
+  rejected(t, decide(state, withQuote(quoteFor(["A1", "A3"])), T0), "QUOTE_MISMATCH");
+  rejected(t, decide(state, withQuote({ ...quoteFor(["A1", "A2"]), showId: "another-show" }), T0), "QUOTE_MISMATCH");
+  rejected(t, decide(state, withQuote({ ...quoteFor(["A1", "A2"]), total: 1 }), T0), "QUOTE_MISMATCH");
+  rejected(t, decide(state, withQuote({} as Quote), T0), "QUOTE_MISMATCH");
+  accepted(t, decide(state, withQuote(quoteFor(["A2", "A1"])), T0));
+});
+
 test("a hold must name at least one seat", (t) => {
   rejected(t, decide(given(scheduled()), hold("h1", "u1", []), T0), "NO_SEATS");
 });
