@@ -13,6 +13,7 @@ import paymentService from "./services/payment.service.ts";
 import pricingService from "./services/pricing.service.ts";
 import showActor from "./services/show.actor.ts";
 import { showRouting } from "./services/show.routing.ts";
+import { storeFaults } from "./services/store-faults.ts";
 
 const FACTORIES: Record<ServiceName, ServiceFactory> = {
   api: apiService,
@@ -35,11 +36,11 @@ export interface Marquee {
 
 /** Redis when REDIS_URL is set (keys prefixed by the namespace), else the embedded memory store. */
 export function storeFor(config: MarqueeConfig): Store {
-  return config.redisUrl ? new RedisStore(config.redisUrl, `marquee:${config.namespace}`) : new MemoryStore();
+  return config.redisUrl ? new RedisStore(config.redisUrl, `marquee:${config.namespace}`, { commandTimeoutMs: config.storeTimeoutMs }) : new MemoryStore();
 }
 
 export async function startMarquee(config: MarqueeConfig, store: Store = storeFor(config)): Promise<Marquee> {
-  const broker = new ServiceBroker({ ...brokerOptions(config), middlewares: [showRouting({ config, store })] });
+  const broker = new ServiceBroker({ ...brokerOptions(config), middlewares: [storeFaults, showRouting({ config, store })] });
   for (const name of config.services) broker.createService(FACTORIES[name]({ config, store }));
   try {
     await broker.start();

@@ -14,6 +14,8 @@ export interface MarqueeConfig {
   transporter: string | undefined;
   /** Redis URL; undefined = in-memory stores. */
   redisUrl: string | undefined;
+  /** A store command unanswered this long fails the request with 503 STORE_UNAVAILABLE. */
+  storeTimeoutMs: number;
   services: ServiceName[];
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | false;
   holdTtlMs: number;
@@ -84,6 +86,7 @@ export function readConfig(env: Env = process.env): MarqueeConfig {
     namespace: env.NAMESPACE ?? "marquee",
     transporter: env.TRANSPORTER || undefined,
     redisUrl: env.REDIS_URL || undefined,
+    storeTimeoutMs: int(env, "STORE_TIMEOUT_MS", 1_500, 50),
     services: services(env.SERVICES),
     logLevel: logLevel === "off" || logLevel === "false" ? false : (LOG_LEVELS as readonly string[]).includes(logLevel) ? (logLevel as MarqueeConfig["logLevel"]) : "info",
     holdTtlMs: int(env, "HOLD_TTL_MS", 8 * 60_000, 1),

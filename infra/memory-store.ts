@@ -123,5 +123,7 @@ export class MemoryStore implements Store {
     return held && { owner: held.owner, epoch: held.epoch, remainingMs: held.expiresAt - this.#clock() };
   }
 
+  async ping(): Promise<void> {}
+
   async close(): Promise<void> {}
 }

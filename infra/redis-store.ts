@@ -1,8 +1,8 @@
 // The Store port on Redis (ioredis). Every key carries a prefix, so namespaces (and parallel
 // test runs) never see each other. Each method is one round trip: a single command, or a
 // MULTI/pipeline where two keys must change together.
-import { Redis } from "ioredis";
-import { StaleEpochError, type CounterHit, type Fence, type LeaseGrant, type LeaseHolder, type Store } from "./store.ts";
+import { Redis, ReplyError } from "ioredis";
+import { StaleEpochError, StoreUnavailableError, type CounterHit, type Fence, type LeaseGrant, type LeaseHolder, type Store } from "./store.ts";
 
 // Lease values are "<epoch> <owner>"; the epoch counter lives in its own key that is never
 // deleted, so a lease that lapses and is taken again always gets a larger epoch.
@@ -61,15 +61,44 @@ interface ScriptedRedis {
 
 const parse = <T>(raw: string | null): T | undefined => (raw === null ? undefined : (JSON.parse(raw) as T));
 
+/** The port's methods that talk to Redis; each failure to reach it becomes StoreUnavailableError. */
+const GUARDED = ["get", "getMany", "put", "putIfAbsent", "remove", "all", "addToSet", "members", "append", "read", "hit", "acquireLease", "renewLeases", "releaseLease", "leaseHolder", "ping"] as const;
+
+/** Redis answered and refused (a script's error, a wrong type): an answer, not an outage. */
+const answered = (error: unknown) => error instanceof ReplyError || error instanceof StaleEpochError;
+
+export interface RedisStoreOptions {
+  /** A command unanswered this long fails (Redis paused, a network partition): see STORE_TIMEOUT_MS. */
+  commandTimeoutMs?: number;
+  redis?: Redis;
+}
+
 export class RedisStore implements Store {
   readonly redis: Redis;
   readonly prefix: string;
 
-  constructor(url: string, prefix: string, redis?: Redis) {
-    this.redis = redis ?? new Redis(url, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
+  constructor(url: string, prefix: string, { commandTimeoutMs = 1_500, redis }: RedisStoreOptions = {}) {
+    // An outage must fail fast, not queue requests until the 10 s request timeout: a command
+    // waits at most commandTimeoutMs, and commands queued while disconnected fail at the first
+    // failed reconnection instead of being retried. The offline queue stays on so commands sent
+    // while the first connection is being made (at start) wait for it. ioredis keeps
+    // reconnecting in the background, so the store recovers by itself when Redis is back.
+    this.redis = redis ?? new Redis(url, { maxRetriesPerRequest: 0, commandTimeout: commandTimeoutMs, enableOfflineQueue: true, lazyConnect: false });
+    // Without a listener ioredis prints every failed reconnection; the errors reach callers.
+    this.redis.on("error", () => undefined);
     this.prefix = prefix.endsWith(":") ? prefix : `${prefix}:`;
     for (const [name, script] of Object.entries(SCRIPTS)) {
       this.redis.defineCommand(name, { lua: script.lua, ...("numberOfKeys" in script ? { numberOfKeys: script.numberOfKeys } : {}) });
+    }
+    // Whatever ioredis calls a failure to reach Redis (connection refused, closed, timed out,
+    // retries exhausted), callers see one StoreUnavailableError.
+    for (const name of GUARDED) {
+      const method = this[name] as (...args: unknown[]) => Promise<unknown>;
+      Object.defineProperty(this, name, {
+        value: (...args: unknown[]) => method.apply(this, args).catch((error: unknown) => {
+          throw answered(error) ? error : new StoreUnavailableError(error);
+        }),
+      });
     }
   }
 
@@ -170,6 +199,10 @@ export class RedisStore implements Store {
     const [value, ttl] = await Promise.all([this.redis.get(this.#lease(lease)), this.redis.pttl(this.#lease(lease))]);
     const match = value ? /^(\d+) (.*)$/s.exec(value) : null;
     return match ? { owner: match[2]!, epoch: Number(match[1]), remainingMs: Math.max(0, ttl) } : undefined;
+  }
+
+  async ping(): Promise<void> {
+    await this.redis.ping();
   }
 
   async close(): Promise<void> {

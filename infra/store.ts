@@ -38,6 +38,18 @@ export class StaleEpochError extends Error {
   }
 }
 
+/**
+ * The store could not be reached or did not answer in time. Whatever was asked may or may not
+ * have happened, so a caller must not assume either: it fails the request (the gateway answers
+ * 503 STORE_UNAVAILABLE) and rereads what it keeps from the store before it writes again.
+ */
+export class StoreUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super(`the store is unreachable: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+    this.name = "StoreUnavailableError";
+  }
+}
+
 export interface Store {
   /** A document, or undefined. */
   get<T>(collection: string, id: string): Promise<T | undefined>;
@@ -74,6 +86,9 @@ export interface Store {
   /** Gives a lease up at once (a graceful hand-over), if the owner still holds that epoch. */
   releaseLease(fence: Fence, owner: string): Promise<void>;
   leaseHolder(lease: string): Promise<LeaseHolder | undefined>;
+
+  /** Resolves when the store answers (readiness), else throws StoreUnavailableError. */
+  ping(): Promise<void>;
 
   close(): Promise<void>;
 }

@@ -10,7 +10,7 @@ import { tokenVerifier } from "../infra/auth/tokens.ts";
 import { LiveFeed, type SeatStatuses } from "../infra/live-feed.ts";
 import type { SeatChange } from "../infra/seat-changes.ts";
 import type { CallMeta, ServiceDeps } from "./deps.ts";
-import { NotFoundError, UnauthorizedError } from "./errors.ts";
+import { NotFoundError, ServiceUnavailableError, UnauthorizedError } from "./errors.ts";
 
 interface GatewayRequest extends IncomingMessage { $ctx?: Context<unknown, CallMeta> }
 interface HttpError extends Error { code?: unknown; status?: number; type?: string; data?: unknown; expose?: boolean }
@@ -38,7 +38,7 @@ export function publicError(err: HttpError): { status: number; body: { name: str
   return { status, body: { name: err.name, message: err.message, code: status, type: err.type ?? "ERROR", ...(err.data !== undefined ? { data: err.data } : {}) } };
 }
 
-export default function apiService({ config }: ServiceDeps): ServiceSchema {
+export default function apiService({ config, store }: ServiceDeps): ServiceSchema {
   const verifyToken = tokenVerifier(config.tokenSecret);
   const feed = new LiveFeed();
   return {
@@ -63,6 +63,7 @@ export default function apiService({ config }: ServiceDeps): ServiceSchema {
           bodyParsers: { json: { strict: true, limit: config.maxBodyBytes }, urlencoded: false },
           aliases: {
             "GET health": "api.health",
+            "GET ready": "api.ready",
             "GET shows/:showId/events"(this: { watchShow: Watch }, req: GatewayRequest & { $params: Record<string, unknown> }, res: ServerResponse, next: (error?: unknown) => void) {
               this.watchShow(req, res).catch(next);
             },
@@ -124,6 +125,8 @@ export default function apiService({ config }: ServiceDeps): ServiceSchema {
         }
         const retryAfter = (body.data as { retryAfter?: unknown } | undefined)?.retryAfter;
         if (typeof retryAfter === "number") res.setHeader("Retry-After", String(Math.max(1, Math.ceil(retryAfter))));
+        // Every 503 is temporary by definition: say when to come back even if the error did not.
+        else if (status === 503) res.setHeader("Retry-After", "1");
         res.setHeader("Content-Type", "application/json; charset=utf-8");
         res.writeHead(status);
         res.end(JSON.stringify(body));
@@ -191,6 +194,20 @@ export default function apiService({ config }: ServiceDeps): ServiceSchema {
       health: {
         handler(this: { broker: { nodeID: string }; server?: { address(): AddressInfo | string | null } }) {
           return { status: "ok", nodeID: this.broker.nodeID, uptimeSeconds: Math.round(process.uptime()), time: new Date().toISOString() };
+        },
+      },
+      // Readiness, unlike health (liveness): can this node do its work right now? A load balancer
+      // stops sending requests to a node that answers 503 here, and a restart would not help it.
+      ready: {
+        async handler(this: { broker: { nodeID: string; transit?: { connected: boolean } } }) {
+          const checks: Record<string, string> = {};
+          checks.store = await store.ping().then(() => "ok", () => "unreachable");
+          if (config.transporter) checks.transporter = this.broker.transit?.connected ? "ok" : "disconnected";
+          const failing = Object.entries(checks).filter(([, state]) => state !== "ok");
+          if (failing.length) {
+            throw new ServiceUnavailableError(`This node is not ready: ${failing.map(([what, state]) => `${what} ${state}`).join(", ")}`, 2, "NOT_READY", { checks });
+          }
+          return { status: "ready", nodeID: this.broker.nodeID, checks };
         },
       },
     },

@@ -47,6 +47,11 @@ export class ServiceUnavailableError extends MarqueeError {
   constructor(message: string, retryAfterSeconds: number, type = "UNAVAILABLE", data?: object) { super(message, 503, type, { retryAfter: retryAfterSeconds, ...data }); }
 }
 
+/** The store did not answer: the request may or may not have taken effect, so say how to find out. */
+export function storeUnavailableError(): ServiceUnavailableError {
+  return new ServiceUnavailableError("The booking store is unreachable right now; retry in a moment (with the same Idempotency-Key, so nothing happens twice)", 2, "STORE_UNAVAILABLE");
+}
+
 // ---- the show decider's rejections ----
 
 export function rejectionError(rejection: Rejection, showId: string): MarqueeError {

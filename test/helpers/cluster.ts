@@ -228,6 +228,10 @@ export interface ServerProcess {
   /** Kills it (if alive) and starts it again on the same port (and data dir, so Redis reloads
    * its AOF); resolves once it serves again. */
   restart(): Promise<void>;
+  /** SIGSTOP: it keeps its connections open but answers nothing (a hung server). */
+  pause(): void;
+  /** SIGCONT after pause(). */
+  resume(): void;
 }
 
 type PrivateServer = Omit<ServerProcess, "url"> & { log: RingBuffer };
@@ -258,6 +262,8 @@ async function startPrivateServer(command: string, args: (port: number) => strin
       if (current) await killAndWait(current);
       await launch();
     },
+    pause: () => { if (current && isAlive(current.child)) current.child.kill("SIGSTOP"); },
+    resume: () => { if (current && isAlive(current.child)) current.child.kill("SIGCONT"); },
   };
 }
 
