@@ -4,10 +4,11 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
-import type { Context, ServiceSchema } from "moleculer";
+import type { Context, ServiceBroker, ServiceSchema } from "moleculer";
 import ApiGateway from "moleculer-web";
 import { tokenVerifier } from "../infra/auth/tokens.ts";
 import { LiveFeed, type SeatStatuses } from "../infra/live-feed.ts";
+import { followLink, type TransporterLink } from "../infra/transporter-link.ts";
 import type { SeatChange } from "../infra/seat-changes.ts";
 import type { CallMeta, ServiceDeps } from "./deps.ts";
 import { NotFoundError, ServiceUnavailableError, UnauthorizedError } from "./errors.ts";
@@ -24,6 +25,11 @@ export function publicError(err: HttpError): { status: number; body: { name: str
   // body-parser errors carry an HTTP status and a type of their own.
   if (err.type === "entity.parse.failed") return { status: 400, body: { name: "BadRequestError", message: "The request body is not valid JSON", code: 400, type: "MALFORMED_JSON" } };
   if (err.type === "entity.too.large") return { status: 413, body: { name: "PayloadTooLargeError", message: "The request body is too large", code: 413, type: "TOO_LARGE" } };
+  // Moleculer's word for "no node runs that service right now" (a node died, the transporter
+  // is down): temporary, so a 503 to retry, not a 404 that says the resource does not exist.
+  if (err.type === "SERVICE_NOT_AVAILABLE" || err.type === "SERVICE_NOT_FOUND") {
+    return { status: 503, body: { name: "ServiceUnavailableError", message: "Part of the platform is unreachable right now; retry in a moment", code: 503, type: "SERVICE_UNAVAILABLE", data: { retryAfter: 2 } } };
+  }
   const status = typeof err.code === "number" && err.code >= 400 && err.code < 600 ? err.code : typeof err.status === "number" ? err.status : 500;
   if (status >= 500 && status !== 503) {
     return { status, body: { name: "InternalError", message: "Something went wrong on our side; try again in a moment", code: status, type: "INTERNAL" } };
@@ -41,6 +47,8 @@ export function publicError(err: HttpError): { status: number; body: { name: str
 export default function apiService({ config, store }: ServiceDeps): ServiceSchema {
   const verifyToken = tokenVerifier(config.tokenSecret);
   const feed = new LiveFeed();
+  // Until started() follows the real transporter client.
+  let link: TransporterLink = { up: () => true, stop: () => undefined };
   return {
     name: "api",
     mixins: [ApiGateway],
@@ -51,6 +59,9 @@ export default function apiService({ config, store }: ServiceDeps): ServiceSchem
       // The web app (public/), served at / by the same gateway.
       assets: { folder: fileURLToPath(new URL("../public", import.meta.url)), options: { index: "index.html" } },
       log4XXResponses: false,
+      // An HTTP request is answered once. Retried whole, moleculer-web would find the URL it
+      // already rewrote and answer 404; calls to services keep their own retries.
+      rootCallOptions: { retries: 0 },
       logRequestParams: null,
       logResponseData: null,
       routes: [
@@ -107,7 +118,12 @@ export default function apiService({ config, store }: ServiceDeps): ServiceSchem
             "PUT admin/pricing/:collection/:id": "pricing.upsert",
             "DELETE admin/pricing/:collection/:id": "pricing.remove",
           },
-          onBeforeCall(ctx: Context<unknown, CallMeta>, _route: unknown, req: IncomingMessage) {
+          onBeforeCall(ctx: Context<unknown, CallMeta>, _route: unknown, req: IncomingMessage, _res: ServerResponse, alias: { action?: string }) {
+            // Cut off from the cluster, this node can only answer for itself: fail at once rather
+            // than let calls wait out the request timeout in the transporter's buffer.
+            if (config.transporter && !link.up() && alias.action !== "api.health" && alias.action !== "api.ready") {
+              throw new ServiceUnavailableError("This node has lost its link to the rest of the platform; retry in a moment", 2, "TRANSPORTER_UNAVAILABLE");
+            }
             ctx.meta.clientIp = req.socket.remoteAddress ?? "unknown";
             const key = req.headers["idempotency-key"];
             if (typeof key === "string" && IDEMPOTENCY_KEY.test(key)) ctx.meta.idempotencyKey = key;
@@ -180,6 +196,14 @@ export default function apiService({ config, store }: ServiceDeps): ServiceSchem
       },
     },
 
+    started(this: { broker: ServiceBroker }) {
+      link = followLink((this.broker.transit?.tx as { client?: unknown } | undefined)?.client);
+    },
+
+    stopped() {
+      link.stop();
+    },
+
     events: {
       // Broadcast by show actors on any node: each gateway node relays to its own watchers.
       "show.changed"(ctx: Context<{ changes: SeatChange[] }>) {
@@ -202,7 +226,7 @@ export default function apiService({ config, store }: ServiceDeps): ServiceSchem
         async handler(this: { broker: { nodeID: string; transit?: { connected: boolean } } }) {
           const checks: Record<string, string> = {};
           checks.store = await store.ping().then(() => "ok", () => "unreachable");
-          if (config.transporter) checks.transporter = this.broker.transit?.connected ? "ok" : "disconnected";
+          if (config.transporter) checks.transporter = this.broker.transit?.connected && link.up() ? "ok" : "disconnected";
           const failing = Object.entries(checks).filter(([, state]) => state !== "ok");
           if (failing.length) {
             throw new ServiceUnavailableError(`This node is not ready: ${failing.map(([what, state]) => `${what} ${state}`).join(", ")}`, 2, "NOT_READY", { checks });
