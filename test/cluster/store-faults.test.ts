@@ -7,22 +7,13 @@ import { replay } from "../../domain/show/decider.ts";
 import type { ShowEvent } from "../../domain/show/types.ts";
 import { RedisStore } from "../../infra/redis-store.ts";
 import { journalKey } from "../../infra/show-actor.ts";
-import { httpJson, requireBinaries, startNode, startRedis, type JsonReply } from "../helpers/cluster.ts";
+import { httpJson, requireBinaries, startNode, startRedis, replyWhen, type JsonReply } from "../helpers/cluster.ts";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Moleculer's request timeout: an answer must come well before it, not at it. */
 const REQUEST_TIMEOUT_MS = 10_000;
 const ANSWER_WITHIN_MS = REQUEST_TIMEOUT_MS - 2_000;
 const PASSWORD = "correct horse battery";
-
-async function eventually(probe: () => Promise<JsonReply>, done: (r: JsonReply) => boolean, timeoutMs = 30_000): Promise<JsonReply> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const reply = await probe().catch((error: unknown) => ({ status: 0, headers: new Headers(), body: String(error) }));
-    if (done(reply) || Date.now() > deadline) return reply;
-    await sleep(250);
-  }
-}
 
 async function oneNode(t: ExecutionContext) {
   t.timeout(120_000);
@@ -32,7 +23,7 @@ async function oneNode(t: ExecutionContext) {
   const namespace = `store-faults-${process.pid}-${Date.now()}`;
   const node = await startNode(t, { REDIS_URL: redis.url, NAMESPACE: namespace }, { name: "solo" });
   const url = node.url!;
-  const listed = await eventually(() => httpJson(url, "GET", "/api/shows"), (r) => Array.isArray(r.body) && r.body.some((s: { startsAt: string }) => Date.parse(s.startsAt) > Date.now() + 6 * 3_600_000));
+  const listed = await replyWhen(() => httpJson(url, "GET", "/api/shows"), (r) => Array.isArray(r.body) && r.body.some((s: { startsAt: string }) => Date.parse(s.startsAt) > Date.now() + 6 * 3_600_000));
   const show = (listed.body as { id: string; startsAt: string }[]).find((s) => Date.parse(s.startsAt) > Date.now() + 6 * 3_600_000)!;
   const email = `fault-${Date.now()}@example.com`;
   const register = await httpJson(url, "POST", "/api/auth/register", { body: { email, password: PASSWORD, name: "Fault" } });
@@ -62,7 +53,7 @@ test.serial("with Redis killed, holds and logins answer 503 STORE_UNAVAILABLE be
   t.is((await httpJson(url, "GET", "/api/health")).status, 200, "the process itself is alive: liveness must not ask for a restart");
 
   await redis.restart();
-  const held = await eventually(() => httpJson(url, "POST", `/api/shows/${show.id}/holds`, { token, body: { seats: ["B1"] } }), (r) => r.status === 201);
+  const held = await replyWhen(() => httpJson(url, "POST", `/api/shows/${show.id}/holds`, { token, body: { seats: ["B1"] } }), (r) => r.status === 201);
   t.is(held.status, 201, JSON.stringify(held.body));
   t.is((await httpJson(url, "GET", "/api/ready")).status, 200);
   t.is((await httpJson(url, "POST", "/api/auth/login", { body: { email, password: PASSWORD } })).status, 200);
@@ -85,7 +76,7 @@ test.serial("with Redis frozen past the request timeout, requests answer 503 STO
   assertStoreUnavailable(t, await httpJson(url, "POST", "/api/auth/login", { body: { email, password: PASSWORD }, timeoutMs: ANSWER_WITHIN_MS }), "login");
   redis.resume();
 
-  const held = await eventually(() => httpJson(url, "POST", `/api/shows/${show.id}/holds`, { token, body: { seats: ["C3"] } }), (r) => r.status === 201);
+  const held = await replyWhen(() => httpJson(url, "POST", `/api/shows/${show.id}/holds`, { token, body: { seats: ["C3"] } }), (r) => r.status === 201);
   t.is(held.status, 201, JSON.stringify(held.body));
   // Whatever the frozen Redis applied late, the node serves what the journal says: the new
   // hold replaced the customer's earlier ones, and no seat is held but C3.

@@ -3,20 +3,11 @@
 // exist, nor a wait for the request timeout), readiness must say the transporter is down,
 // and the edge must recover by itself once NATS is back.
 import test from "ava";
-import { httpJson, requireBinaries, startCluster, startNats, startRedis, type JsonReply } from "../helpers/cluster.ts";
+import { httpJson, requireBinaries, startCluster, startNats, startRedis, replyWhen } from "../helpers/cluster.ts";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Moleculer's request timeout: an answer must come well before it, not at it. */
 const ANSWER_WITHIN_MS = 8_000;
-
-async function eventually(probe: () => Promise<JsonReply>, done: (r: JsonReply) => boolean, timeoutMs = 30_000): Promise<JsonReply> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const reply = await probe().catch((error: unknown) => ({ status: 0, headers: new Headers(), body: String(error) }));
-    if (done(reply) || Date.now() > deadline) return reply;
-    await sleep(250);
-  }
-}
 
 test.serial("with NATS down, a gateway answers every call with a 503 and Retry-After until NATS is back, and readiness names the transporter", async (t) => {
   t.timeout(120_000);
@@ -25,7 +16,7 @@ test.serial("with NATS down, a gateway answers every call with a 503 and Retry-A
   const redis = await startRedis(t);
   const cluster = await startCluster(t, { nats, redis, mains: 1, edges: 1 });
   const url = cluster.edges[0]!.url!;
-  const listed = await eventually(() => httpJson(url, "GET", "/api/shows"), (r) => Array.isArray(r.body) && r.body.length > 0);
+  const listed = await replyWhen(() => httpJson(url, "GET", "/api/shows"), (r) => Array.isArray(r.body) && r.body.length > 0);
   const showId = (listed.body as { id: string }[])[0]!.id;
   t.is((await httpJson(url, "GET", "/api/ready")).status, 200);
 
@@ -45,6 +36,6 @@ test.serial("with NATS down, a gateway answers every call with a 503 and Retry-A
   t.is((await httpJson(url, "GET", "/api/health")).status, 200);
 
   await nats.restart();
-  t.is((await eventually(() => httpJson(url, "GET", "/api/shows"), (r) => r.status === 200)).status, 200);
-  t.is((await eventually(() => httpJson(url, "GET", "/api/ready"), (r) => r.status === 200)).status, 200);
+  t.is((await replyWhen(() => httpJson(url, "GET", "/api/shows"), (r) => r.status === 200)).status, 200);
+  t.is((await replyWhen(() => httpJson(url, "GET", "/api/ready"), (r) => r.status === 200)).status, 200);
 });

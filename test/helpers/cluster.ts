@@ -468,3 +468,14 @@ export async function httpJson<T = any>(
   try { parsed = text ? JSON.parse(text) : null; } catch { /* not JSON: keep the text */ }
   return { status: res.status, headers: res.headers, body: parsed as T };
 }
+
+/** Asks again (every 250 ms, up to `timeoutMs`) until `done` holds; returns the last reply,
+ * a failed request counting as status 0. For waiting on recovery after a fault. */
+export async function replyWhen(probe: () => Promise<JsonReply>, done: (r: JsonReply) => boolean, timeoutMs = 30_000): Promise<JsonReply> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const reply = await probe().catch((error: unknown) => ({ status: 0, headers: new Headers(), body: String(error) }));
+    if (done(reply) || Date.now() > deadline) return reply;
+    await sleep(250);
+  }
+}
