@@ -16,6 +16,8 @@ export interface MarqueeConfig {
   redisUrl: string | undefined;
   /** A store command unanswered this long fails the request with 503 STORE_UNAVAILABLE. */
   storeTimeoutMs: number;
+  /** How long a request's Idempotency-Key is remembered (Stripe keeps keys 24 h). */
+  idempotencyRetentionMs: number;
   services: ServiceName[];
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | false;
   holdTtlMs: number;
@@ -87,6 +89,8 @@ export function readConfig(env: Env = process.env): MarqueeConfig {
     transporter: env.TRANSPORTER || undefined,
     redisUrl: env.REDIS_URL || undefined,
     storeTimeoutMs: int(env, "STORE_TIMEOUT_MS", 1_500, 50),
+    // At least a minute, the time after which a request that died mid-flight frees its key.
+    idempotencyRetentionMs: int(env, "IDEMPOTENCY_RETENTION_MS", 24 * 3_600_000, 60_000),
     services: services(env.SERVICES),
     logLevel: logLevel === "off" || logLevel === "false" ? false : (LOG_LEVELS as readonly string[]).includes(logLevel) ? (logLevel as MarqueeConfig["logLevel"]) : "info",
     holdTtlMs: int(env, "HOLD_TTL_MS", 8 * 60_000, 1),

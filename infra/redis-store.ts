@@ -2,7 +2,7 @@
 // test runs) never see each other. Each method is one round trip: a single command, or a
 // MULTI/pipeline where two keys must change together.
 import { Redis, ReplyError } from "ioredis";
-import { StaleEpochError, StoreUnavailableError, type CounterHit, type Fence, type LeaseGrant, type LeaseHolder, type Store } from "./store.ts";
+import { StaleEpochError, StoreUnavailableError, type CounterHit, type Fence, type LeaseGrant, type LeaseHolder, type Retention, type Store } from "./store.ts";
 
 // Lease values are "<epoch> <owner>"; the epoch counter lives in its own key that is never
 // deleted, so a lease that lapses and is taken again always gets a larger epoch.
@@ -70,14 +70,18 @@ const answered = (error: unknown) => error instanceof ReplyError || error instan
 export interface RedisStoreOptions {
   /** A command unanswered this long fails (Redis paused, a network partition): see STORE_TIMEOUT_MS. */
   commandTimeoutMs?: number;
+  /** Collections whose documents expire (Redis PX); they are not indexed for all(). */
+  retention?: Retention;
   redis?: Redis;
 }
 
 export class RedisStore implements Store {
   readonly redis: Redis;
   readonly prefix: string;
+  readonly #retention: Retention;
 
-  constructor(url: string, prefix: string, { commandTimeoutMs = 1_500, redis }: RedisStoreOptions = {}) {
+  constructor(url: string, prefix: string, { commandTimeoutMs = 1_500, retention = {}, redis }: RedisStoreOptions = {}) {
+    this.#retention = retention;
     // An outage must fail fast, not queue requests until the 10 s request timeout: a command
     // waits at most commandTimeoutMs, and commands queued while disconnected fail at the first
     // failed reconnection instead of being retried. The offline queue stays on so commands sent
@@ -125,13 +129,18 @@ export class RedisStore implements Store {
   }
 
   async put<T>(collection: string, id: string, value: T): Promise<void> {
-    await this.redis.multi().set(this.#doc(collection, id), JSON.stringify(value)).sadd(this.#ids(collection), id).exec();
+    const retention = this.#retention[collection];
+    // An expiring document stays out of the id index, which would otherwise only ever grow.
+    if (retention !== undefined) await this.redis.set(this.#doc(collection, id), JSON.stringify(value), "PX", retention);
+    else await this.redis.multi().set(this.#doc(collection, id), JSON.stringify(value)).sadd(this.#ids(collection), id).exec();
   }
 
   async putIfAbsent<T>(collection: string, id: string, value: T): Promise<boolean> {
-    const written = await this.redis.set(this.#doc(collection, id), JSON.stringify(value), "NX");
+    const retention = this.#retention[collection];
+    const key = this.#doc(collection, id);
+    const written = retention !== undefined ? await this.redis.set(key, JSON.stringify(value), "PX", retention, "NX") : await this.redis.set(key, JSON.stringify(value), "NX");
     if (written !== "OK") return false;
-    await this.redis.sadd(this.#ids(collection), id);
+    if (retention === undefined) await this.redis.sadd(this.#ids(collection), id);
     return true;
   }
 

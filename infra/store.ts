@@ -50,6 +50,13 @@ export class StoreUnavailableError extends Error {
   }
 }
 
+/**
+ * How long the documents of some collections live after each write, in milliseconds (say,
+ * idempotency records). A deployment's choice, so it is given to a store when it is built;
+ * such documents are read like any other until they lapse, but all() does not list them.
+ */
+export type Retention = Readonly<Record<string, number>>;
+
 export interface Store {
   /** A document, or undefined. */
   get<T>(collection: string, id: string): Promise<T | undefined>;
