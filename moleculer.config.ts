@@ -5,6 +5,8 @@ export const ALL_SERVICES = ["api", "admin", "show", "catalog", "pricing", "paym
 export type ServiceName = (typeof ALL_SERVICES)[number];
 
 export interface MarqueeConfig {
+  /** NODE_ENV=production: development defaults are refused instead of merely warned about. */
+  production: boolean;
   /** Gateway port; 0 picks a free one (tests). */
   port: number;
   host: string;
@@ -77,11 +79,30 @@ function services(raw: string | undefined): ServiceName[] {
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace"] as const;
 
+// Published in this repository, so anyone can sign an admin token or log in with them.
+const DEV_TOKEN_SECRET = "marquee-dev-secret-change-me-in-production";
+const DEV_ADMIN_PASSWORD = "marquee-admin";
+const MIN_SECRET_BYTES = 32;
+
+/** What a deployment still takes from the development defaults, each saying what to set instead. */
+export function insecureDefaults(config: Pick<MarqueeConfig, "tokenSecret" | "adminPassword">): string[] {
+  const problems: string[] = [];
+  if (config.tokenSecret === DEV_TOKEN_SECRET) problems.push("TOKEN_SECRET is the public development secret: set TOKEN_SECRET to a random secret of at least 32 bytes (openssl rand -hex 32)");
+  if (config.adminPassword === DEV_ADMIN_PASSWORD) problems.push("ADMIN_PASSWORD is the public default: set ADMIN_PASSWORD to a password of your own");
+  return problems;
+}
+
 export function readConfig(env: Env = process.env): MarqueeConfig {
   const logLevel = (env.LOG_LEVEL ?? "info").toLowerCase();
-  const tokenSecret = env.TOKEN_SECRET ?? "marquee-dev-secret-change-me-in-production";
-  if (tokenSecret.length < 32) throw new Error("TOKEN_SECRET must be at least 32 characters; generate one with: openssl rand -hex 32");
+  const production = env.NODE_ENV === "production";
+  const tokenSecret = env.TOKEN_SECRET || DEV_TOKEN_SECRET;
+  const adminPassword = env.ADMIN_PASSWORD || DEV_ADMIN_PASSWORD;
+  // Bytes, not characters: the HMAC key is the UTF-8 encoding.
+  if (Buffer.byteLength(tokenSecret, "utf8") < MIN_SECRET_BYTES) throw new Error(`TOKEN_SECRET must be at least ${MIN_SECRET_BYTES} bytes; generate one with: openssl rand -hex 32`);
+  const problems = production ? insecureDefaults({ tokenSecret, adminPassword }) : [];
+  if (problems.length) throw new Error(`NODE_ENV=production refuses development defaults:\n  - ${problems.join("\n  - ")}`);
   return {
+    production,
     port: int(env, "PORT", 3000),
     host: env.HOST ?? "0.0.0.0",
     nodeID: env.NODE_ID || undefined,
@@ -98,7 +119,7 @@ export function readConfig(env: Env = process.env): MarqueeConfig {
     paymentGraceMs: int(env, "PAYMENT_GRACE_MS", 60_000, 0),
     cancelCutoffMs: int(env, "CANCEL_CUTOFF_MS", 2 * 3_600_000, 0),
     adminEmail: (env.ADMIN_EMAIL ?? "admin@marquee.local").toLowerCase(),
-    adminPassword: env.ADMIN_PASSWORD ?? "marquee-admin",
+    adminPassword,
     tokenSecret,
     tokenTtlSeconds: int(env, "TOKEN_TTL_SECONDS", 12 * 3600, 1),
     scryptN: int(env, "SCRYPT_N", 16_384, 2),
