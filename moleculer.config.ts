@@ -34,9 +34,15 @@ export interface MarqueeConfig {
   tokenTtlSeconds: number;
   /** scrypt cost N (a power of two); r and p stay at OWASP's 8 and 5. */
   scryptN: number;
+  /** Failed logins allowed per (account, client address), then per client address, per window. */
   loginMaxPerAccount: number;
   loginMaxPerAddress: number;
   loginWindowMs: number;
+  /** Sign-ups allowed per client address per window (each costs a password hash). */
+  signupMaxPerAddress: number;
+  signupWindowMs: number;
+  /** Believe X-Forwarded-For / X-Forwarded-Proto: only behind a proxy that sets them. */
+  trustProxy: boolean;
   /** Seed the demo catalog on start (idempotent). */
   seedDemo: boolean;
   /** Largest accepted JSON body. */
@@ -126,6 +132,9 @@ export function readConfig(env: Env = process.env): MarqueeConfig {
     loginMaxPerAccount: int(env, "LOGIN_MAX_PER_ACCOUNT", 5, 1),
     loginMaxPerAddress: int(env, "LOGIN_MAX_PER_ADDRESS", 50, 1),
     loginWindowMs: int(env, "LOGIN_WINDOW_MS", 15 * 60_000, 1),
+    signupMaxPerAddress: int(env, "SIGNUP_MAX_PER_ADDRESS", 10, 1),
+    signupWindowMs: int(env, "SIGNUP_WINDOW_MS", 3_600_000, 1),
+    trustProxy: bool(env, "TRUST_PROXY", false),
     seedDemo: bool(env, "SEED_DEMO", true),
     maxBodyBytes: env.MAX_BODY ?? "64kb",
     showShards: int(env, "SHOW_SHARDS", 64, 1),

@@ -113,6 +113,16 @@ export class MemoryStore implements Store {
     return { count: c.count, resetInMs: c.resetAt - now };
   }
 
+  async peek(counter: string): Promise<CounterHit> {
+    const now = this.#clock();
+    const c = this.#counters.get(counter);
+    return c && c.resetAt > now ? { count: c.count, resetInMs: c.resetAt - now } : { count: 0, resetInMs: 0 };
+  }
+
+  async clearCounter(counter: string): Promise<void> {
+    this.#counters.delete(counter);
+  }
+
   #live(lease: string) {
     const held = this.#leases.get(lease);
     return held && held.expiresAt > this.#clock() ? held : undefined;

@@ -62,7 +62,7 @@ interface ScriptedRedis {
 const parse = <T>(raw: string | null): T | undefined => (raw === null ? undefined : (JSON.parse(raw) as T));
 
 /** The port's methods that talk to Redis; each failure to reach it becomes StoreUnavailableError. */
-const GUARDED = ["get", "getMany", "put", "putIfAbsent", "remove", "all", "addToSet", "members", "append", "read", "hit", "acquireLease", "renewLeases", "releaseLease", "leaseHolder", "ping"] as const;
+const GUARDED = ["get", "getMany", "put", "putIfAbsent", "remove", "all", "addToSet", "members", "append", "read", "hit", "peek", "clearCounter", "acquireLease", "renewLeases", "releaseLease", "leaseHolder", "ping"] as const;
 
 /** Redis answered and refused (a script's error, a wrong type): an answer, not an outage. */
 const answered = (error: unknown) => error instanceof ReplyError || error instanceof StaleEpochError;
@@ -187,6 +187,18 @@ export class RedisStore implements Store {
     const count = Number(results?.[1]?.[1] ?? 0);
     const ttl = Number(results?.[2]?.[1] ?? windowMs);
     return { count, resetInMs: ttl > 0 ? ttl : windowMs };
+  }
+
+  async peek(counter: string): Promise<CounterHit> {
+    const key = this.#counter(counter);
+    const results = await this.redis.multi().get(key).pttl(key).exec();
+    const count = Number(results?.[0]?.[1] ?? 0);
+    const ttl = Number(results?.[1]?.[1] ?? 0);
+    return ttl > 0 ? { count, resetInMs: ttl } : { count: 0, resetInMs: 0 };
+  }
+
+  async clearCounter(counter: string): Promise<void> {
+    await this.redis.del(this.#counter(counter));
   }
 
   async acquireLease(lease: string, owner: string, ttlMs: number): Promise<LeaseGrant> {

@@ -82,6 +82,10 @@ export interface Store {
 
   /** Fixed-window counters for rate limits. */
   hit(counter: string, windowMs: number): Promise<CounterHit>;
+  /** A counter's current window without counting (count 0 once it has reset). */
+  peek(counter: string): Promise<CounterHit>;
+  /** Starts a counter afresh (a success that forgives earlier failures). */
+  clearCounter(counter: string): Promise<void>;
 
   /**
    * Leases with fencing epochs. Acquiring a free (or lapsed) lease takes a new, larger epoch;

@@ -20,6 +20,16 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 const HEARTBEAT_MS = 15_000;
 type Watch = (req: GatewayRequest & { $params: Record<string, unknown> }, res: ServerResponse) => Promise<void>;
 
+/**
+ * Who is on the other end: the socket's peer, or behind a trusted proxy the address that proxy
+ * saw (the last X-Forwarded-For entry: earlier ones are whatever the client chose to send).
+ */
+export function clientAddress(req: IncomingMessage, trustProxy: boolean): string {
+  const forwarded = trustProxy ? req.headers["x-forwarded-for"] : undefined;
+  const last = (Array.isArray(forwarded) ? forwarded.join(",") : forwarded)?.split(",").map((a) => a.trim()).filter(Boolean).pop();
+  return last ?? req.socket.remoteAddress ?? "unknown";
+}
+
 /** Turns anything thrown into the public error shape; internals of a 5xx never leak. */
 export function publicError(err: HttpError): { status: number; body: { name: string; message: string; code: number; type: string; data?: unknown } } {
   // body-parser errors carry an HTTP status and a type of their own.
@@ -124,7 +134,7 @@ export default function apiService({ config, store }: ServiceDeps): ServiceSchem
             if (config.transporter && !link.up() && alias.action !== "api.health" && alias.action !== "api.ready") {
               throw new ServiceUnavailableError("This node has lost its link to the rest of the platform; retry in a moment", 2, "TRANSPORTER_UNAVAILABLE");
             }
-            ctx.meta.clientIp = req.socket.remoteAddress ?? "unknown";
+            ctx.meta.clientIp = clientAddress(req, config.trustProxy);
             const key = req.headers["idempotency-key"];
             if (typeof key === "string" && IDEMPOTENCY_KEY.test(key)) ctx.meta.idempotencyKey = key;
           },

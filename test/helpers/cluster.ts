@@ -351,6 +351,7 @@ export async function startNode(t: ExecutionContext, env: Record<string, string>
     LOG_LEVEL: "warn",
     HOST: "127.0.0.1",
     SCRYPT_N: "1024",
+    SIGNUP_MAX_PER_ADDRESS: "100000",
     ...env,
     NODE_ID: nodeID,
   };

@@ -85,6 +85,21 @@ for (const [name, make] of implementations) {
     t.true(second.resetInMs > 0 && second.resetInMs <= 60_000);
   });
 
+  test(`${name}: a counter can be read without counting, and cleared`, async (t) => {
+    const store = await make(t);
+    if (!store) return t.pass();
+    t.deepEqual(await store.peek("failures:x"), { count: 0, resetInMs: 0 });
+    await store.hit("failures:x", 60_000);
+    await store.hit("failures:x", 60_000);
+    const seen = await store.peek("failures:x");
+    t.is(seen.count, 2);
+    t.true(seen.resetInMs > 0 && seen.resetInMs <= 60_000);
+    t.is((await store.peek("failures:x")).count, 2, "peeking does not count");
+    await store.clearCounter("failures:x");
+    t.deepEqual(await store.peek("failures:x"), { count: 0, resetInMs: 0 });
+    t.is((await store.hit("failures:x", 60_000)).count, 1);
+  });
+
   test(`${name}: one lease, one owner; the epoch grows each time it changes hands`, async (t) => {
     const store = await make(t);
     if (!store) return t.pass();
