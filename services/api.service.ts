@@ -11,12 +11,24 @@ import { LiveFeed, type SeatStatuses } from "../infra/live-feed.ts";
 import { followLink, type TransporterLink } from "../infra/transporter-link.ts";
 import type { SeatChange } from "../infra/seat-changes.ts";
 import type { CallMeta, ServiceDeps } from "./deps.ts";
-import { NotFoundError, ServiceUnavailableError, UnauthorizedError } from "./errors.ts";
+import { ForbiddenError, NotFoundError, ServiceUnavailableError, UnauthorizedError } from "./errors.ts";
 
 interface GatewayRequest extends IncomingMessage { $ctx?: Context<unknown, CallMeta> }
 interface HttpError extends Error { code?: unknown; status?: number; type?: string; data?: unknown; expose?: boolean }
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+// Who may call an alias, checked by the gateway before the action validates a single field, so
+// a stranger learns nothing of an admin route's schema and an anonymous write is a 401, not a
+// 422: authenticate, then authorize, then validate. Everything under admin/ needs the admin
+// role; these actions need a signed-in caller; the rest is public. The actions check again.
+const SIGNED_IN_ACTIONS = new Set([
+  "auth.me", "admin.hold", "admin.getHold", "admin.releaseHold",
+  "admin.createBooking", "admin.myBookings", "admin.getBooking", "admin.pay", "admin.cancelBooking",
+]);
+type Access = "public" | "signed-in" | "admin";
+export const accessOf = (alias: { path?: string; action?: string }): Access =>
+  alias.path?.startsWith("admin/") ? "admin" : alias.action !== undefined && SIGNED_IN_ACTIONS.has(alias.action) ? "signed-in" : "public";
 const HEARTBEAT_MS = 15_000;
 type Watch = (req: GatewayRequest & { $params: Record<string, unknown> }, res: ServerResponse) => Promise<void>;
 
@@ -78,6 +90,7 @@ export default function apiService({ config, store }: ServiceDeps): ServiceSchem
         {
           path: "/api",
           authentication: true,
+          authorization: true,
           // Only the aliases below exist; nothing else on the broker is reachable over HTTP.
           mappingPolicy: "restrict",
           autoAliases: false,
@@ -190,6 +203,13 @@ export default function apiService({ config, store }: ServiceDeps): ServiceSchem
           close();
           throw error;
         }
+      },
+
+      authorize(ctx: Context<unknown, CallMeta>, _route: unknown, _req: IncomingMessage, _res: ServerResponse, alias: { path?: string; action?: string }) {
+        const access = accessOf(alias);
+        if (access === "public") return;
+        if (!ctx.meta.caller) throw new UnauthorizedError();
+        if (access === "admin" && ctx.meta.caller.role !== "admin") throw new ForbiddenError();
       },
 
       async authenticate(ctx: Context<unknown, CallMeta>, _route: unknown, req: IncomingMessage) {
