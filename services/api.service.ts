@@ -11,7 +11,7 @@ import { LiveFeed, type SeatStatuses } from "../infra/live-feed.ts";
 import { followLink, type TransporterLink } from "../infra/transporter-link.ts";
 import type { SeatChange } from "../infra/seat-changes.ts";
 import type { CallMeta, ServiceDeps } from "./deps.ts";
-import { ForbiddenError, NotFoundError, ServiceUnavailableError, UnauthorizedError } from "./errors.ts";
+import { BadRequestError, ForbiddenError, MarqueeError, NotFoundError, PayloadTooLargeError, ServiceUnavailableError, UnauthorizedError, UnsupportedMediaTypeError } from "./errors.ts";
 
 interface GatewayRequest extends IncomingMessage { $ctx?: Context<unknown, CallMeta> }
 interface HttpError extends Error { code?: unknown; status?: number; type?: string; data?: unknown; expose?: boolean }
@@ -42,11 +42,49 @@ export function clientAddress(req: IncomingMessage, trustProxy: boolean): string
   return last ?? req.socket.remoteAddress ?? "unknown";
 }
 
+/**
+ * JSON request bodies. body-parser's own errors lose their status on the way through
+ * moleculer-web (a gzip header over garbage became a 500 "Z_DATA_ERROR"), so every way a
+ * body can be unreadable is named here as the client's mistake.
+ */
+function jsonBodies(limit: string) {
+  const parse = ApiGateway.bodyParser.json({ strict: true, limit });
+  return (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) =>
+    parse(req, res, (error?: unknown) => next(error === undefined ? undefined : unreadableBody(error as HttpError)));
+}
+
+function unreadableBody(error: HttpError): MarqueeError {
+  if (error.type === "entity.parse.failed") return new BadRequestError("The request body is not valid JSON", "MALFORMED_JSON");
+  if (error.type === "entity.too.large") return new PayloadTooLargeError("The request body is too large");
+  if (error.status === 415) return new UnsupportedMediaTypeError(`${error.message}: send JSON in UTF-8, uncompressed or with Content-Encoding gzip, deflate or br`);
+  return new BadRequestError("The request body could not be read: check that it matches its Content-Encoding and Content-Length", "UNREADABLE_BODY");
+}
+
+// Keys that reach an object's prototype when merged or assigned: refused wherever they appear.
+const PROTOTYPE_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+
+/** The first key anywhere in a parsed body or query that could reach a prototype. */
+function prototypeKey(value: unknown): string | undefined {
+  const pending = [value];
+  while (pending.length) {
+    const next = pending.pop();
+    if (next === null || typeof next !== "object") continue;
+    for (const key of Object.keys(next)) {
+      if (PROTOTYPE_KEYS.has(key)) return key;
+      pending.push((next as Record<string, unknown>)[key]);
+    }
+  }
+  return undefined;
+}
+
+/** Every GET alias also answers HEAD, as HTTP asks: the same status and headers, no body. */
+function withHead<T>(aliases: Record<string, T>): Record<string, T> {
+  const heads = Object.entries(aliases).filter(([route]) => route.startsWith("GET ")).map(([route, target]) => [`HEAD ${route.slice(4)}`, target] as const);
+  return { ...aliases, ...Object.fromEntries(heads) };
+}
+
 /** Turns anything thrown into the public error shape; internals of a 5xx never leak. */
 export function publicError(err: HttpError): { status: number; body: { name: string; message: string; code: number; type: string; data?: unknown } } {
-  // body-parser errors carry an HTTP status and a type of their own.
-  if (err.type === "entity.parse.failed") return { status: 400, body: { name: "BadRequestError", message: "The request body is not valid JSON", code: 400, type: "MALFORMED_JSON" } };
-  if (err.type === "entity.too.large") return { status: 413, body: { name: "PayloadTooLargeError", message: "The request body is too large", code: 413, type: "TOO_LARGE" } };
   // Moleculer's word for "no node runs that service right now" (a node died, the transporter
   // is down): temporary, so a 503 to retry, not a 404 that says the resource does not exist.
   if (err.type === "SERVICE_NOT_AVAILABLE" || err.type === "SERVICE_NOT_FOUND") {
@@ -94,8 +132,9 @@ export default function apiService({ config, store }: ServiceDeps): ServiceSchem
           // Only the aliases below exist; nothing else on the broker is reachable over HTTP.
           mappingPolicy: "restrict",
           autoAliases: false,
-          bodyParsers: { json: { strict: true, limit: config.maxBodyBytes }, urlencoded: false },
-          aliases: {
+          bodyParsers: { json: false, urlencoded: false },
+          use: [jsonBodies(config.maxBodyBytes)],
+          aliases: withHead({
             "GET health": "api.health",
             "GET ready": "api.ready",
             "GET shows/:showId/events"(this: { watchShow: Watch }, req: GatewayRequest & { $params: Record<string, unknown> }, res: ServerResponse, next: (error?: unknown) => void) {
@@ -140,7 +179,7 @@ export default function apiService({ config, store }: ServiceDeps): ServiceSchem
             "POST admin/pricing/retrain": "pricing.retrain",
             "PUT admin/pricing/:collection/:id": "pricing.upsert",
             "DELETE admin/pricing/:collection/:id": "pricing.remove",
-          },
+          }),
           onBeforeCall(ctx: Context<unknown, CallMeta>, _route: unknown, req: IncomingMessage, _res: ServerResponse, alias: { action?: string }) {
             // Cut off from the cluster, this node can only answer for itself: fail at once rather
             // than let calls wait out the request timeout in the transporter's buffer.
@@ -148,8 +187,6 @@ export default function apiService({ config, store }: ServiceDeps): ServiceSchem
               throw new ServiceUnavailableError("This node has lost its link to the rest of the platform; retry in a moment", 2, "TRANSPORTER_UNAVAILABLE");
             }
             ctx.meta.clientIp = clientAddress(req, config.trustProxy);
-            const key = req.headers["idempotency-key"];
-            if (typeof key === "string" && IDEMPOTENCY_KEY.test(key)) ctx.meta.idempotencyKey = key;
           },
         },
       ],
@@ -197,6 +234,12 @@ export default function apiService({ config, store }: ServiceDeps): ServiceSchem
           const resumed = lastVersion !== undefined && watcher.resume(lastVersion);
           const snapshot = resumed ? undefined : await req.$ctx!.call<{ version: number; seats: SeatStatuses }, object>("show.seats", { showId });
           res.writeHead(200, { "Content-Type": "text/event-stream; charset=utf-8", "Cache-Control": "no-cache, no-transform", Connection: "keep-alive", "X-Accel-Buffering": "no" });
+          // HEAD learns the show can be watched, and no stream is kept open for it.
+          if (req.method === "HEAD") {
+            close();
+            res.end();
+            return;
+          }
           res.write("retry: 2000\n\n");
           if (snapshot) watcher.start(snapshot.version, snapshot.seats);
         } catch (error) {
@@ -205,11 +248,24 @@ export default function apiService({ config, store }: ServiceDeps): ServiceSchem
         }
       },
 
-      authorize(ctx: Context<unknown, CallMeta>, _route: unknown, _req: IncomingMessage, _res: ServerResponse, alias: { path?: string; action?: string }) {
+      authorize(this: { screen(ctx: Context<unknown, CallMeta>, req: IncomingMessage): void }, ctx: Context<unknown, CallMeta>, _route: unknown, req: IncomingMessage, _res: ServerResponse, alias: { path?: string; action?: string }) {
         const access = accessOf(alias);
-        if (access === "public") return;
-        if (!ctx.meta.caller) throw new UnauthorizedError();
-        if (access === "admin" && ctx.meta.caller.role !== "admin") throw new ForbiddenError();
+        if (access !== "public" && !ctx.meta.caller) throw new UnauthorizedError();
+        if (access === "admin" && ctx.meta.caller?.role !== "admin") throw new ForbiddenError();
+        this.screen(ctx, req);
+      },
+
+      /** What the gateway checks of every request itself, once the caller may make it. */
+      screen(ctx: Context<unknown, CallMeta>, req: IncomingMessage & { body?: unknown; query?: unknown }) {
+        const forbidden = prototypeKey(req.body) ?? prototypeKey(req.query);
+        if (forbidden !== undefined) throw new BadRequestError(`The key "${forbidden}" is not allowed anywhere in a request`, "FORBIDDEN_KEY", { key: forbidden });
+        const key = req.headers["idempotency-key"];
+        if (key === undefined) return;
+        // A key the server cannot keep must not be ignored: the client's retry would act twice.
+        if (typeof key !== "string" || !IDEMPOTENCY_KEY.test(key)) {
+          throw new BadRequestError("Idempotency-Key must be 1 to 255 visible ASCII characters (a UUID is a good choice)", "INVALID_IDEMPOTENCY_KEY");
+        }
+        ctx.meta.idempotencyKey = key;
       },
 
       async authenticate(ctx: Context<unknown, CallMeta>, _route: unknown, req: IncomingMessage) {

@@ -37,6 +37,9 @@ export class GoneError extends MarqueeError {
 export class PayloadTooLargeError extends MarqueeError {
   constructor(message: string, type = "TOO_LARGE", data?: unknown) { super(message, 413, type, data); }
 }
+export class UnsupportedMediaTypeError extends MarqueeError {
+  constructor(message: string, type = "UNSUPPORTED_MEDIA_TYPE", data?: unknown) { super(message, 415, type, data); }
+}
 export class UnprocessableError extends MarqueeError {
   constructor(message: string, type = "UNPROCESSABLE", data?: unknown) { super(message, 422, type, data); }
 }
