@@ -1,7 +1,7 @@
 // The HTTP gateway: routes, who is calling, and the one place errors become HTTP responses.
 // Every endpoint that needs a caller checks it in the action it reaches (admin.*, auth.me), so
 // an alias added here can never skip the check by accident.
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import type { Context, ServiceBroker, ServiceSchema } from "moleculer";
@@ -11,6 +11,7 @@ import { LiveFeed, type SeatStatuses } from "../infra/live-feed.ts";
 import { followLink, type TransporterLink } from "../infra/transporter-link.ts";
 import type { SeatChange } from "../infra/seat-changes.ts";
 import type { CallMeta, ServiceDeps } from "./deps.ts";
+import { setSecurityHeaders } from "./security-headers.ts";
 import { BadRequestError, ForbiddenError, MarqueeError, NotFoundError, PayloadTooLargeError, ServiceUnavailableError, UnauthorizedError, UnsupportedMediaTypeError } from "./errors.ts";
 
 interface GatewayRequest extends IncomingMessage { $ctx?: Context<unknown, CallMeta> }
@@ -282,8 +283,10 @@ export default function apiService({ config, store }: ServiceDeps): ServiceSchem
       },
     },
 
-    started(this: { broker: ServiceBroker }) {
+    started(this: { broker: ServiceBroker; server?: Server }) {
       link = followLink((this.broker.transit?.tx as { client?: unknown } | undefined)?.client);
+      // Ahead of moleculer-web's handler, so every answer carries them: the web app, the API, errors.
+      this.server?.prependListener("request", (req, res) => setSecurityHeaders(req, res, config.trustProxy));
     },
 
     stopped() {
