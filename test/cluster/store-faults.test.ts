@@ -15,13 +15,13 @@ const REQUEST_TIMEOUT_MS = 10_000;
 const ANSWER_WITHIN_MS = REQUEST_TIMEOUT_MS - 2_000;
 const PASSWORD = "correct horse battery";
 
-async function oneNode(t: ExecutionContext) {
+async function oneNode(t: ExecutionContext, env: Record<string, string> = {}) {
   t.timeout(120_000);
   if (!requireBinaries(t, "redis-server")) return undefined;
   // With its append-only file, a restarted Redis still knows the accounts made before the kill.
   const redis = await startRedis(t, { aof: true });
   const namespace = `store-faults-${process.pid}-${Date.now()}`;
-  const node = await startNode(t, { REDIS_URL: redis.url, NAMESPACE: namespace }, { name: "solo" });
+  const node = await startNode(t, { ...env, REDIS_URL: redis.url, NAMESPACE: namespace }, { name: "solo" });
   const url = node.url!;
   const listed = await replyWhen(() => httpJson(url, "GET", "/api/shows"), (r) => Array.isArray(r.body) && r.body.some((s: { startsAt: string }) => Date.parse(s.startsAt) > Date.now() + 6 * 3_600_000));
   const show = (listed.body as { id: string; startsAt: string }[]).find((s) => Date.parse(s.startsAt) > Date.now() + 6 * 3_600_000)!;
@@ -87,4 +87,25 @@ test.serial("with Redis frozen past the request timeout, requests answer 503 STO
   const seats = (await httpJson(url, "GET", `/api/shows/${show.id}`)).body.seats as { id: string; status: string }[];
   t.deepEqual(seats.filter((s) => s.status === "held").map((s) => s.id), ["C3"]);
   t.is((await httpJson(url, "GET", "/api/ready")).status, 200);
+});
+
+test.serial("a journal write that timed out but lands once Redis resumes is served, not contradicted, while the node keeps its shard", async (t) => {
+  // Leases outlast the freeze, so the node keeps its show actor throughout: only dropping the
+  // actor on the failed write makes it reread the journal.
+  const setup = await oneNode(t, { LEASE_TTL_MS: "30000" });
+  if (!setup) return t.pass();
+  const { redis, url, show, token, namespace } = setup;
+  t.is((await httpJson(url, "POST", `/api/shows/${show.id}/holds`, { token, body: { seats: ["D1"] } })).status, 201);
+  redis.pause();
+  t.teardown(() => redis.resume());
+  assertStoreUnavailable(t, await httpJson(url, "POST", `/api/shows/${show.id}/holds`, { token, body: { seats: ["D2"] }, timeoutMs: ANSWER_WITHIN_MS }), "hold");
+  redis.resume();
+  const held = await replyWhen(() => httpJson(url, "POST", `/api/shows/${show.id}/holds`, { token, body: { seats: ["D3"] } }), (r) => r.status === 201);
+  t.is(held.status, 201, JSON.stringify(held.body));
+  const store = new RedisStore(redis.url, `marquee:${namespace}`);
+  t.teardown(() => store.close());
+  const state = replay(show.id, await store.read<ShowEvent>(journalKey(show.id)));
+  t.deepEqual(state.holds.flatMap((h) => h.seats), ["D3"], "one hold per customer, as the journal tells it");
+  const seats = (await httpJson(url, "GET", `/api/shows/${show.id}`)).body.seats as { id: string; status: string }[];
+  t.deepEqual(seats.filter((s) => s.status === "held").map((s) => s.id), ["D3"]);
 });
