@@ -48,13 +48,25 @@ export default function authService({ config, store }: ServiceDeps): ServiceSche
     if (!(await store.putIfAbsent("userBySkeleton", skeleton, user.id))) {
       return (await store.get("userByEmail", user.email)) ? "EMAIL_TAKEN" : "EMAIL_CONFUSABLE";
     }
-    // Accounts made before skeletons were kept have only the email index.
-    if (!(await store.putIfAbsent("userByEmail", user.email, user.id))) {
-      await store.remove("userBySkeleton", skeleton);
-      return "EMAIL_TAKEN";
+    let emailClaimed = false;
+    try {
+      // Accounts made before skeletons were kept have only the email index.
+      emailClaimed = await store.putIfAbsent("userByEmail", user.email, user.id);
+      if (!emailClaimed) {
+        await store.remove("userBySkeleton", skeleton);
+        return "EMAIL_TAKEN";
+      }
+      await store.put("users", user.id, user);
+      return user;
+    } catch (error) {
+      // The store failed half-way: give the claims back, as far as it lets us, so the address
+      // is not left pointing at an account that was never made.
+      await Promise.all([
+        store.remove("userBySkeleton", skeleton),
+        emailClaimed ? store.remove("userByEmail", user.email) : undefined,
+      ]).catch(() => undefined);
+      throw error;
     }
-    await store.put("users", user.id, user);
-    return user;
   }
 
   const throttled = (message: string, resetInMs: number, type: string) => {
