@@ -13,6 +13,8 @@ import paymentService from "./services/payment.service.ts";
 import pricingService from "./services/pricing.service.ts";
 import showActor from "./services/show.actor.ts";
 import { showRouting } from "./services/show.routing.ts";
+import { storeFaults } from "./services/store-faults.ts";
+import { IDEMPOTENCY_RECORDS } from "./services/idempotency.ts";
 
 const FACTORIES: Record<ServiceName, ServiceFactory> = {
   api: apiService,
@@ -35,11 +37,14 @@ export interface Marquee {
 
 /** Redis when REDIS_URL is set (keys prefixed by the namespace), else the embedded memory store. */
 export function storeFor(config: MarqueeConfig): Store {
-  return config.redisUrl ? new RedisStore(config.redisUrl, `marquee:${config.namespace}`) : new MemoryStore();
+  const retention = { [IDEMPOTENCY_RECORDS]: config.idempotencyRetentionMs };
+  return config.redisUrl
+    ? new RedisStore(config.redisUrl, `marquee:${config.namespace}`, { commandTimeoutMs: config.storeTimeoutMs, retention })
+    : new MemoryStore(Date.now, { retention });
 }
 
 export async function startMarquee(config: MarqueeConfig, store: Store = storeFor(config)): Promise<Marquee> {
-  const broker = new ServiceBroker({ ...brokerOptions(config), middlewares: [showRouting({ config, store })] });
+  const broker = new ServiceBroker({ ...brokerOptions(config), middlewares: [storeFaults, showRouting({ config, store })] });
   for (const name of config.services) broker.createService(FACTORIES[name]({ config, store }));
   try {
     await broker.start();

@@ -1,5 +1,5 @@
 // `npm start`: reads the environment once, starts this node, stops cleanly on SIGINT/SIGTERM.
-import { readConfig } from "./moleculer.config.ts";
+import { insecureDefaults, readConfig } from "./moleculer.config.ts";
 import { startMarquee } from "./app.ts";
 import { replCommands } from "./operators/commands.ts";
 
@@ -10,6 +10,9 @@ try {
   console.error(`marquee: ${(error as Error).message}`);
   process.exit(2);
 }
+
+// Development keeps its defaults so `npm start` just works, but says so where nobody can miss it.
+for (const problem of insecureDefaults(config)) console.warn(`marquee: WARNING (development only; NODE_ENV=production refuses this): ${problem}`);
 
 const marquee = await startMarquee(config).catch((error: unknown) => {
   console.error(`marquee: could not start: ${(error as Error).message}`);

@@ -5,6 +5,8 @@ export const ALL_SERVICES = ["api", "admin", "show", "catalog", "pricing", "paym
 export type ServiceName = (typeof ALL_SERVICES)[number];
 
 export interface MarqueeConfig {
+  /** NODE_ENV=production: development defaults are refused instead of merely warned about. */
+  production: boolean;
   /** Gateway port; 0 picks a free one (tests). */
   port: number;
   host: string;
@@ -14,6 +16,10 @@ export interface MarqueeConfig {
   transporter: string | undefined;
   /** Redis URL; undefined = in-memory stores. */
   redisUrl: string | undefined;
+  /** A store command unanswered this long fails the request with 503 STORE_UNAVAILABLE. */
+  storeTimeoutMs: number;
+  /** How long a request's Idempotency-Key is remembered (Stripe keeps keys 24 h). */
+  idempotencyRetentionMs: number;
   services: ServiceName[];
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | false;
   holdTtlMs: number;
@@ -41,9 +47,15 @@ export interface MarqueeConfig {
   tokenTtlSeconds: number;
   /** scrypt cost N (a power of two); r and p stay at OWASP's 8 and 5. */
   scryptN: number;
+  /** Failed logins allowed per (account, client address), then per client address, per window. */
   loginMaxPerAccount: number;
   loginMaxPerAddress: number;
   loginWindowMs: number;
+  /** Sign-ups allowed per client address per window (each costs a password hash). */
+  signupMaxPerAddress: number;
+  signupWindowMs: number;
+  /** Believe X-Forwarded-For / X-Forwarded-Proto: only behind a proxy that sets them. */
+  trustProxy: boolean;
   /** Seed the demo catalog on start (idempotent). */
   seedDemo: boolean;
   /** Largest accepted JSON body. */
@@ -86,17 +98,39 @@ function services(raw: string | undefined): ServiceName[] {
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace"] as const;
 
+// Published in this repository, so anyone can sign an admin token or log in with them.
+const DEV_TOKEN_SECRET = "marquee-dev-secret-change-me-in-production";
+const DEV_ADMIN_PASSWORD = "marquee-admin";
+const MIN_SECRET_BYTES = 32;
+
+/** What a deployment still takes from the development defaults, each saying what to set instead. */
+export function insecureDefaults(config: Pick<MarqueeConfig, "tokenSecret" | "adminPassword">): string[] {
+  const problems: string[] = [];
+  if (config.tokenSecret === DEV_TOKEN_SECRET) problems.push("TOKEN_SECRET is the public development secret: set TOKEN_SECRET to a random secret of at least 32 bytes (openssl rand -hex 32)");
+  if (config.adminPassword === DEV_ADMIN_PASSWORD) problems.push("ADMIN_PASSWORD is the public default: set ADMIN_PASSWORD to a password of your own");
+  return problems;
+}
+
 export function readConfig(env: Env = process.env): MarqueeConfig {
   const logLevel = (env.LOG_LEVEL ?? "info").toLowerCase();
-  const tokenSecret = env.TOKEN_SECRET ?? "marquee-dev-secret-change-me-in-production";
-  if (tokenSecret.length < 32) throw new Error("TOKEN_SECRET must be at least 32 characters; generate one with: openssl rand -hex 32");
+  const production = env.NODE_ENV === "production";
+  const tokenSecret = env.TOKEN_SECRET || DEV_TOKEN_SECRET;
+  const adminPassword = env.ADMIN_PASSWORD || DEV_ADMIN_PASSWORD;
+  // Bytes, not characters: the HMAC key is the UTF-8 encoding.
+  if (Buffer.byteLength(tokenSecret, "utf8") < MIN_SECRET_BYTES) throw new Error(`TOKEN_SECRET must be at least ${MIN_SECRET_BYTES} bytes; generate one with: openssl rand -hex 32`);
+  const problems = production ? insecureDefaults({ tokenSecret, adminPassword }) : [];
+  if (problems.length) throw new Error(`NODE_ENV=production refuses development defaults:\n  - ${problems.join("\n  - ")}`);
   return {
+    production,
     port: int(env, "PORT", 3000),
     host: env.HOST ?? "0.0.0.0",
     nodeID: env.NODE_ID || undefined,
     namespace: env.NAMESPACE ?? "marquee",
     transporter: env.TRANSPORTER || undefined,
     redisUrl: env.REDIS_URL || undefined,
+    storeTimeoutMs: int(env, "STORE_TIMEOUT_MS", 1_500, 50),
+    // At least a minute, the time after which a request that died mid-flight frees its key.
+    idempotencyRetentionMs: int(env, "IDEMPOTENCY_RETENTION_MS", 24 * 3_600_000, 60_000),
     services: services(env.SERVICES),
     logLevel: logLevel === "off" || logLevel === "false" ? false : (LOG_LEVELS as readonly string[]).includes(logLevel) ? (logLevel as MarqueeConfig["logLevel"]) : "info",
     holdTtlMs: int(env, "HOLD_TTL_MS", 8 * 60_000, 1),
@@ -109,13 +143,16 @@ export function readConfig(env: Env = process.env): MarqueeConfig {
     refundSettleMs: int(env, "REFUND_SETTLE_MS", 0, 0),
     fault: env.MARQUEE_FAULT === "after_charge" ? "after_charge" : undefined,
     adminEmail: (env.ADMIN_EMAIL ?? "admin@marquee.local").toLowerCase(),
-    adminPassword: env.ADMIN_PASSWORD ?? "marquee-admin",
+    adminPassword,
     tokenSecret,
     tokenTtlSeconds: int(env, "TOKEN_TTL_SECONDS", 12 * 3600, 1),
     scryptN: int(env, "SCRYPT_N", 16_384, 2),
     loginMaxPerAccount: int(env, "LOGIN_MAX_PER_ACCOUNT", 5, 1),
     loginMaxPerAddress: int(env, "LOGIN_MAX_PER_ADDRESS", 50, 1),
     loginWindowMs: int(env, "LOGIN_WINDOW_MS", 15 * 60_000, 1),
+    signupMaxPerAddress: int(env, "SIGNUP_MAX_PER_ADDRESS", 10, 1),
+    signupWindowMs: int(env, "SIGNUP_WINDOW_MS", 3_600_000, 1),
+    trustProxy: bool(env, "TRUST_PROXY", false),
     seedDemo: bool(env, "SEED_DEMO", true),
     maxBodyBytes: env.MAX_BODY ?? "64kb",
     showShards: int(env, "SHOW_SHARDS", 64, 1),

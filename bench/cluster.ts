@@ -31,7 +31,7 @@ const FAILOVER_TARGET_MS = 5_000;
 
 async function failover(): Promise<number[]> {
   const namespace = `bench-failover-${randomUUID().slice(0, 8)}`;
-  const env = { TRANSPORTER, REDIS_URL, NAMESPACE: namespace, SCRYPT_N: "1024", LOGIN_MAX_PER_ADDRESS: "100000" };
+  const env = { TRANSPORTER, REDIS_URL, NAMESPACE: namespace, SCRYPT_N: "1024", LOGIN_MAX_PER_ADDRESS: "100000", SIGNUP_MAX_PER_ADDRESS: "100000" };
   const mainEnv = (n: number) => ({ ...env, SERVICES: "show,catalog,pricing,payment,auth", NODE_ID: `main-${n}`, SEED_DEMO: n === 1 ? "true" : "false" });
   const store = new RedisStore(REDIS_URL, `marquee:${namespace}`);
   const nodes = new Map<string, RunningServer>();

@@ -134,8 +134,8 @@ async function contention(url: string) {
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
 const namespace = `bench-${process.pid}-${Date.now()}`;
 // Both servers run side by side (the idle one costs nothing), so their rounds can alternate.
-const server = await startServerProcess({ SCRYPT_N: "1024", LOGIN_MAX_PER_ADDRESS: "100000" });
-const redisServer = await startServerProcess({ SCRYPT_N: "1024", LOGIN_MAX_PER_ADDRESS: "100000", REDIS_URL, NAMESPACE: namespace });
+const server = await startServerProcess({ SCRYPT_N: "1024", LOGIN_MAX_PER_ADDRESS: "100000", SIGNUP_MAX_PER_ADDRESS: "100000" });
+const redisServer = await startServerProcess({ SCRYPT_N: "1024", LOGIN_MAX_PER_ADDRESS: "100000", SIGNUP_MAX_PER_ADDRESS: "100000", REDIS_URL, NAMESPACE: namespace });
 type Round = { baseline: Run; holds: Run; redisBaseline: Run; redisHolds: Run };
 const rounds: Round[] = [];
 let race: Awaited<ReturnType<typeof contention>>;

@@ -8,7 +8,7 @@
 // nobody changes once it exists: the decider only ever builds new ones, and evolve() builds
 // new state rather than changing the old (the decider's property tests replay journals and
 // compare).
-import { StaleEpochError, type CounterHit, type Fence, type LeaseGrant, type LeaseHolder, type Store } from "./store.ts";
+import { StaleEpochError, type CounterHit, type Fence, type LeaseGrant, type LeaseHolder, type Retention, type Store } from "./store.ts";
 
 const encode = (value: unknown): string => JSON.stringify(value) ?? "null";
 const decode = <T>(text: string | undefined): T | undefined => (text === undefined ? undefined : (JSON.parse(text) as T));
@@ -20,10 +20,14 @@ export class MemoryStore implements Store {
   #counters = new Map<string, { count: number; resetAt: number }>();
   #leases = new Map<string, { owner: string; epoch: number; expiresAt: number }>();
   #epochs = new Map<string, number>();
+  /** When each document of a collection with a retention lapses. */
+  #lapses = new Map<string, Map<string, number>>();
   readonly #clock: () => number;
+  readonly #retention: Retention;
 
-  constructor(clock: () => number = Date.now) {
+  constructor(clock: () => number = Date.now, { retention = {} }: { retention?: Retention } = {}) {
     this.#clock = clock;
+    this.#retention = retention;
   }
 
   #collection(name: string): Map<string, string> {
@@ -32,31 +36,50 @@ export class MemoryStore implements Store {
     return c;
   }
 
+  /** A document, unless it has outlived its collection's retention (then it is dropped). */
+  #document(collection: string, id: string): string | undefined {
+    const lapsesAt = this.#lapses.get(collection)?.get(id);
+    if (lapsesAt !== undefined && lapsesAt <= this.#clock()) {
+      this.#collection(collection).delete(id);
+      this.#lapses.get(collection)!.delete(id);
+    }
+    return this.#collection(collection).get(id);
+  }
+
+  #write(collection: string, id: string, value: unknown): void {
+    this.#collection(collection).set(id, encode(value));
+    const retention = this.#retention[collection];
+    if (retention === undefined) return;
+    let lapses = this.#lapses.get(collection);
+    if (!lapses) this.#lapses.set(collection, (lapses = new Map()));
+    lapses.set(id, this.#clock() + retention);
+  }
+
   async get<T>(collection: string, id: string): Promise<T | undefined> {
-    return decode<T>(this.#collection(collection).get(id));
+    return decode<T>(this.#document(collection, id));
   }
 
   async getMany<T>(collection: string, ids: string[]): Promise<(T | undefined)[]> {
-    const c = this.#collection(collection);
-    return ids.map((id) => decode<T>(c.get(id)));
+    return ids.map((id) => decode<T>(this.#document(collection, id)));
   }
 
   async put<T>(collection: string, id: string, value: T): Promise<void> {
-    this.#collection(collection).set(id, encode(value));
+    this.#write(collection, id, value);
   }
 
   async putIfAbsent<T>(collection: string, id: string, value: T): Promise<boolean> {
-    const c = this.#collection(collection);
-    if (c.has(id)) return false;
-    c.set(id, encode(value));
+    if (this.#document(collection, id) !== undefined) return false;
+    this.#write(collection, id, value);
     return true;
   }
 
   async remove(collection: string, id: string): Promise<void> {
     this.#collection(collection).delete(id);
+    this.#lapses.get(collection)?.delete(id);
   }
 
   async all<T>(collection: string): Promise<T[]> {
+    if (this.#retention[collection] !== undefined) return [];
     return [...this.#collection(collection).values()].map((v) => JSON.parse(v) as T);
   }
 
@@ -94,6 +117,16 @@ export class MemoryStore implements Store {
     return { count: c.count, resetInMs: c.resetAt - now };
   }
 
+  async peek(counter: string): Promise<CounterHit> {
+    const now = this.#clock();
+    const c = this.#counters.get(counter);
+    return c && c.resetAt > now ? { count: c.count, resetInMs: c.resetAt - now } : { count: 0, resetInMs: 0 };
+  }
+
+  async clearCounter(counter: string): Promise<void> {
+    this.#counters.delete(counter);
+  }
+
   #live(lease: string) {
     const held = this.#leases.get(lease);
     return held && held.expiresAt > this.#clock() ? held : undefined;
@@ -126,6 +159,8 @@ export class MemoryStore implements Store {
     const held = this.#live(lease);
     return held && { owner: held.owner, epoch: held.epoch, remainingMs: held.expiresAt - this.#clock() };
   }
+
+  async ping(): Promise<void> {}
 
   async close(): Promise<void> {}
 }

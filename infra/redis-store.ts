@@ -1,8 +1,8 @@
 // The Store port on Redis (ioredis). Every key carries a prefix, so namespaces (and parallel
 // test runs) never see each other. Each method is one round trip: a single command, or a
 // MULTI/pipeline where two keys must change together.
-import { Redis } from "ioredis";
-import { StaleEpochError, type CounterHit, type Fence, type LeaseGrant, type LeaseHolder, type Store } from "./store.ts";
+import { Redis, ReplyError } from "ioredis";
+import { StaleEpochError, StoreUnavailableError, type CounterHit, type Fence, type LeaseGrant, type LeaseHolder, type Retention, type Store } from "./store.ts";
 
 // Lease values are "<epoch> <owner>"; the epoch counter lives in its own key that is never
 // deleted, so a lease that lapses and is taken again always gets a larger epoch.
@@ -61,15 +61,48 @@ interface ScriptedRedis {
 
 const parse = <T>(raw: string | null): T | undefined => (raw === null ? undefined : (JSON.parse(raw) as T));
 
+/** The port's methods that talk to Redis; each failure to reach it becomes StoreUnavailableError. */
+const GUARDED = ["get", "getMany", "put", "putIfAbsent", "remove", "all", "addToSet", "members", "append", "read", "hit", "peek", "clearCounter", "acquireLease", "renewLeases", "releaseLease", "leaseHolder", "ping"] as const;
+
+/** Redis answered and refused (a script's error, a wrong type): an answer, not an outage. */
+const answered = (error: unknown) => error instanceof ReplyError || error instanceof StaleEpochError;
+
+export interface RedisStoreOptions {
+  /** A command unanswered this long fails (Redis paused, a network partition): see STORE_TIMEOUT_MS. */
+  commandTimeoutMs?: number;
+  /** Collections whose documents expire (Redis PX); they are not indexed for all(). */
+  retention?: Retention;
+  redis?: Redis;
+}
+
 export class RedisStore implements Store {
   readonly redis: Redis;
   readonly prefix: string;
+  readonly #retention: Retention;
 
-  constructor(url: string, prefix: string, redis?: Redis) {
-    this.redis = redis ?? new Redis(url, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
+  constructor(url: string, prefix: string, { commandTimeoutMs = 1_500, retention = {}, redis }: RedisStoreOptions = {}) {
+    this.#retention = retention;
+    // An outage must fail fast, not queue requests until the 10 s request timeout: a command
+    // waits at most commandTimeoutMs, and commands queued while disconnected fail at the first
+    // failed reconnection instead of being retried. The offline queue stays on so commands sent
+    // while the first connection is being made (at start) wait for it. ioredis keeps
+    // reconnecting in the background, so the store recovers by itself when Redis is back.
+    this.redis = redis ?? new Redis(url, { maxRetriesPerRequest: 0, commandTimeout: commandTimeoutMs, enableOfflineQueue: true, lazyConnect: false });
+    // Without a listener ioredis prints every failed reconnection; the errors reach callers.
+    this.redis.on("error", () => undefined);
     this.prefix = prefix.endsWith(":") ? prefix : `${prefix}:`;
     for (const [name, script] of Object.entries(SCRIPTS)) {
       this.redis.defineCommand(name, { lua: script.lua, ...("numberOfKeys" in script ? { numberOfKeys: script.numberOfKeys } : {}) });
+    }
+    // Whatever ioredis calls a failure to reach Redis (connection refused, closed, timed out,
+    // retries exhausted), callers see one StoreUnavailableError.
+    for (const name of GUARDED) {
+      const method = this[name] as (...args: unknown[]) => Promise<unknown>;
+      Object.defineProperty(this, name, {
+        value: (...args: unknown[]) => method.apply(this, args).catch((error: unknown) => {
+          throw answered(error) ? error : new StoreUnavailableError(error);
+        }),
+      });
     }
   }
 
@@ -96,13 +129,18 @@ export class RedisStore implements Store {
   }
 
   async put<T>(collection: string, id: string, value: T): Promise<void> {
-    await this.redis.multi().set(this.#doc(collection, id), JSON.stringify(value)).sadd(this.#ids(collection), id).exec();
+    const retention = this.#retention[collection];
+    // An expiring document stays out of the id index, which would otherwise only ever grow.
+    if (retention !== undefined) await this.redis.set(this.#doc(collection, id), JSON.stringify(value), "PX", retention);
+    else await this.redis.multi().set(this.#doc(collection, id), JSON.stringify(value)).sadd(this.#ids(collection), id).exec();
   }
 
   async putIfAbsent<T>(collection: string, id: string, value: T): Promise<boolean> {
-    const written = await this.redis.set(this.#doc(collection, id), JSON.stringify(value), "NX");
+    const retention = this.#retention[collection];
+    const key = this.#doc(collection, id);
+    const written = retention !== undefined ? await this.redis.set(key, JSON.stringify(value), "PX", retention, "NX") : await this.redis.set(key, JSON.stringify(value), "NX");
     if (written !== "OK") return false;
-    await this.redis.sadd(this.#ids(collection), id);
+    if (retention === undefined) await this.redis.sadd(this.#ids(collection), id);
     return true;
   }
 
@@ -155,6 +193,18 @@ export class RedisStore implements Store {
     return { count, resetInMs: ttl > 0 ? ttl : windowMs };
   }
 
+  async peek(counter: string): Promise<CounterHit> {
+    const key = this.#counter(counter);
+    const results = await this.redis.multi().get(key).pttl(key).exec();
+    const count = Number(results?.[0]?.[1] ?? 0);
+    const ttl = Number(results?.[1]?.[1] ?? 0);
+    return ttl > 0 ? { count, resetInMs: ttl } : { count: 0, resetInMs: 0 };
+  }
+
+  async clearCounter(counter: string): Promise<void> {
+    await this.redis.del(this.#counter(counter));
+  }
+
   async acquireLease(lease: string, owner: string, ttlMs: number): Promise<LeaseGrant> {
     const [granted, epoch, holder, remainingMs] = await this.#scripts.acquireLease(this.#lease(lease), this.#epoch(lease), owner, ttlMs);
     return granted === 1 ? { granted: true, epoch: Number(epoch) } : { granted: false, owner: String(holder), epoch: Number(epoch), remainingMs: Math.max(0, Number(remainingMs)) };
@@ -174,6 +224,10 @@ export class RedisStore implements Store {
     const [value, ttl] = await Promise.all([this.redis.get(this.#lease(lease)), this.redis.pttl(this.#lease(lease))]);
     const match = value ? /^(\d+) (.*)$/s.exec(value) : null;
     return match ? { owner: match[2]!, epoch: Number(match[1]), remainingMs: Math.max(0, ttl) } : undefined;
+  }
+
+  async ping(): Promise<void> {
+    await this.redis.ping();
   }
 
   async close(): Promise<void> {

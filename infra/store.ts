@@ -38,6 +38,25 @@ export class StaleEpochError extends Error {
   }
 }
 
+/**
+ * The store could not be reached or did not answer in time. Whatever was asked may or may not
+ * have happened, so a caller must not assume either: it fails the request (the gateway answers
+ * 503 STORE_UNAVAILABLE) and rereads what it keeps from the store before it writes again.
+ */
+export class StoreUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super(`the store is unreachable: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+    this.name = "StoreUnavailableError";
+  }
+}
+
+/**
+ * How long the documents of some collections live after each write, in milliseconds (say,
+ * idempotency records). A deployment's choice, so it is given to a store when it is built;
+ * such documents are read like any other until they lapse, but all() does not list them.
+ */
+export type Retention = Readonly<Record<string, number>>;
+
 export interface Store {
   /** A document, or undefined. */
   get<T>(collection: string, id: string): Promise<T | undefined>;
@@ -64,6 +83,10 @@ export interface Store {
 
   /** Fixed-window counters for rate limits. */
   hit(counter: string, windowMs: number): Promise<CounterHit>;
+  /** A counter's current window without counting (count 0 once it has reset). */
+  peek(counter: string): Promise<CounterHit>;
+  /** Starts a counter afresh (a success that forgives earlier failures). */
+  clearCounter(counter: string): Promise<void>;
 
   /**
    * Leases with fencing epochs. Acquiring a free (or lapsed) lease takes a new, larger epoch;
@@ -75,6 +98,9 @@ export interface Store {
   /** Gives a lease up at once (a graceful hand-over), if the owner still holds that epoch. */
   releaseLease(fence: Fence, owner: string): Promise<void>;
   leaseHolder(lease: string): Promise<LeaseHolder | undefined>;
+
+  /** Resolves when the store answers (readiness), else throws StoreUnavailableError. */
+  ping(): Promise<void>;
 
   close(): Promise<void>;
 }

@@ -1,29 +1,96 @@
 // The HTTP gateway: routes, who is calling, and the one place errors become HTTP responses.
 // Every endpoint that needs a caller checks it in the action it reaches (admin.*, auth.me), so
 // an alias added here can never skip the check by accident.
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
-import type { Context, ServiceSchema } from "moleculer";
+import type { Context, ServiceBroker, ServiceSchema } from "moleculer";
 import ApiGateway from "moleculer-web";
 import { tokenVerifier } from "../infra/auth/tokens.ts";
 import { LiveFeed, type SeatStatuses } from "../infra/live-feed.ts";
+import { followLink, type TransporterLink } from "../infra/transporter-link.ts";
 import type { SeatChange } from "../infra/seat-changes.ts";
 import type { CallMeta, ServiceDeps } from "./deps.ts";
-import { NotFoundError, UnauthorizedError } from "./errors.ts";
+import { setSecurityHeaders } from "./security-headers.ts";
+import { BadRequestError, ForbiddenError, MarqueeError, NotFoundError, PayloadTooLargeError, ServiceUnavailableError, UnauthorizedError, UnsupportedMediaTypeError } from "./errors.ts";
 
 interface GatewayRequest extends IncomingMessage { $ctx?: Context<unknown, CallMeta> }
 interface HttpError extends Error { code?: unknown; status?: number; type?: string; data?: unknown; expose?: boolean }
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+
+// Who may call an alias, checked by the gateway before the action validates a single field, so
+// a stranger learns nothing of an admin route's schema and an anonymous write is a 401, not a
+// 422: authenticate, then authorize, then validate. Everything under admin/ needs the admin
+// role; these actions need a signed-in caller; the rest is public. The actions check again.
+const SIGNED_IN_ACTIONS = new Set([
+  "auth.me", "admin.hold", "admin.getHold", "admin.releaseHold",
+  "admin.createBooking", "admin.myBookings", "admin.getBooking", "admin.pay", "admin.cancelBooking",
+]);
+type Access = "public" | "signed-in" | "admin";
+export const accessOf = (alias: { path?: string; action?: string }): Access =>
+  alias.path?.startsWith("admin/") ? "admin" : alias.action !== undefined && SIGNED_IN_ACTIONS.has(alias.action) ? "signed-in" : "public";
 const HEARTBEAT_MS = 15_000;
 type Watch = (req: GatewayRequest & { $params: Record<string, unknown> }, res: ServerResponse) => Promise<void>;
 
+/**
+ * Who is on the other end: the socket's peer, or behind a trusted proxy the address that proxy
+ * saw (the last X-Forwarded-For entry: earlier ones are whatever the client chose to send).
+ */
+export function clientAddress(req: IncomingMessage, trustProxy: boolean): string {
+  const forwarded = trustProxy ? req.headers["x-forwarded-for"] : undefined;
+  const last = (Array.isArray(forwarded) ? forwarded.join(",") : forwarded)?.split(",").map((a) => a.trim()).filter(Boolean).pop();
+  return last ?? req.socket.remoteAddress ?? "unknown";
+}
+
+/**
+ * JSON request bodies. body-parser's own errors lose their status on the way through
+ * moleculer-web (a gzip header over garbage became a 500 "Z_DATA_ERROR"), so every way a
+ * body can be unreadable is named here as the client's mistake.
+ */
+function jsonBodies(limit: string) {
+  const parse = ApiGateway.bodyParser.json({ strict: true, limit });
+  return (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) =>
+    parse(req, res, (error?: unknown) => next(error === undefined ? undefined : unreadableBody(error as HttpError)));
+}
+
+function unreadableBody(error: HttpError): MarqueeError {
+  if (error.type === "entity.parse.failed") return new BadRequestError("The request body is not valid JSON", "MALFORMED_JSON");
+  if (error.type === "entity.too.large") return new PayloadTooLargeError("The request body is too large");
+  if (error.status === 415) return new UnsupportedMediaTypeError(`${error.message}: send JSON in UTF-8, uncompressed or with Content-Encoding gzip, deflate or br`);
+  return new BadRequestError("The request body could not be read: check that it matches its Content-Encoding and Content-Length", "UNREADABLE_BODY");
+}
+
+// Keys that reach an object's prototype when merged or assigned: refused wherever they appear.
+const PROTOTYPE_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+
+/** The first key anywhere in a parsed body or query that could reach a prototype. */
+function prototypeKey(value: unknown): string | undefined {
+  const pending = [value];
+  while (pending.length) {
+    const next = pending.pop();
+    if (next === null || typeof next !== "object") continue;
+    for (const key of Object.keys(next)) {
+      if (PROTOTYPE_KEYS.has(key)) return key;
+      pending.push((next as Record<string, unknown>)[key]);
+    }
+  }
+  return undefined;
+}
+
+/** Every GET alias also answers HEAD, as HTTP asks: the same status and headers, no body. */
+function withHead<T>(aliases: Record<string, T>): Record<string, T> {
+  const heads = Object.entries(aliases).filter(([route]) => route.startsWith("GET ")).map(([route, target]) => [`HEAD ${route.slice(4)}`, target] as const);
+  return { ...aliases, ...Object.fromEntries(heads) };
+}
+
 /** Turns anything thrown into the public error shape; internals of a 5xx never leak. */
 export function publicError(err: HttpError): { status: number; body: { name: string; message: string; code: number; type: string; data?: unknown } } {
-  // body-parser errors carry an HTTP status and a type of their own.
-  if (err.type === "entity.parse.failed") return { status: 400, body: { name: "BadRequestError", message: "The request body is not valid JSON", code: 400, type: "MALFORMED_JSON" } };
-  if (err.type === "entity.too.large") return { status: 413, body: { name: "PayloadTooLargeError", message: "The request body is too large", code: 413, type: "TOO_LARGE" } };
+  // Moleculer's word for "no node runs that service right now" (a node died, the transporter
+  // is down): temporary, so a 503 to retry, not a 404 that says the resource does not exist.
+  if (err.type === "SERVICE_NOT_AVAILABLE" || err.type === "SERVICE_NOT_FOUND") {
+    return { status: 503, body: { name: "ServiceUnavailableError", message: "Part of the platform is unreachable right now; retry in a moment", code: 503, type: "SERVICE_UNAVAILABLE", data: { retryAfter: 2 } } };
+  }
   const status = typeof err.code === "number" && err.code >= 400 && err.code < 600 ? err.code : typeof err.status === "number" ? err.status : 500;
   if (status >= 500 && status !== 503) {
     return { status, body: { name: "InternalError", message: "Something went wrong on our side; try again in a moment", code: status, type: "INTERNAL" } };
@@ -38,9 +105,11 @@ export function publicError(err: HttpError): { status: number; body: { name: str
   return { status, body: { name: err.name, message: err.message, code: status, type: err.type ?? "ERROR", ...(err.data !== undefined ? { data: err.data } : {}) } };
 }
 
-export default function apiService({ config }: ServiceDeps): ServiceSchema {
+export default function apiService({ config, store }: ServiceDeps): ServiceSchema {
   const verifyToken = tokenVerifier(config.tokenSecret);
   const feed = new LiveFeed();
+  // Until started() follows the real transporter client.
+  let link: TransporterLink = { up: () => true, stop: () => undefined };
   return {
     name: "api",
     mixins: [ApiGateway],
@@ -51,18 +120,24 @@ export default function apiService({ config }: ServiceDeps): ServiceSchema {
       // The web app (public/), served at / by the same gateway.
       assets: { folder: fileURLToPath(new URL("../public", import.meta.url)), options: { index: "index.html" } },
       log4XXResponses: false,
+      // An HTTP request is answered once. Retried whole, moleculer-web would find the URL it
+      // already rewrote and answer 404; calls to services keep their own retries.
+      rootCallOptions: { retries: 0 },
       logRequestParams: null,
       logResponseData: null,
       routes: [
         {
           path: "/api",
           authentication: true,
+          authorization: true,
           // Only the aliases below exist; nothing else on the broker is reachable over HTTP.
           mappingPolicy: "restrict",
           autoAliases: false,
-          bodyParsers: { json: { strict: true, limit: config.maxBodyBytes }, urlencoded: false },
-          aliases: {
+          bodyParsers: { json: false, urlencoded: false },
+          use: [jsonBodies(config.maxBodyBytes)],
+          aliases: withHead({
             "GET health": "api.health",
+            "GET ready": "api.ready",
             "GET shows/:showId/events"(this: { watchShow: Watch }, req: GatewayRequest & { $params: Record<string, unknown> }, res: ServerResponse, next: (error?: unknown) => void) {
               this.watchShow(req, res).catch(next);
             },
@@ -107,11 +182,14 @@ export default function apiService({ config }: ServiceDeps): ServiceSchema {
             "POST admin/pricing/retrain": "pricing.retrain",
             "PUT admin/pricing/:collection/:id": "pricing.upsert",
             "DELETE admin/pricing/:collection/:id": "pricing.remove",
-          },
-          onBeforeCall(ctx: Context<unknown, CallMeta>, _route: unknown, req: IncomingMessage) {
-            ctx.meta.clientIp = req.socket.remoteAddress ?? "unknown";
-            const key = req.headers["idempotency-key"];
-            if (typeof key === "string" && IDEMPOTENCY_KEY.test(key)) ctx.meta.idempotencyKey = key;
+          }),
+          onBeforeCall(ctx: Context<unknown, CallMeta>, _route: unknown, req: IncomingMessage, _res: ServerResponse, alias: { action?: string }) {
+            // Cut off from the cluster, this node can only answer for itself: fail at once rather
+            // than let calls wait out the request timeout in the transporter's buffer.
+            if (config.transporter && !link.up() && alias.action !== "api.health" && alias.action !== "api.ready") {
+              throw new ServiceUnavailableError("This node has lost its link to the rest of the platform; retry in a moment", 2, "TRANSPORTER_UNAVAILABLE");
+            }
+            ctx.meta.clientIp = clientAddress(req, config.trustProxy);
           },
         },
       ],
@@ -126,6 +204,8 @@ export default function apiService({ config }: ServiceDeps): ServiceSchema {
         }
         const retryAfter = (body.data as { retryAfter?: unknown } | undefined)?.retryAfter;
         if (typeof retryAfter === "number") res.setHeader("Retry-After", String(Math.max(1, Math.ceil(retryAfter))));
+        // Every 503 is temporary by definition: say when to come back even if the error did not.
+        else if (status === 503) res.setHeader("Retry-After", "1");
         res.setHeader("Content-Type", "application/json; charset=utf-8");
         res.writeHead(status);
         res.end(JSON.stringify(body));
@@ -157,12 +237,38 @@ export default function apiService({ config }: ServiceDeps): ServiceSchema {
           const resumed = lastVersion !== undefined && watcher.resume(lastVersion);
           const snapshot = resumed ? undefined : await req.$ctx!.call<{ version: number; seats: SeatStatuses }, object>("show.seats", { showId });
           res.writeHead(200, { "Content-Type": "text/event-stream; charset=utf-8", "Cache-Control": "no-cache, no-transform", Connection: "keep-alive", "X-Accel-Buffering": "no" });
+          // HEAD learns the show can be watched, and no stream is kept open for it.
+          if (req.method === "HEAD") {
+            close();
+            res.end();
+            return;
+          }
           res.write("retry: 2000\n\n");
           if (snapshot) watcher.start(snapshot.version, snapshot.seats);
         } catch (error) {
           close();
           throw error;
         }
+      },
+
+      authorize(this: { screen(ctx: Context<unknown, CallMeta>, req: IncomingMessage): void }, ctx: Context<unknown, CallMeta>, _route: unknown, req: IncomingMessage, _res: ServerResponse, alias: { path?: string; action?: string }) {
+        const access = accessOf(alias);
+        if (access !== "public" && !ctx.meta.caller) throw new UnauthorizedError();
+        if (access === "admin" && ctx.meta.caller?.role !== "admin") throw new ForbiddenError();
+        this.screen(ctx, req);
+      },
+
+      /** What the gateway checks of every request itself, once the caller may make it. */
+      screen(ctx: Context<unknown, CallMeta>, req: IncomingMessage & { body?: unknown; query?: unknown }) {
+        const forbidden = prototypeKey(req.body) ?? prototypeKey(req.query);
+        if (forbidden !== undefined) throw new BadRequestError(`The key "${forbidden}" is not allowed anywhere in a request`, "FORBIDDEN_KEY", { key: forbidden });
+        const key = req.headers["idempotency-key"];
+        if (key === undefined) return;
+        // A key the server cannot keep must not be ignored: the client's retry would act twice.
+        if (typeof key !== "string" || !IDEMPOTENCY_KEY.test(key)) {
+          throw new BadRequestError("Idempotency-Key must be 1 to 255 visible ASCII characters (a UUID is a good choice)", "INVALID_IDEMPOTENCY_KEY");
+        }
+        ctx.meta.idempotencyKey = key;
       },
 
       async authenticate(ctx: Context<unknown, CallMeta>, _route: unknown, req: IncomingMessage) {
@@ -179,6 +285,16 @@ export default function apiService({ config }: ServiceDeps): ServiceSchema {
       },
     },
 
+    started(this: { broker: ServiceBroker; server?: Server }) {
+      link = followLink((this.broker.transit?.tx as { client?: unknown } | undefined)?.client);
+      // Ahead of moleculer-web's handler, so every answer carries them: the web app, the API, errors.
+      this.server?.prependListener("request", (req, res) => setSecurityHeaders(req, res, config.trustProxy));
+    },
+
+    stopped() {
+      link.stop();
+    },
+
     events: {
       // Broadcast by show actors on any node: each gateway node relays to its own watchers.
       "show.changed"(ctx: Context<{ changes: SeatChange[] }>) {
@@ -193,6 +309,20 @@ export default function apiService({ config }: ServiceDeps): ServiceSchema {
       health: {
         handler(this: { broker: { nodeID: string }; server?: { address(): AddressInfo | string | null } }) {
           return { status: "ok", nodeID: this.broker.nodeID, uptimeSeconds: Math.round(process.uptime()), time: new Date().toISOString() };
+        },
+      },
+      // Readiness, unlike health (liveness): can this node do its work right now? A load balancer
+      // stops sending requests to a node that answers 503 here, and a restart would not help it.
+      ready: {
+        async handler(this: { broker: { nodeID: string; transit?: { connected: boolean } } }) {
+          const checks: Record<string, string> = {};
+          checks.store = await store.ping().then(() => "ok", () => "unreachable");
+          if (config.transporter) checks.transporter = this.broker.transit?.connected && link.up() ? "ok" : "disconnected";
+          const failing = Object.entries(checks).filter(([, state]) => state !== "ok");
+          if (failing.length) {
+            throw new ServiceUnavailableError(`This node is not ready: ${failing.map(([what, state]) => `${what} ${state}`).join(", ")}`, 2, "NOT_READY", { checks });
+          }
+          return { status: "ready", nodeID: this.broker.nodeID, checks };
         },
       },
     },

@@ -1,4 +1,5 @@
-// Accounts and sign-in: register, login (throttled per account and per address), token checks.
+// Accounts and sign-in: register (throttled per address), login (failures throttled per account
+// and address, and per address), token checks.
 // Users live behind the store port, keyed by id with a unique email index, so any node of a
 // cluster can sign anyone in.
 import type { Context, ServiceSchema } from "moleculer";
@@ -9,7 +10,8 @@ import { idParam } from "./params.ts";
 import { created } from "./replies.ts";
 import type { CallMeta, Caller, ServiceDeps } from "./deps.ts";
 import { newId } from "./ids.ts";
-import { ConflictError, NotFoundError, TooManyRequestsError, UnauthorizedError } from "./errors.ts";
+import { canonicalEmail, emailSkeleton } from "../domain/auth/email.ts";
+import { ConflictError, NotFoundError, TooManyRequestsError, UnauthorizedError, UnprocessableError } from "./errors.ts";
 
 type Ctx<P = Record<string, never>> = Context<P, CallMeta>;
 
@@ -26,24 +28,65 @@ export default function authService({ config, store }: ServiceDeps): ServiceSche
   // Unknown emails still pay for one hash, so response times do not reveal who has an account.
   const decoyHash = hashPassword("decoy password", params);
 
-  async function createUser(input: { email: string; password: string; name: string; role: Caller["role"] }): Promise<UserRecord | undefined> {
+  /** The account's canonical address, or a 422 saying why there is none. */
+  function addressOf(raw: string): string {
+    const check = canonicalEmail(raw);
+    if (!check.ok) throw new UnprocessableError(check.message, check.code, { field: "email" });
+    return check.email;
+  }
+
+  async function createUser(input: { email: string; password: string; name: string; role: Caller["role"] }): Promise<UserRecord | "EMAIL_TAKEN" | "EMAIL_CONFUSABLE"> {
     const user: UserRecord = {
       id: newId("usr"),
       email: input.email, name: input.name, role: input.role,
       passwordHash: await hashPassword(input.password, params),
       createdAt: new Date().toISOString(),
     };
-    // The email index is claimed first and atomically: two racing sign-ups cannot both win.
-    if (!(await store.putIfAbsent("userByEmail", user.email, user.id))) return undefined;
-    await store.put("users", user.id, user);
-    return user;
+    // The skeleton is claimed first and atomically: two racing sign-ups of one address, or of
+    // two addresses a reader could not tell apart, cannot both win.
+    const skeleton = emailSkeleton(user.email);
+    if (!(await store.putIfAbsent("userBySkeleton", skeleton, user.id))) {
+      return (await store.get("userByEmail", user.email)) ? "EMAIL_TAKEN" : "EMAIL_CONFUSABLE";
+    }
+    let emailClaimed = false;
+    try {
+      // Accounts made before skeletons were kept have only the email index.
+      emailClaimed = await store.putIfAbsent("userByEmail", user.email, user.id);
+      if (!emailClaimed) {
+        await store.remove("userBySkeleton", skeleton);
+        return "EMAIL_TAKEN";
+      }
+      await store.put("users", user.id, user);
+      return user;
+    } catch (error) {
+      // The store failed half-way: give the claims back, as far as it lets us, so the address
+      // is not left pointing at an account that was never made.
+      await Promise.all([
+        store.remove("userBySkeleton", skeleton),
+        emailClaimed ? store.remove("userByEmail", user.email) : undefined,
+      ]).catch(() => undefined);
+      throw error;
+    }
   }
 
-  async function throttle(counter: string, max: number, what: string) {
-    const hit = await store.hit(counter, config.loginWindowMs);
-    if (hit.count > max) {
-      throw new TooManyRequestsError(`Too many sign-in attempts for this ${what}; try again in ${Math.ceil(hit.resetInMs / 1000)} s`, Math.ceil(hit.resetInMs / 1000), "LOGIN_THROTTLED");
-    }
+  const throttled = (message: string, resetInMs: number, type: string) => {
+    const seconds = Math.max(1, Math.ceil(resetInMs / 1000));
+    return new TooManyRequestsError(`${message}; try again in ${seconds} s`, seconds, type);
+  };
+
+  /**
+   * OWASP's lockout, by failures only: a (account, address) pair or an address past its limit
+   * is refused before any hashing, except a client that has signed in to this account from
+   * this address before, which gets a few tries of its own: someone guessing from elsewhere,
+   * or from the same address, cannot lock the owner out, and gains only those few tries.
+   */
+  async function admit(email: string, address: string, user: UserRecord | undefined): Promise<void> {
+    const [here, fromAddress] = await Promise.all([store.peek(`login:failures:${email}:${address}`), store.peek(`login:failures:address:${address}`)]);
+    const locked = here.count >= config.loginMaxPerAccount ? here : fromAddress.count >= config.loginMaxPerAddress ? fromAddress : undefined;
+    if (!locked) return;
+    const known = user !== undefined && (await store.members(`knownClients:${user.id}`)).includes(address);
+    if (known && (await store.hit(`login:known:${email}:${address}`, config.loginWindowMs)).count <= config.loginMaxPerAccount) return;
+    throw throttled("Too many failed sign-ins", locked.resetInMs, "LOGIN_THROTTLED");
   }
 
   const issue = async (user: UserRecord) => ({ token: await signToken(publicUser(user), config.tokenSecret, config.tokenTtlSeconds), user: publicUser(user) });
@@ -55,9 +98,15 @@ export default function authService({ config, store }: ServiceDeps): ServiceSche
       register: {
         params: { email, password: { type: "string", min: 8, max: 200 }, name: { type: "string", min: 1, max: 100, trim: true } },
         async handler(ctx: Ctx<{ email: string; password: string; name: string }>) {
+          // Every attempt counts, before any hashing: each costs the server a hash, and a 409
+          // tells whether an address has an account, so both are rationed per address.
+          const hit = await store.hit(`signup:address:${ctx.meta.clientIp ?? "unknown"}`, config.signupWindowMs);
+          if (hit.count > config.signupMaxPerAddress) throw throttled("Too many sign-ups from this address", hit.resetInMs, "SIGNUP_THROTTLED");
+          const address = addressOf(ctx.params.email);
           // Whatever role a client sends is ignored: admins are made by admins (or the bootstrap).
-          const user = await createUser({ ...ctx.params, role: "customer" });
-          if (!user) throw new ConflictError("An account with this email already exists; log in instead", "EMAIL_TAKEN", { email: ctx.params.email });
+          const user = await createUser({ ...ctx.params, email: address, role: "customer" });
+          if (user === "EMAIL_TAKEN") throw new ConflictError("An account with this email already exists; log in instead", user, { email: address });
+          if (user === "EMAIL_CONFUSABLE") throw new ConflictError("This email looks the same as an existing account's; use another address", user, { email: address });
           return created(ctx, "/api/me", await issue(user));
         },
       },
@@ -65,17 +114,20 @@ export default function authService({ config, store }: ServiceDeps): ServiceSche
       login: {
         params: { email, password: { type: "string", min: 1, max: 200 } },
         async handler(ctx: Ctx<{ email: string; password: string }>) {
-          const { email: address, password } = ctx.params;
-          // Every attempt counts, checked before any hashing, so guessing costs the guesser.
-          await throttle(`login:address:${ctx.meta.clientIp ?? "unknown"}`, config.loginMaxPerAddress, "address");
-          await throttle(`login:account:${address}`, config.loginMaxPerAccount, "account");
-          const userId = await store.get<string>("userByEmail", address);
+          const { password } = ctx.params;
+          const check = canonicalEmail(ctx.params.email);
+          const address = ctx.meta.clientIp ?? "unknown";
+          const email = check.ok ? check.email : "";
+          const userId = check.ok ? await store.get<string>("userByEmail", email) : undefined;
           const user = userId ? await store.get<UserRecord>("users", userId) : undefined;
-          if (!user) {
-            await verifyPassword(password, await decoyHash);
+          await admit(email, address, user);
+          const valid = await verifyPassword(password, user ? user.passwordHash : await decoyHash);
+          if (!user || !valid) {
+            await Promise.all([store.hit(`login:failures:${email}:${address}`, config.loginWindowMs), store.hit(`login:failures:address:${address}`, config.loginWindowMs)]);
             throw new UnauthorizedError("Email or password is wrong", "INVALID_CREDENTIALS");
           }
-          if (!(await verifyPassword(password, user.passwordHash))) throw new UnauthorizedError("Email or password is wrong", "INVALID_CREDENTIALS");
+          // A success forgives this pair's failures and makes this address known for the account.
+          await Promise.all([store.clearCounter(`login:failures:${email}:${address}`), store.addToSet(`knownClients:${user.id}`, address)]);
           if (needsRehash(user.passwordHash, params)) await store.put("users", user.id, { ...user, passwordHash: await hashPassword(password, params) });
           return issue(user);
         },
@@ -114,9 +166,10 @@ export default function authService({ config, store }: ServiceDeps): ServiceSche
 
     async started() {
       // The bootstrap admin; on a cluster every auth node tries and the email index picks one.
-      if (!(await store.get("userByEmail", config.adminEmail))) {
-        await createUser({ email: config.adminEmail, password: config.adminPassword, name: "Administrator", role: "admin" });
-      }
+      const adminId = await store.get<string>("userByEmail", config.adminEmail);
+      // An admin made before skeletons were kept gets one, so look-alikes of it are refused.
+      if (adminId) await store.putIfAbsent("userBySkeleton", emailSkeleton(config.adminEmail), adminId);
+      else await createUser({ email: config.adminEmail, password: config.adminPassword, name: "Administrator", role: "admin" });
     },
   };
 }

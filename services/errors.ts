@@ -36,6 +36,9 @@ export class GoneError extends MarqueeError {
 export class PayloadTooLargeError extends MarqueeError {
   constructor(message: string, type = "TOO_LARGE", data?: unknown) { super(message, 413, type, data); }
 }
+export class UnsupportedMediaTypeError extends MarqueeError {
+  constructor(message: string, type = "UNSUPPORTED_MEDIA_TYPE", data?: unknown) { super(message, 415, type, data); }
+}
 export class UnprocessableError extends MarqueeError {
   constructor(message: string, type = "UNPROCESSABLE", data?: unknown) { super(message, 422, type, data); }
 }
@@ -44,6 +47,11 @@ export class TooManyRequestsError extends MarqueeError {
 }
 export class ServiceUnavailableError extends MarqueeError {
   constructor(message: string, retryAfterSeconds: number, type = "UNAVAILABLE", data?: object) { super(message, 503, type, { retryAfter: retryAfterSeconds, ...data }); }
+}
+
+/** The store did not answer: the request may or may not have taken effect, so say how to find out. */
+export function storeUnavailableError(): ServiceUnavailableError {
+  return new ServiceUnavailableError("The booking store is unreachable right now; retry in a moment (with the same Idempotency-Key, so nothing happens twice)", 2, "STORE_UNAVAILABLE");
 }
 
 // ---- the show decider's rejections ----

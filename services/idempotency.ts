@@ -2,10 +2,15 @@
 // (result or client error) is stored; the same key with the same body replays that outcome;
 // the same key with a different body is refused (422); a request still running under the key
 // is refused (409) rather than run twice. Records live behind the store port, so any node of a
-// cluster replays what another node stored.
+// cluster replays what another node stored. Records are kept for IDEMPOTENCY_RETENTION_MS
+// (24 h by default, as Stripe keeps keys): the store expires the whole collection (see
+// storeFor in app.ts), so a retry must come within that window to be recognised.
 import { createHash } from "node:crypto";
 import type { Store } from "../infra/store.ts";
 import { ConflictError, MarqueeError, UnprocessableError } from "./errors.ts";
+
+/** The store collection of idempotency records; it is given a retention where the store is built. */
+export const IDEMPOTENCY_RECORDS = "idempotency";
 
 /** A request that died mid-flight (its node crashed) stops blocking its key after this long. */
 export const ABANDONED_AFTER_MS = 60_000;
@@ -45,11 +50,11 @@ export async function idempotent<T>(store: Store, scope: string, key: string | u
   const claim: Outcome = { state: "in_flight", fingerprint, startedAt: now() };
 
   const inFlight = () => new ConflictError("A request with this Idempotency-Key is still in progress; retry shortly", "IDEMPOTENCY_IN_FLIGHT", { key });
-  if (!(await store.putIfAbsent<Outcome>("idempotency", id, claim))) {
-    const existing = await store.get<Outcome>("idempotency", id);
+  if (!(await store.putIfAbsent<Outcome>(IDEMPOTENCY_RECORDS, id, claim))) {
+    const existing = await store.get<Outcome>(IDEMPOTENCY_RECORDS, id);
     if (!existing) {
       // Freed between the two reads (its request failed): claim it afresh, like anyone else.
-      if (!(await store.putIfAbsent<Outcome>("idempotency", id, claim))) throw inFlight();
+      if (!(await store.putIfAbsent<Outcome>(IDEMPOTENCY_RECORDS, id, claim))) throw inFlight();
     } else {
       if (existing.fingerprint !== fingerprint) {
         throw new UnprocessableError("This Idempotency-Key was already used with a different request; use a new key", "IDEMPOTENCY_KEY_REUSED", { key });
@@ -59,14 +64,14 @@ export async function idempotent<T>(store: Store, scope: string, key: string | u
       if (now() - existing.startedAt < ABANDONED_AFTER_MS) throw inFlight();
       // Abandoned: of the requests that find it so, only the first to mark that very claim as
       // taken over runs; the others are told it is in flight, as they would be a moment later.
-      if (!(await store.putIfAbsent("idempotency", `${id}:taken-over:${existing.startedAt}`, true))) throw inFlight();
-      await store.put<Outcome>("idempotency", id, claim);
+      if (!(await store.putIfAbsent(IDEMPOTENCY_RECORDS, `${id}:taken-over:${existing.startedAt}`, true))) throw inFlight();
+      await store.put<Outcome>(IDEMPOTENCY_RECORDS, id, claim);
     }
   }
 
   try {
     const result = await run();
-    await store.put<Outcome>("idempotency", id, { state: "done", fingerprint, result });
+    await store.put<Outcome>(IDEMPOTENCY_RECORDS, id, { state: "done", fingerprint, result });
     return result;
   } catch (error) {
     const e = error as Partial<MarqueeError>;
@@ -74,12 +79,12 @@ export async function idempotent<T>(store: Store, scope: string, key: string | u
     // is not the request's outcome: it is not stored, so the retry really runs.
     const retryLater = typeof (e.data as { retryAfter?: unknown } | undefined)?.retryAfter === "number";
     if (typeof e.code === "number" && e.code >= 400 && e.code < 500 && typeof e.type === "string" && !retryLater) {
-      await store.put<Outcome>("idempotency", id, {
+      await store.put<Outcome>(IDEMPOTENCY_RECORDS, id, {
         state: "failed", fingerprint,
         error: { name: e.name ?? "MarqueeError", message: e.message ?? "", code: e.code, type: e.type, data: e.data ?? null },
       });
     } else {
-      await store.remove("idempotency", id);
+      await store.remove(IDEMPOTENCY_RECORDS, id);
     }
     throw error;
   }

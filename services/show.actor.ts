@@ -18,7 +18,7 @@ import { preferredNode, shardOf } from "../infra/placement.ts";
 import { SeatChangeOutbox } from "../infra/seat-changes.ts";
 import { NotOwnerError, ShardLeases } from "../infra/shard-leases.ts";
 import { ActorStoppedError, journalKey, ShowActor, type Reply } from "../infra/show-actor.ts";
-import { StaleEpochError } from "../infra/store.ts";
+import { StaleEpochError, StoreUnavailableError } from "../infra/store.ts";
 import type { ServiceDeps } from "./deps.ts";
 import { newId } from "./ids.ts";
 import { bookingIdParam, holdIdParam, idParam as id } from "./params.ts";
@@ -173,6 +173,9 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
               leases.forget(shard(showId));
               throw notOwner(showId, shard(showId), undefined);
             }
+            // A write that timed out may still land in the journal: the actor's state can no
+            // longer be trusted to match it, so the next command replays the journal instead.
+            if (error instanceof StoreUnavailableError) actors.delete(showId);
             throw error;
           }
           if (!reply.ok) throw rejectionError(reply.rejection, showId);

@@ -228,7 +228,7 @@ export interface ServerProcess {
   /** Kills it (if alive) and starts it again on the same port (and data dir, so Redis reloads
    * its AOF); resolves once it serves again. */
   restart(): Promise<void>;
-  /** SIGSTOP: it keeps its sockets but answers nothing. */
+  /** SIGSTOP: it keeps its connections open but answers nothing (a hung server). */
   pause(): void;
   /** SIGCONT after pause(). */
   resume(): void;
@@ -351,6 +351,7 @@ export async function startNode(t: ExecutionContext, env: Record<string, string>
     LOG_LEVEL: "warn",
     HOST: "127.0.0.1",
     SCRYPT_N: "1024",
+    SIGNUP_MAX_PER_ADDRESS: "100000",
     ...env,
     NODE_ID: nodeID,
   };
@@ -467,4 +468,15 @@ export async function httpJson<T = any>(
   let parsed: unknown = text;
   try { parsed = text ? JSON.parse(text) : null; } catch { /* not JSON: keep the text */ }
   return { status: res.status, headers: res.headers, body: parsed as T };
+}
+
+/** Asks again (every 250 ms, up to `timeoutMs`) until `done` holds; returns the last reply,
+ * a failed request counting as status 0. For waiting on recovery after a fault. */
+export async function replyWhen(probe: () => Promise<JsonReply>, done: (r: JsonReply) => boolean, timeoutMs = 30_000): Promise<JsonReply> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const reply = await probe().catch((error: unknown) => ({ status: 0, headers: new Headers(), body: String(error) }));
+    if (done(reply) || Date.now() > deadline) return reply;
+    await sleep(250);
+  }
 }

@@ -3,17 +3,17 @@ import test, { type ExecutionContext } from "ava";
 import { randomUUID } from "node:crypto";
 import { MemoryStore } from "../../infra/memory-store.ts";
 import { RedisStore } from "../../infra/redis-store.ts";
-import type { Store } from "../../infra/store.ts";
+import type { Retention, Store } from "../../infra/store.ts";
 import { requireRedis, SHARED_REDIS } from "../helpers/services.ts";
 
-type Make = (t: ExecutionContext) => Promise<Store | undefined>;
+type Make = (t: ExecutionContext, retention?: Retention) => Promise<Store | undefined>;
 
 const implementations: [string, Make][] = [
-  ["memory", async () => new MemoryStore()],
-  ["redis", async (t) => {
+  ["memory", async (_t, retention) => new MemoryStore(Date.now, { retention })],
+  ["redis", async (t, retention) => {
     if (!(await requireRedis(t))) return undefined;
     const prefix = `test:${randomUUID()}`;
-    const store = new RedisStore(SHARED_REDIS, prefix);
+    const store = new RedisStore(SHARED_REDIS, prefix, { retention });
     t.teardown(async () => {
       const keys = await store.redis.keys(`${prefix}:*`);
       if (keys.length) await store.redis.del(...keys);
@@ -37,6 +37,20 @@ for (const [name, make] of implementations) {
     t.deepEqual((await store.all<{ id: string }>("bookings")).map((d) => d.id).sort(), ["b1", "b2"]);
     await store.remove("bookings", "b1");
     t.deepEqual((await store.all<{ id: string }>("bookings")).map((d) => d.id), ["b2"]);
+  });
+
+  test(`${name}: documents of a collection with a retention lapse after it; other collections keep theirs`, async (t) => {
+    const store = await make(t, { idempotency: 300 });
+    if (!store) return t.pass();
+    await store.put("idempotency", "k1", { state: "done" });
+    t.true(await store.putIfAbsent("idempotency", "k2", { state: "in_flight" }));
+    await store.put("bookings", "b1", { id: "b1" });
+    t.deepEqual(await store.getMany("idempotency", ["k1", "k2"]), [{ state: "done" }, { state: "in_flight" }]);
+    t.false(await store.putIfAbsent("idempotency", "k2", { state: "again" }));
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    t.deepEqual(await store.getMany("idempotency", ["k1", "k2"]), [undefined, undefined]);
+    t.true(await store.putIfAbsent("idempotency", "k2", { state: "new" }), "a lapsed key is free again");
+    t.deepEqual(await store.get("bookings", "b1"), { id: "b1" });
   });
 
   test(`${name}: putIfAbsent lets exactly one of many racing writers win`, async (t) => {
@@ -72,6 +86,21 @@ for (const [name, make] of implementations) {
     t.is(first.count, 1);
     t.is(second.count, 2);
     t.true(second.resetInMs > 0 && second.resetInMs <= 60_000);
+  });
+
+  test(`${name}: a counter can be read without counting, and cleared`, async (t) => {
+    const store = await make(t);
+    if (!store) return t.pass();
+    t.deepEqual(await store.peek("failures:x"), { count: 0, resetInMs: 0 });
+    await store.hit("failures:x", 60_000);
+    await store.hit("failures:x", 60_000);
+    const seen = await store.peek("failures:x");
+    t.is(seen.count, 2);
+    t.true(seen.resetInMs > 0 && seen.resetInMs <= 60_000);
+    t.is((await store.peek("failures:x")).count, 2, "peeking does not count");
+    await store.clearCounter("failures:x");
+    t.deepEqual(await store.peek("failures:x"), { count: 0, resetInMs: 0 });
+    t.is((await store.hit("failures:x", 60_000)).count, 1);
   });
 
   test(`${name}: one lease, one owner; the epoch grows each time it changes hands`, async (t) => {

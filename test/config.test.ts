@@ -1,0 +1,40 @@
+import test from "ava";
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { insecureDefaults, readConfig } from "../moleculer.config.ts";
+
+const SECRET = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+
+test("production refuses the public token secret and admin password, naming what to set", (t) => {
+  const error = t.throws(() => readConfig({ NODE_ENV: "production" }));
+  t.regex(error.message, /set TOKEN_SECRET/);
+  t.regex(error.message, /set ADMIN_PASSWORD/);
+  t.regex(t.throws(() => readConfig({ NODE_ENV: "production", TOKEN_SECRET: SECRET })).message, /ADMIN_PASSWORD/);
+  t.regex(t.throws(() => readConfig({ NODE_ENV: "production", ADMIN_PASSWORD: "a password of our own" })).message, /TOKEN_SECRET/);
+});
+
+test("a token secret shorter than 32 bytes is refused, in production as in development", (t) => {
+  for (const NODE_ENV of ["production", "development"]) {
+    t.regex(t.throws(() => readConfig({ NODE_ENV, TOKEN_SECRET: "x".repeat(31), ADMIN_PASSWORD: "a password of our own" })).message, /TOKEN_SECRET must be at least 32 bytes/);
+  }
+});
+
+test("production starts with its own secret and admin password", (t) => {
+  const config = readConfig({ NODE_ENV: "production", TOKEN_SECRET: SECRET, ADMIN_PASSWORD: "a password of our own" });
+  t.true(config.production);
+  t.deepEqual(insecureDefaults(config), []);
+});
+
+test("development keeps the defaults but lists each as a warning", (t) => {
+  const config = readConfig({});
+  t.false(config.production);
+  t.is(insecureDefaults(config).length, 2);
+});
+
+test("`npm start` in production with the defaults exits before listening and says what to set", (t) => {
+  const root = fileURLToPath(new URL("..", import.meta.url));
+  const run = spawnSync(process.execPath, ["index.ts"], { cwd: root, env: { ...process.env, NODE_ENV: "production", TOKEN_SECRET: "", ADMIN_PASSWORD: "", PORT: "0" }, encoding: "utf8", timeout: 30_000 });
+  t.is(run.status, 2);
+  t.regex(run.stderr, /set TOKEN_SECRET to a random secret/);
+  t.regex(run.stderr, /set ADMIN_PASSWORD/);
+});
