@@ -2,6 +2,8 @@
 // at a time in arrival order, a timer so holds expire on time without any request, and the
 // journal so every accepted event is stored before anyone hears it was accepted.
 import { decide, evolve, replay } from "../domain/show/decider.ts";
+import { ofSnapshot, toSnapshot, type ShowSnapshot } from "../domain/show/snapshot.ts";
+import { isScheduled } from "../domain/show/state.ts";
 import type { Rejection, ShowCommand, ShowEvent, ShowState } from "../domain/show/types.ts";
 import { Mailbox, type Outcome } from "./mailbox.ts";
 import type { Fence, Store } from "./store.ts";
@@ -28,14 +30,6 @@ export interface ShowActorOptions {
   /** Write a snapshot every so many events, so activation replays only the journal's tail. */
   snapshotEvery?: number;
 }
-
-/**
- * Bumped whenever ShowState changes shape: a snapshot of another format is ignored and the show
- * is rebuilt from its journal, which is the source of truth.
- */
-const SNAPSHOT_FORMAT = 2;
-
-export interface Snapshot { format: number; version: number; state: ShowState }
 
 /** The actor was stopped (passivated or its shard moved): activate it again to continue. */
 export class ActorStoppedError extends Error {
@@ -87,10 +81,9 @@ export class ShowActor {
    * owned the show expire with its first command or timer tick.
    */
   static async activate(showId: string, options: ShowActorOptions): Promise<ShowActor> {
-    const stored = await options.store.get<Snapshot>("snapshots", showId);
-    const snapshot = stored?.format === SNAPSHOT_FORMAT ? stored : undefined;
+    const snapshot = ofSnapshot(await options.store.get<ShowSnapshot>("snapshots", showId));
     const events = await options.store.read<ShowEvent>(journalKey(showId), snapshot?.version ?? 0);
-    const actor = new ShowActor(showId, replay(showId, events, snapshot?.state), options, snapshot?.version ?? 0);
+    const actor = new ShowActor(showId, replay(showId, events, snapshot), options, snapshot?.version ?? 0);
     actor.#armExpiry();
     return actor;
   }
@@ -101,7 +94,7 @@ export class ShowActor {
   }
 
   get scheduled(): boolean {
-    return this.#state.startsAt !== 0;
+    return isScheduled(this.#state);
   }
 
   /** No command is being decided or stored, and none waits. */
@@ -137,7 +130,7 @@ export class ShowActor {
 
     // Lapsed holds are expired before anything else, so a late timer can never let a stale
     // hold block a seat or be booked.
-    if (state.startsAt !== 0) {
+    if (isScheduled(state)) {
       const expiry = decide(state, { type: "ExpireHolds" }, now);
       if (expiry.ok) expiry.events.forEach(apply);
     }
@@ -167,7 +160,7 @@ export class ShowActor {
   // losing one costs a longer replay, never correctness.
   #snapshot(state: ShowState): void {
     this.#snapshotVersion = state.version;
-    this.#store.put<Snapshot>("snapshots", this.showId, { format: SNAPSHOT_FORMAT, version: state.version, state }).catch((error) => this.#onError?.(error));
+    this.#store.put<ShowSnapshot>("snapshots", this.showId, toSnapshot(state)).catch((error) => this.#onError?.(error));
   }
 
   #armExpiry(): void {

@@ -5,7 +5,7 @@
 // were not confirmed: a charge that lands after its hold ended is refunded in the same step.
 import { accept, activeHold, endedHold, isRejection, own, ownHold, reject, withHold, without } from "./state.ts";
 import type {
-  Booking, BookingConfirmed, Decision, Hold, HoldEnd, PaymentAttempt, RefundEntry, RefundPolicy, Rejection, ShowCommand, ShowEvent, ShowState,
+  Booking, BookingConfirmed, Decision, Hold, HoldEnd, PaymentAttempt, RefundEntry, RefundPolicy, Rejection, ScheduledShow, ShowCommand, ShowEvent, ShowState,
 } from "./types.ts";
 
 type BookingCommand = Extract<ShowCommand, { type: "OpenBooking" | "StartPayment" | "RecordPayment" | "CancelBooking" | "RefundBooking" | "RecordRefund" }>;
@@ -39,7 +39,8 @@ const inFlight = (b: Booking): Rejection => ({
   message: `Booking ${b.id} is being paid for; try again once the payment has finished`,
 });
 
-export function decideBooking(state: ShowState, cmd: BookingCommand, now: number): Decision {
+export function decideBooking(state: ScheduledShow, cmd: BookingCommand, now: number): Decision {
+  const { startsAt } = state.schedule;
   switch (cmd.type) {
     case "OpenBooking": {
       const existing = own(state.bookings, cmd.bookingId);
@@ -69,7 +70,7 @@ export function decideBooking(state: ShowState, cmd: BookingCommand, now: number
       }
       // Extend once, bounded: a slow processor cannot let a hold lapse mid-charge, and repeated
       // attempts cannot keep seats locked for ever.
-      const expiresAt = hold.extended ? hold.expiresAt : Math.min(Math.max(hold.expiresAt, now + cmd.graceMs), state.startsAt);
+      const expiresAt = hold.extended ? hold.expiresAt : Math.min(Math.max(hold.expiresAt, now + cmd.graceMs), startsAt);
       return accept({ type: "PaymentStarted", bookingId: b.id, holdId: hold.id, attemptId: cmd.attemptId, amount: b.amount, expiresAt, at: now });
     }
 
@@ -113,7 +114,7 @@ export function decideBooking(state: ShowState, cmd: BookingCommand, now: number
         const cancelled: ShowEvent = { type: "BookingCancelled", bookingId: b.id, at: now };
         return hold ? accept(cancelled, { type: "HoldReleased", holdId: hold.id, reason: "released", at: now }) : accept(cancelled);
       }
-      const cutoffAt = state.startsAt - cmd.cutoffMs;
+      const cutoffAt = startsAt - cmd.cutoffMs;
       if (now > cutoffAt) {
         return reject({ code: "CANCEL_WINDOW_CLOSED", message: `Bookings can be cancelled until ${new Date(cutoffAt).toISOString()}`, cutoffAt });
       }

@@ -2,13 +2,14 @@
 // else. decide() never throws for business outcomes and never looks at a clock (now is given);
 // evolve() is total, so replaying a journal can never be refused.
 import { decideBooking, evolveBooking } from "./booking.ts";
-import { accept, activeHold, endedHold, holdOfUser, initialState, isRejection, own, ownHold, reject, withEnded, without } from "./state.ts";
-import type { Decision, EndedHold, Hold, HoldSeats, SeatProblem, ShowCommand, ShowEvent, ShowState } from "./types.ts";
+import { accept, activeHold, endedHold, holdOfUser, initialState, isRejection, isScheduled, own, ownHold, reject, withEnded, without } from "./state.ts";
+import type { Decision, EndedHold, Hold, HoldSeats, ScheduledShow, SeatProblem, ShowCommand, ShowEvent, ShowState } from "./types.ts";
 
 export { activeHold, endedHold, holdOfUser, initialState, own };
 
-function decideHold(state: ShowState, cmd: HoldSeats, now: number): Decision {
-  if (now >= state.startsAt) return reject({ code: "SHOW_STARTED", message: "This show has already started; pick a later show" });
+function decideHold(state: ScheduledShow, cmd: HoldSeats, now: number): Decision {
+  const { startsAt } = state.schedule;
+  if (now >= startsAt) return reject({ code: "SHOW_STARTED", message: "This show has already started; pick a later show" });
   if (cmd.seats.length === 0) return reject({ code: "NO_SEATS", message: "Choose at least one seat" });
   const duplicates = [...new Set(cmd.seats.filter((s, i) => cmd.seats.indexOf(s) !== i))];
   if (duplicates.length) return reject({ code: "DUPLICATE_SEATS", message: `Seats listed twice: ${duplicates.join(", ")}`, seats: duplicates });
@@ -51,7 +52,7 @@ function decideHold(state: ShowState, cmd: HoldSeats, now: number): Decision {
   const held: ShowEvent = {
     type: "SeatsHeld", holdId: cmd.holdId, userId: cmd.userId, seats: [...cmd.seats], at: now,
     // A hold never outlives the show's start.
-    expiresAt: Math.min(now + cmd.ttlMs, state.startsAt), quote: cmd.quote,
+    expiresAt: Math.min(now + cmd.ttlMs, startsAt), quote: cmd.quote,
   };
   return previous ? accept({ type: "HoldReleased", holdId: previous.id, reason: "replaced", at: now }, held) : accept(held);
 }
@@ -73,10 +74,10 @@ function quoteMismatch(showId: string, cmd: HoldSeats): string | undefined {
 
 export function decide(state: ShowState, cmd: ShowCommand, now: number): Decision {
   if (cmd.type === "ScheduleShow") {
-    if (state.startsAt !== 0) return reject({ code: "ALREADY_SCHEDULED", message: `Show ${state.showId} is already scheduled` });
+    if (isScheduled(state)) return reject({ code: "ALREADY_SCHEDULED", message: `Show ${state.showId} is already scheduled` });
     return accept({ type: "ShowScheduled", showId: cmd.showId, startsAt: cmd.startsAt, seats: cmd.seats.map((x) => x.id), notForSale: cmd.seats.filter((x) => !x.forSale).map((x) => x.id) });
   }
-  if (state.startsAt === 0) return reject({ code: "SHOW_NOT_SCHEDULED", message: `Show ${state.showId} is not scheduled` });
+  if (!isScheduled(state)) return reject({ code: "SHOW_NOT_SCHEDULED", message: `Show ${state.showId} is not scheduled` });
 
   switch (cmd.type) {
     case "HoldSeats":
@@ -147,7 +148,7 @@ function applyEvent(state: ShowState, event: ShowEvent): ShowState {
     case "ShowScheduled":
     {
       const notForSale = new Set(event.notForSale);
-      return { ...state, startsAt: event.startsAt, seats: Object.fromEntries(event.seats.map((id) => [id, !notForSale.has(id)])) };
+      return { ...state, schedule: { status: "scheduled", startsAt: event.startsAt }, seats: Object.fromEntries(event.seats.map((id) => [id, !notForSale.has(id)])) };
     }
 
     case "SeatsHeld": {

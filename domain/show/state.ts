@@ -1,10 +1,10 @@
 // Lookups into a show's state, shared by the hold rules (decider.ts), the booking lifecycle
 // (booking.ts) and the read models (views.ts).
 import { fnv1a } from "../hash.ts";
-import type { Decision, EndedHold, Hold, Rejection, ShowEvent, ShowState } from "./types.ts";
+import type { Decision, EndedHold, Hold, Rejection, ScheduledShow, ShowEvent, ShowState } from "./types.ts";
 
 export function initialState(showId: string): ShowState {
-  return { showId, startsAt: 0, seats: {}, claims: {}, holds: [], endedHolds: [], bookings: {}, version: 0 };
+  return { showId, schedule: { status: "unscheduled" }, seats: {}, claims: {}, holds: [], endedHolds: [], bookings: {}, version: 0 };
 }
 
 // Ids and seat names come from clients: a name like "constructor" must not find Object's own
@@ -75,3 +75,8 @@ export function without<V>(record: Record<string, V>, keys: readonly string[]): 
 
 /** The state with an active hold replaced by its new version. */
 export const withHold = (state: ShowState, hold: Hold): ShowState => ({ ...state, holds: state.holds.map((h) => (h.id === hold.id ? hold : h)) });
+
+export const isScheduled = (state: ShowState): state is ScheduledShow => state.schedule.status === "scheduled";
+
+/** When the show starts; undefined while it is not scheduled. */
+export const startOf = (state: ShowState): number | undefined => (isScheduled(state) ? state.schedule.startsAt : undefined);

@@ -96,10 +96,12 @@ export interface Booking {
   fee?: number;
 }
 
+/** A show is unscheduled until its ScheduleShow is recorded; then it has a start (epoch ms). */
+export type ShowSchedule = { status: "unscheduled" } | { status: "scheduled"; startsAt: number };
+
 export interface ShowState {
   showId: string;
-  /** Epoch ms; 0 until the show is scheduled. */
-  startsAt: number;
+  schedule: ShowSchedule;
   /** Every seat of the screen: true when it is for sale. */
   seats: Record<string, boolean>;
   claims: Record<string, SeatClaim>;
@@ -196,5 +198,8 @@ export type Rejection =
   | { code: "REFUND_EXCEEDS_PAYMENT"; message: string; refundable: number }
   | { code: "REFUND_NOT_FOUND"; message: string }
   | { code: "CANCEL_WINDOW_CLOSED"; message: string; cutoffAt: number };
+
+/** A show whose schedule is known: what every command after ScheduleShow is decided against. */
+export type ScheduledShow = ShowState & { schedule: { status: "scheduled"; startsAt: number } };
 
 export type Decision = { ok: true; events: ShowEvent[] } | { ok: false; rejection: Rejection };

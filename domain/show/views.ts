@@ -1,6 +1,6 @@
 // Read models of a show's state: what a customer sees of seats, holds and bookings.
 import { attemptInFlight, refundable } from "./booking.ts";
-import { activeHold, endedHold, own } from "./state.ts";
+import { activeHold, endedHold, own, startOf } from "./state.ts";
 import type { Booking, PaymentAttempt, RefundEntry, ShowEvent, ShowState } from "./types.ts";
 
 export type SeatStatus = "available" | "held" | "booked" | "not_for_sale";
@@ -232,7 +232,7 @@ export function bookingHistory(state: ShowState): { capacity: number; claimHours
   const claimHoursBefore: number[] = [];
   for (const b of Object.values(state.bookings)) {
     if (b.stage !== "confirmed") continue;
-    const hours = Math.max(0, (state.startsAt - b.confirmedAt!) / 3_600_000);
+    const hours = Math.max(0, ((startOf(state) ?? b.confirmedAt!) - b.confirmedAt!) / 3_600_000);
     for (let i = 0; i < b.seats.length; i++) claimHoursBefore.push(hours);
   }
   return { capacity: occupancy(state).forSale, claimHoursBefore };

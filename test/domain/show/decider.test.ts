@@ -103,7 +103,8 @@ test("an unscheduled show accepts its schedule and then knows its start and whic
   const events = accepted(t, decide(initialState(SHOW), cmd, T0));
   t.deepEqual(events, [scheduled()]);
   const state = after(initialState(SHOW), events);
-  t.is(state.startsAt, STARTS);
+  t.deepEqual(state.schedule, { status: "scheduled", startsAt: STARTS });
+  t.deepEqual(initialState(SHOW).schedule, { status: "unscheduled" }, "a show not yet scheduled says so, with no start at all");
   t.deepEqual(state.seats, { A1: true, A2: true, A3: true, A4: true, X1: false });
   t.is(state.version, 1);
 });
