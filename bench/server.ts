@@ -1,6 +1,7 @@
 // Starts `node index.ts` as a separate process on a free port, so the load generator and the
 // platform do not share an event loop, and stops it when asked.
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { availableParallelism } from "node:os";
 import { createServer } from "node:net";
 import type { Redis } from "ioredis";
 import { fileURLToPath } from "node:url";
@@ -19,14 +20,31 @@ export async function freePort(): Promise<number> {
 export interface RunningServer { url: string; child: ChildProcess; stop(): Promise<void>; kill(): Promise<void> }
 
 /**
- * Starts one Marquee node. A node with the gateway is ready when /api/health answers; a node
+ * The server and the load generator fight over the same cores unless told apart: with two or
+ * more cores and Linux's taskset, servers get core 0 and the load generator (this process, every
+ * thread) the last one, so a round measures the server rather than the scheduler. Answers the
+ * core a server should be pinned to, or undefined where pinning is not possible.
+ */
+export function pinLoadGenerator(): number | undefined {
+  if (availableParallelism() < 2) return undefined;
+  try {
+    execFileSync("taskset", ["-a", "-cp", String(availableParallelism() - 1), String(process.pid)], { stdio: "ignore" });
+    return 0;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Starts one Marquee node (on `cpu` alone when given, through taskset). A node with the gateway is ready when /api/health answers; a node
  * without it when Moleculer logs that its broker started.
  */
-export async function startServerProcess(env: Record<string, string>): Promise<RunningServer> {
+export async function startServerProcess(env: Record<string, string>, cpu?: number): Promise<RunningServer> {
   const port = await freePort();
   const root = fileURLToPath(new URL("..", import.meta.url));
   const gateway = !env.SERVICES || env.SERVICES.split(",").includes("api");
-  const child = spawn(process.execPath, ["index.ts"], {
+  const [command, args] = cpu === undefined ? [process.execPath, ["index.ts"]] : ["taskset", ["-c", String(cpu), process.execPath, "index.ts"]];
+  const child = spawn(command, args, {
     cwd: root,
     env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: gateway ? "warn" : "info", ...env },
     stdio: ["ignore", gateway ? "inherit" : "pipe", "inherit"],
