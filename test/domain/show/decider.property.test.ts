@@ -46,7 +46,7 @@ type Step =
   | { kind: "open"; user: number; target: Target; retry: boolean }
   | { kind: "startPayment"; who: "owner" | "other"; pick: number; user: number; retry: boolean }
   | { kind: "outcome"; pick: number; attempt: number; succeeded: boolean }
-  | { kind: "cancel"; who: "owner" | "other" | "admin"; pick: number; user: number }
+  | { kind: "cancel"; who: "owner" | "other" | "admin"; pick: number; user: number; feeShare: number }
   | { kind: "refund"; pick: number; amount: number | undefined }
   | { kind: "refundSettled"; pick: number; refund: number; status: "pending" | "succeeded" | "failed" }
   | { kind: "expire" };
@@ -67,8 +67,8 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 3, arbitrary: fc.record({ kind: fc.constant("open" as const), user, target, retry: fc.boolean() }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant("startPayment" as const), who, pick, user, retry: fc.boolean() }) },
   { weight: 4, arbitrary: fc.record({ kind: fc.constant("outcome" as const), pick, attempt: fc.nat(), succeeded: fc.boolean() }) },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant("cancel" as const), who: fc.constantFrom("owner" as const, "owner" as const, "other" as const, "admin" as const), pick, user }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant("refund" as const), pick, amount: fc.option(fc.integer({ min: 1, max: 5000 }), { nil: undefined }) }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant("cancel" as const), who: fc.constantFrom("owner" as const, "owner" as const, "other" as const, "admin" as const), pick, user, feeShare: fc.constantFrom(0, 0, 0.1, 0.5, 1) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant("refund" as const), pick, amount: fc.oneof(fc.constant(undefined), fc.integer({ min: 1, max: 900 }), fc.integer({ min: 3000, max: 9000 })) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("refundSettled" as const), pick, refund: fc.nat(), status: fc.constantFrom("pending" as const, "succeeded" as const, "failed" as const) }) },
   { weight: 2, arbitrary: fc.constant({ kind: "expire" as const }) },
 );
@@ -164,7 +164,10 @@ function run(s: Scenario, observe: (o: Observed) => void = () => {}): { state: S
       case "cancel": {
         const bookingId = pickBooking(step.pick);
         const userId = step.who === "admin" ? undefined : actingUser(bookingId, step.who, step.user);
-        command = { type: "CancelBooking", bookingId, cutoffMs: CUTOFF, refundId: `re${++ids}`, ...(userId !== undefined ? { userId } : {}) };
+        command = {
+          type: "CancelBooking", bookingId, cutoffMs: CUTOFF, refundId: `re${++ids}`,
+          ...(userId !== undefined ? { userId } : {}), ...(step.feeShare ? { policy: { feeShare: step.feeShare } } : {}),
+        };
         break;
       }
       case "refund":
@@ -240,7 +243,9 @@ function assertMoneyConsistent(state: ShowState, context: string): void {
       if (a.status !== "succeeded") continue;
       const kept = b.stage === "confirmed" && a.paymentId === b.paymentId;
       const back = b.refunds.filter((r) => r.paymentId === a.paymentId).reduce((sum, r) => sum + r.amount, 0);
-      assert.ok(kept || back === a.amount, `${ctx}: charge ${a.id} of ${a.amount} is neither confirmed nor refunded in full (refunded ${back})`);
+      // A cancelled booking may keep exactly its cinema's fee, recorded on the booking.
+      const fee = b.stage === "cancelled" && a.paymentId === b.paymentId ? (b.fee ?? 0) : 0;
+      assert.ok(kept || back + fee === a.amount, `${ctx}: charge ${a.id} of ${a.amount} is neither confirmed nor refunded in full (refunded ${back}, fee ${fee})`);
     }
   }
 }
