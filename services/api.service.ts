@@ -1,6 +1,7 @@
 // The HTTP gateway: routes, who is calling, and the one place errors become HTTP responses.
-// Every endpoint that needs a caller checks it in the action it reaches (admin.*, auth.me), so
-// an alias added here can never skip the check by accident.
+// The gateway checks who may call each alias before anything else looks at the request (see
+// accessOf), and every endpoint that needs a caller checks again in the action it reaches
+// (admin.*, auth.me), so an alias added here can never skip the check by accident.
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
@@ -28,8 +29,9 @@ const SIGNED_IN_ACTIONS = new Set([
   "admin.createBooking", "admin.myBookings", "admin.getBooking", "admin.pay", "admin.cancelBooking",
 ]);
 type Access = "public" | "signed-in" | "admin";
-export const accessOf = (alias: { path?: string; action?: string }): Access =>
+const accessOf = (alias: { path?: string; action?: string }): Access =>
   alias.path?.startsWith("admin/") ? "admin" : alias.action !== undefined && SIGNED_IN_ACTIONS.has(alias.action) ? "signed-in" : "public";
+
 const HEARTBEAT_MS = 15_000;
 type Watch = (req: GatewayRequest & { $params: Record<string, unknown> }, res: ServerResponse) => Promise<void>;
 
