@@ -104,7 +104,8 @@ export function publicError(err: HttpError): { status: number; body: { name: str
     const message = problems.map((p) => p.message).filter((m) => typeof m === "string").join(" ") || err.message;
     return { status, body: { name: err.name, message, code: status, type: err.type, data: problems } };
   }
-  return { status, body: { name: err.name, message: err.message, code: status, type: err.type ?? "ERROR", ...(err.data !== undefined ? { data: err.data } : {}) } };
+  const type = err.type ?? (status === 503 ? "SERVICE_UNAVAILABLE" : "ERROR");
+  return { status, body: { name: err.name, message: err.message, code: status, type, ...(err.data !== undefined ? { data: err.data } : {}) } };
 }
 
 export default function apiService({ config, store }: ServiceDeps): ServiceSchema {
@@ -194,9 +195,11 @@ export default function apiService({ config, store }: ServiceDeps): ServiceSchem
         },
       ],
 
-      onError(this: { logger: { error: (...a: unknown[]) => void } }, req: GatewayRequest, res: ServerResponse, err: HttpError) {
+      onError(this: { logger: { error: (...a: unknown[]) => void; warn: (...a: unknown[]) => void } }, req: GatewayRequest, res: ServerResponse, err: HttpError) {
         const { status, body } = publicError(err);
-        if (status >= 500) this.logger.error(`${req.method} ${req.url} failed`, err);
+        // An outage answers every request with a 503: one line each, not a stack trace each.
+        if (status === 503) this.logger.warn(`${req.method} ${req.url}: ${body.type}`);
+        else if (status >= 500) this.logger.error(`${req.method} ${req.url} failed`, err);
         // A stream (server-sent events) already answered: all that is left is to close it.
         if (res.headersSent) {
           res.end();
@@ -249,6 +252,12 @@ export default function apiService({ config, store }: ServiceDeps): ServiceSchem
           close();
           throw error;
         }
+      },
+
+      // moleculer-web logs every error outside 4xx with its stack before onError sees it; onError
+      // decides what is worth logging, once.
+      errorHandler(this: { sendError(req: IncomingMessage, res: ServerResponse, err: unknown): void }, req: IncomingMessage, res: ServerResponse, err: unknown) {
+        this.sendError(req, res, err);
       },
 
       authorize(this: { screen(ctx: Context<unknown, CallMeta>, req: IncomingMessage): void }, ctx: Context<unknown, CallMeta>, _route: unknown, req: IncomingMessage, _res: ServerResponse, alias: { path?: string; action?: string }) {
