@@ -64,8 +64,13 @@ const parse = <T>(raw: string | null): T | undefined => (raw === null ? undefine
 /** The port's methods that talk to Redis; each failure to reach it becomes StoreUnavailableError. */
 const GUARDED = ["get", "getMany", "put", "putIfAbsent", "remove", "all", "addToSet", "members", "append", "read", "hit", "peek", "clearCounter", "acquireLease", "renewLeases", "releaseLease", "leaseHolder", "ping"] as const;
 
-/** Redis answered and refused (a script's error, a wrong type): an answer, not an outage. */
-const answered = (error: unknown) => error instanceof ReplyError || error instanceof StaleEpochError;
+/**
+ * Redis answered and refused (a script's error, a wrong type), or our own code failed (a
+ * document that is not JSON): not an outage, so not to be retried as one. Anything else is
+ * the connection: refused, closed, timed out, retries exhausted.
+ */
+const answered = (error: unknown) =>
+  error instanceof ReplyError || error instanceof StaleEpochError || error instanceof SyntaxError || error instanceof TypeError || error instanceof RangeError;
 
 export interface RedisStoreOptions {
   /** A command unanswered this long fails (Redis paused, a network partition): see STORE_TIMEOUT_MS. */
