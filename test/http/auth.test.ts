@@ -35,6 +35,15 @@ test("wrong passwords from an attacker's address do not lock the owner out, and 
   for (let i = 0; i < 6; i++) t.is((await logIn(api, "owner@example.com", PASSWORD, "198.51.100.1")).status, 200);
 });
 
+test("guesses sent all at once are held to the same limit as guesses sent one by one", async (t) => {
+  const api = await startServer(t, { trustProxy: true, loginMaxPerAccount: 3 });
+  await signUp(api, "target@example.com");
+  const replies = await Promise.all(Array.from({ length: 20 }, (_, i) => logIn(api, "target@example.com", `guess ${i}`, "203.0.113.99")));
+  const statuses = replies.map((r) => r.status);
+  t.is(statuses.filter((s) => s === 401).length, 3, "only three passwords were checked");
+  t.is(statuses.filter((s) => s === 429).length, 17);
+});
+
 test("a success forgives earlier failures from the same address", async (t) => {
   const api = await startServer(t, { trustProxy: true, loginMaxPerAccount: 3 });
   await signUp(api, "typo@example.com");
