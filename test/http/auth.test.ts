@@ -80,3 +80,16 @@ test("emails are normalized, control characters refused, and a look-alike of an 
   t.is((await logIn(api, "Grace@Example.com", PASSWORD, "198.51.100.1")).status, 200);
   t.is((await signUp(api, "grace@example.com")).body.type, "EMAIL_TAKEN");
 });
+
+test("a client cannot dodge the per-address limits with X-Forwarded-For: ignored unless TRUST_PROXY, and then only the proxy's entry counts", async (t) => {
+  const direct = await startServer(t, { trustProxy: false, signupMaxPerAddress: 2 });
+  const spoofed = [];
+  for (let i = 0; i < 3; i++) spoofed.push((await signUp(direct, `direct${i}@example.com`, `10.0.0.${i}`)).status);
+  t.deepEqual(spoofed, [201, 201, 429], "every request came from the same socket address");
+
+  const proxied = await startServer(t, { trustProxy: true, signupMaxPerAddress: 2 });
+  const chained = [];
+  // The client prepends whatever it likes; the proxy appends the address it saw.
+  for (let i = 0; i < 3; i++) chained.push((await signUp(proxied, `chained${i}@example.com`, `10.0.0.${i}, 203.0.113.50`)).status);
+  t.deepEqual(chained, [201, 201, 429]);
+});
