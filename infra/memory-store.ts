@@ -109,18 +109,12 @@ export class MemoryStore implements Store {
     return (this.#journals.get(journal) ?? []).slice(from) as T[];
   }
 
-  async hit(counter: string, windowMs: number): Promise<CounterHit> {
+  async hit(counter: string, windowMs: number, by = 1): Promise<CounterHit> {
     const now = this.#clock();
     let c = this.#counters.get(counter);
     if (!c || c.resetAt <= now) this.#counters.set(counter, (c = { count: 0, resetAt: now + windowMs }));
-    c.count += 1;
+    c.count += by;
     return { count: c.count, resetInMs: c.resetAt - now };
-  }
-
-  async peek(counter: string): Promise<CounterHit> {
-    const now = this.#clock();
-    const c = this.#counters.get(counter);
-    return c && c.resetAt > now ? { count: c.count, resetInMs: c.resetAt - now } : { count: 0, resetInMs: 0 };
   }
 
   async clearCounter(counter: string): Promise<void> {

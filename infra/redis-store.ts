@@ -62,10 +62,15 @@ interface ScriptedRedis {
 const parse = <T>(raw: string | null): T | undefined => (raw === null ? undefined : (JSON.parse(raw) as T));
 
 /** The port's methods that talk to Redis; each failure to reach it becomes StoreUnavailableError. */
-const GUARDED = ["get", "getMany", "put", "putIfAbsent", "remove", "all", "addToSet", "members", "append", "read", "hit", "peek", "clearCounter", "acquireLease", "renewLeases", "releaseLease", "leaseHolder", "ping"] as const;
+const GUARDED = ["get", "getMany", "put", "putIfAbsent", "remove", "all", "addToSet", "members", "append", "read", "hit", "clearCounter", "acquireLease", "renewLeases", "releaseLease", "leaseHolder", "ping"] as const;
 
-/** Redis answered and refused (a script's error, a wrong type): an answer, not an outage. */
-const answered = (error: unknown) => error instanceof ReplyError || error instanceof StaleEpochError;
+/**
+ * Redis answered and refused (a script's error, a wrong type), or our own code failed (a
+ * document that is not JSON): not an outage, so not to be retried as one. Anything else is
+ * the connection: refused, closed, timed out, retries exhausted.
+ */
+const answered = (error: unknown) =>
+  error instanceof ReplyError || error instanceof StaleEpochError || error instanceof SyntaxError || error instanceof TypeError || error instanceof RangeError;
 
 export interface RedisStoreOptions {
   /** A command unanswered this long fails (Redis paused, a network partition): see STORE_TIMEOUT_MS. */
@@ -184,21 +189,13 @@ export class RedisStore implements Store {
     return raws.map((r) => JSON.parse(r) as T);
   }
 
-  async hit(counter: string, windowMs: number): Promise<CounterHit> {
+  async hit(counter: string, windowMs: number, by = 1): Promise<CounterHit> {
     const key = this.#counter(counter);
     // The window starts with the first hit (SET NX PX) and every hit counts in one MULTI.
-    const results = await this.redis.multi().set(key, "0", "PX", windowMs, "NX").incr(key).pttl(key).exec();
+    const results = await this.redis.multi().set(key, "0", "PX", windowMs, "NX").incrby(key, by).pttl(key).exec();
     const count = Number(results?.[1]?.[1] ?? 0);
     const ttl = Number(results?.[2]?.[1] ?? windowMs);
     return { count, resetInMs: ttl > 0 ? ttl : windowMs };
-  }
-
-  async peek(counter: string): Promise<CounterHit> {
-    const key = this.#counter(counter);
-    const results = await this.redis.multi().get(key).pttl(key).exec();
-    const count = Number(results?.[0]?.[1] ?? 0);
-    const ttl = Number(results?.[1]?.[1] ?? 0);
-    return ttl > 0 ? { count, resetInMs: ttl } : { count: 0, resetInMs: 0 };
   }
 
   async clearCounter(counter: string): Promise<void> {

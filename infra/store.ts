@@ -81,10 +81,8 @@ export interface Store {
   append(journal: string, events: readonly unknown[], fence?: Fence): Promise<number>;
   read<T>(journal: string, from?: number): Promise<T[]>;
 
-  /** Fixed-window counters for rate limits. */
-  hit(counter: string, windowMs: number): Promise<CounterHit>;
-  /** A counter's current window without counting (count 0 once it has reset). */
-  peek(counter: string): Promise<CounterHit>;
+  /** Fixed-window counters for rate limits; `by` -1 gives back a hit counted in advance. */
+  hit(counter: string, windowMs: number, by?: number): Promise<CounterHit>;
   /** Starts a counter afresh (a success that forgives earlier failures). */
   clearCounter(counter: string): Promise<void>;
 

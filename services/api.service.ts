@@ -1,6 +1,7 @@
 // The HTTP gateway: routes, who is calling, and the one place errors become HTTP responses.
-// Every endpoint that needs a caller checks it in the action it reaches (admin.*, auth.me), so
-// an alias added here can never skip the check by accident.
+// The gateway checks who may call each alias before anything else looks at the request (see
+// accessOf), and every endpoint that needs a caller checks again in the action it reaches
+// (admin.*, auth.me), so an alias added here can never skip the check by accident.
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
@@ -28,8 +29,9 @@ const SIGNED_IN_ACTIONS = new Set([
   "admin.createBooking", "admin.myBookings", "admin.getBooking", "admin.pay", "admin.cancelBooking",
 ]);
 type Access = "public" | "signed-in" | "admin";
-export const accessOf = (alias: { path?: string; action?: string }): Access =>
+const accessOf = (alias: { path?: string; action?: string }): Access =>
   alias.path?.startsWith("admin/") ? "admin" : alias.action !== undefined && SIGNED_IN_ACTIONS.has(alias.action) ? "signed-in" : "public";
+
 const HEARTBEAT_MS = 15_000;
 type Watch = (req: GatewayRequest & { $params: Record<string, unknown> }, res: ServerResponse) => Promise<void>;
 
@@ -102,7 +104,8 @@ export function publicError(err: HttpError): { status: number; body: { name: str
     const message = problems.map((p) => p.message).filter((m) => typeof m === "string").join(" ") || err.message;
     return { status, body: { name: err.name, message, code: status, type: err.type, data: problems } };
   }
-  return { status, body: { name: err.name, message: err.message, code: status, type: err.type ?? "ERROR", ...(err.data !== undefined ? { data: err.data } : {}) } };
+  const type = err.type ?? (status === 503 ? "SERVICE_UNAVAILABLE" : "ERROR");
+  return { status, body: { name: err.name, message: err.message, code: status, type, ...(err.data !== undefined ? { data: err.data } : {}) } };
 }
 
 export default function apiService({ config, store }: ServiceDeps): ServiceSchema {
@@ -194,9 +197,11 @@ export default function apiService({ config, store }: ServiceDeps): ServiceSchem
         },
       ],
 
-      onError(this: { logger: { error: (...a: unknown[]) => void } }, req: GatewayRequest, res: ServerResponse, err: HttpError) {
+      onError(this: { logger: { error: (...a: unknown[]) => void; warn: (...a: unknown[]) => void } }, req: GatewayRequest, res: ServerResponse, err: HttpError) {
         const { status, body } = publicError(err);
-        if (status >= 500) this.logger.error(`${req.method} ${req.url} failed`, err);
+        // An outage answers every request with a 503: one line each, not a stack trace each.
+        if (status === 503) this.logger.warn(`${req.method} ${req.url}: ${body.type}`);
+        else if (status >= 500) this.logger.error(`${req.method} ${req.url} failed`, err);
         // A stream (server-sent events) already answered: all that is left is to close it.
         if (res.headersSent) {
           res.end();
@@ -249,6 +254,12 @@ export default function apiService({ config, store }: ServiceDeps): ServiceSchem
           close();
           throw error;
         }
+      },
+
+      // moleculer-web logs every error outside 4xx with its stack before onError sees it; onError
+      // decides what is worth logging, once.
+      errorHandler(this: { sendError(req: IncomingMessage, res: ServerResponse, err: unknown): void }, req: IncomingMessage, res: ServerResponse, err: unknown) {
+        this.sendError(req, res, err);
       },
 
       authorize(this: { screen(ctx: Context<unknown, CallMeta>, req: IncomingMessage): void }, ctx: Context<unknown, CallMeta>, _route: unknown, req: IncomingMessage, _res: ServerResponse, alias: { path?: string; action?: string }) {

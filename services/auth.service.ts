@@ -75,19 +75,31 @@ export default function authService({ config, store }: ServiceDeps): ServiceSche
   };
 
   /**
-   * OWASP's lockout, by failures only: a (account, address) pair or an address past its limit
-   * is refused before any hashing, except a client that has signed in to this account from
+   * OWASP's lockout, by failures only. An attempt counts as a failure of its (account, address)
+   * pair and of its address before the password is checked, so parallel guesses cannot all
+   * slip under the limit, and a success gives both back. Past either limit an attempt is
+   * refused before any hashing, except from a client that has signed in to this account from
    * this address before, which gets a few tries of its own: someone guessing from elsewhere,
    * or from the same address, cannot lock the owner out, and gains only those few tries.
    */
   async function admit(email: string, address: string, user: UserRecord | undefined): Promise<void> {
-    const [here, fromAddress] = await Promise.all([store.peek(`login:failures:${email}:${address}`), store.peek(`login:failures:address:${address}`)]);
-    const locked = here.count >= config.loginMaxPerAccount ? here : fromAddress.count >= config.loginMaxPerAddress ? fromAddress : undefined;
+    const [here, fromAddress] = await Promise.all([
+      store.hit(`login:failures:${email}:${address}`, config.loginWindowMs),
+      store.hit(`login:failures:address:${address}`, config.loginWindowMs),
+    ]);
+    const locked = here.count > config.loginMaxPerAccount ? here : fromAddress.count > config.loginMaxPerAddress ? fromAddress : undefined;
     if (!locked) return;
     const known = user !== undefined && (await store.members(`knownClients:${user.id}`)).includes(address);
     if (known && (await store.hit(`login:known:${email}:${address}`, config.loginWindowMs)).count <= config.loginMaxPerAccount) return;
     throw throttled("Too many failed sign-ins", locked.resetInMs, "LOGIN_THROTTLED");
   }
+
+  /** A success: the attempt was no failure, and this address is now known for the account. */
+  const welcome = (email: string, address: string, user: UserRecord) => Promise.all([
+    store.clearCounter(`login:failures:${email}:${address}`),
+    store.hit(`login:failures:address:${address}`, config.loginWindowMs, -1),
+    store.addToSet(`knownClients:${user.id}`, address),
+  ]);
 
   const issue = async (user: UserRecord) => ({ token: await signToken(publicUser(user), config.tokenSecret, config.tokenTtlSeconds), user: publicUser(user) });
 
@@ -122,12 +134,8 @@ export default function authService({ config, store }: ServiceDeps): ServiceSche
           const user = userId ? await store.get<UserRecord>("users", userId) : undefined;
           await admit(email, address, user);
           const valid = await verifyPassword(password, user ? user.passwordHash : await decoyHash);
-          if (!user || !valid) {
-            await Promise.all([store.hit(`login:failures:${email}:${address}`, config.loginWindowMs), store.hit(`login:failures:address:${address}`, config.loginWindowMs)]);
-            throw new UnauthorizedError("Email or password is wrong", "INVALID_CREDENTIALS");
-          }
-          // A success forgives this pair's failures and makes this address known for the account.
-          await Promise.all([store.clearCounter(`login:failures:${email}:${address}`), store.addToSet(`knownClients:${user.id}`, address)]);
+          if (!user || !valid) throw new UnauthorizedError("Email or password is wrong", "INVALID_CREDENTIALS");
+          await welcome(email, address, user);
           if (needsRehash(user.passwordHash, params)) await store.put("users", user.id, { ...user, passwordHash: await hashPassword(password, params) });
           return issue(user);
         },

@@ -35,6 +35,15 @@ test("wrong passwords from an attacker's address do not lock the owner out, and 
   for (let i = 0; i < 6; i++) t.is((await logIn(api, "owner@example.com", PASSWORD, "198.51.100.1")).status, 200);
 });
 
+test("guesses sent all at once are held to the same limit as guesses sent one by one", async (t) => {
+  const api = await startServer(t, { trustProxy: true, loginMaxPerAccount: 3 });
+  await signUp(api, "target@example.com");
+  const replies = await Promise.all(Array.from({ length: 20 }, (_, i) => logIn(api, "target@example.com", `guess ${i}`, "203.0.113.99")));
+  const statuses = replies.map((r) => r.status);
+  t.is(statuses.filter((s) => s === 401).length, 3, "only three passwords were checked");
+  t.is(statuses.filter((s) => s === 429).length, 17);
+});
+
 test("a success forgives earlier failures from the same address", async (t) => {
   const api = await startServer(t, { trustProxy: true, loginMaxPerAccount: 3 });
   await signUp(api, "typo@example.com");
@@ -70,4 +79,17 @@ test("emails are normalized, control characters refused, and a look-alike of an 
   t.is(fullwidth.body.user.email, "grace@example.com");
   t.is((await logIn(api, "Grace@Example.com", PASSWORD, "198.51.100.1")).status, 200);
   t.is((await signUp(api, "grace@example.com")).body.type, "EMAIL_TAKEN");
+});
+
+test("a client cannot dodge the per-address limits with X-Forwarded-For: ignored unless TRUST_PROXY, and then only the proxy's entry counts", async (t) => {
+  const direct = await startServer(t, { trustProxy: false, signupMaxPerAddress: 2 });
+  const spoofed = [];
+  for (let i = 0; i < 3; i++) spoofed.push((await signUp(direct, `direct${i}@example.com`, `10.0.0.${i}`)).status);
+  t.deepEqual(spoofed, [201, 201, 429], "every request came from the same socket address");
+
+  const proxied = await startServer(t, { trustProxy: true, signupMaxPerAddress: 2 });
+  const chained = [];
+  // The client prepends whatever it likes; the proxy appends the address it saw.
+  for (let i = 0; i < 3; i++) chained.push((await signUp(proxied, `chained${i}@example.com`, `10.0.0.${i}, 203.0.113.50`)).status);
+  t.deepEqual(chained, [201, 201, 429]);
 });

@@ -1,6 +1,9 @@
 import test from "ava";
 import type { ServiceSchema } from "moleculer";
+import { replay } from "../../domain/show/decider.ts";
+import type { ShowEvent } from "../../domain/show/types.ts";
 import { MemoryStore } from "../../infra/memory-store.ts";
+import { StoreUnavailableError } from "../../infra/store.ts";
 import { journalKey } from "../../infra/show-actor.ts";
 import showActor from "../../services/show.actor.ts";
 import { startBroker } from "../helpers/broker.ts";
@@ -55,4 +58,30 @@ test("a node that stops gracefully hands its shows over at once", async (t) => {
   await a.broker.stop();
   const seats = await b.broker.call<{ seats: Record<string, string> }, object>("show.seats", { showId: "show-7" });
   t.is(seats.seats.A1, "held");
+});
+
+test("a journal write whose reply was lost makes the show reread its journal, so the next command builds on what was written", async (t) => {
+  const store = new MemoryStore();
+  const append = store.append.bind(store);
+  let loseNextReply = false;
+  // As when Redis applies a write after the command timed out: written, yet reported failed.
+  store.append = async (journal, events, fence) => {
+    const length = await append(journal, events, fence);
+    if (loseNextReply) {
+      loseNextReply = false;
+      throw new StoreUnavailableError(new Error("Command timed out"));
+    }
+    return length;
+  };
+  const { broker } = await startBroker(t, [showActor, catalog], {}, store);
+  await broker.call("show.seats", { showId: "show-5" });
+  loseNextReply = true;
+  await t.throwsAsync(broker.call("show.hold", hold("show-5", "h1", ["A1"])), { instanceOf: StoreUnavailableError });
+  await broker.call("show.hold", hold("show-5", "h2", ["A2"]));
+  // The customer's second hold replaces the first, which the journal has even though its
+  // write was reported failed: one active hold, not two.
+  const state = replay("show-5", await store.read<ShowEvent>(journalKey("show-5")));
+  t.deepEqual(state.holds.map((h) => h.id), ["h2"]);
+  const seats = await broker.call<{ seats: Record<string, string> }, object>("show.seats", { showId: "show-5" });
+  t.deepEqual(seats.seats, { A1: "available", A2: "held", A3: "available" });
 });
