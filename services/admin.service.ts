@@ -28,7 +28,7 @@ const typeOf = (error: unknown) => (error instanceof Error ? (error as MarqueeEr
 
 function publicHold(view: HoldView) {
   const { userId: _userId, quote, ...rest } = view;
-  return { ...rest, ...(quote ? { quote: { currency: quote.currency, total: quote.total, lines: quote.lines, quotedAt: quote.quotedAt } } : {}) };
+  return { ...rest, ...(quote ? { quote: { currency: quote.currency, total: quote.total, lines: quote.lines, charges: quote.charges, quotedAt: quote.quotedAt } } : {}) };
 }
 
 /** An admin creates a catalog record: the catalog validates it, the reply says where it lives. */

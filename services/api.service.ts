@@ -100,6 +100,7 @@ export default function apiService({ config }: ServiceDeps): ServiceSchema {
             "GET admin/pricing/audit": "pricing.auditLog",
             "PUT admin/pricing/cities": "pricing.setCities",
             "PUT admin/pricing/guard-rails": "pricing.setGuardRails",
+            "PUT admin/pricing/fees": "pricing.setFees",
             "PUT admin/pricing/base-prices": "pricing.setBasePrices",
             "POST admin/pricing/simulate": "pricing.simulate",
             "POST admin/pricing/retrain": "pricing.retrain",

@@ -34,6 +34,8 @@ export interface BookingRecord {
   amount: number;
   currency: string;
   lines: QuoteLine[];
+  /** The quote's GST and fee lines: the receipt shows them. */
+  charges?: Quote["charges"];
   createdAt: string;
   updatedAt: string;
   confirmedAt?: string;
@@ -52,6 +54,7 @@ export function openBooking(args: { id: string; userId: string; showId: string; 
   return {
     id: args.id, userId: args.userId, showId: args.showId, holdId: args.holdId, seats: args.seats,
     status: "pending_payment", amount: quote.total, currency: quote.currency, lines: quote.lines,
+    ...(quote.charges ? { charges: quote.charges } : {}),
     createdAt: iso(now), updatedAt: iso(now), attempts: 0,
   };
 }

@@ -1,5 +1,6 @@
 // A quote is the price of a list of seats at one moment, explained line by line.
 // Once a hold carries a quote, that quote is what is charged, whatever prices do later.
+import type { Charges } from "./fees.ts";
 
 export interface QuoteLine {
   seat: string;
@@ -19,8 +20,10 @@ export interface QuoteLine {
 export interface Quote {
   showId: string;
   currency: string;
-  /** Sum of seat prices, integer minor units. */
+  /** What is charged, integer minor units: the seat prices plus every charge line (GST, fees). */
   total: number;
+  /** GST and the convenience fee as separate lines; absent on quotes made before fees existed. */
+  charges?: Charges;
   /** Final price per seat, integer minor units. */
   seatPrices: Record<string, number>;
   lines: QuoteLine[];

@@ -72,28 +72,6 @@ export function zonedToIso(local, timeZone) {
   return new Date(guess).toISOString();
 }
 
-const FACTORS = {
-  base: "Base price",
-  festival: "Festival",
-  season: "Season",
-  weekday: "Day of week",
-  time_of_day: "Time of day",
-  demand: "Demand",
-  velocity: "Booking pace",
-  lead_time: "Time to show",
-  city: "City",
-  zone: "Area",
-  forecast: "Forecast",
-  guard_rails: "Final price",
-};
-export const factorName = (factor) => FACTORS[factor] ?? factor.replaceAll("_", " ");
-
-/** ×1.05 -> "+5%", ×0.9 -> "−10%" */
-export function percent(multiplier) {
-  const p = Math.round((multiplier - 1) * 1000) / 10;
-  return p === 0 ? "±0%" : p > 0 ? `+${p}%` : `−${Math.abs(p)}%`;
-}
-
 const BRANDS = { visa: "Visa", mastercard: "Mastercard", amex: "American Express", rupay: "RuPay", discover: "Discover", diners: "Diners Club", jcb: "JCB" };
 /** "visa" -> "Visa" */
 export const cardBrand = (brand) => BRANDS[String(brand).toLowerCase()] ?? String(brand).replace(/^\w/, (c) => c.toUpperCase());

@@ -70,7 +70,7 @@ function item(booking, show) {
         h("dt", null, "Reference"), h("dd", null, h("code", null, booking.id))),
       booking.reason ? h("p", { class: "muted" }, booking.reason) : null,
       booking.lines?.length ? h("details", null, h("summary", null, "Price breakdown"),
-        renderQuote({ currency: booking.currency, total: booking.amount, lines: booking.lines }, { testid: "booking-quote" })) : null,
+        renderQuote({ currency: booking.currency, total: booking.amount, lines: booking.lines, charges: booking.charges }, { testid: "booking-quote" })) : null,
       h("div", { class: "actions" },
         canPay ? h("a", {
           class: "button", href: `#/show/${encodeURIComponent(booking.showId)}`,
