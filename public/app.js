@@ -106,8 +106,8 @@ window.addEventListener("hashchange", () => {
   // In-page anchors (the skip link) are not routes.
   if (location.hash === "" || location.hash.startsWith("#/")) render();
 });
-document.querySelector("[data-testid=dismiss-alert]").addEventListener("click", () => {
-  document.getElementById("alert").textContent = "";
+document.querySelector("[data-testid=dismiss-message]").addEventListener("click", () => {
+  clearMessages();
   main.focus();
 });
 document.querySelector(".skip-link").addEventListener("click", (e) => {

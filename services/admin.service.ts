@@ -232,7 +232,11 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
           // Each booking names its show (movie, cinema, time), so a list needs no call per show.
           const summaries = await ctx.call<ShowSummary[], object>("catalog.showSummaries", { showIds: fresh.map((b) => b.showId) });
           const shows = new Map(summaries.map((s) => [s.id, s]));
-          return fresh.sort((a, b) => b.createdAt.localeCompare(a.createdAt)).map((b) => ({ ...b, show: shows.get(b.showId) ?? null }));
+          const cancelUntil = (showId: string) => {
+            const starts = shows.get(showId)?.startsAt;
+            return starts ? new Date(Date.parse(starts) - config.cancelCutoffMs).toISOString() : null;
+          };
+          return fresh.sort((a, b) => b.createdAt.localeCompare(a.createdAt)).map((b) => ({ ...b, show: shows.get(b.showId) ?? null, cancelUntil: cancelUntil(b.showId) }));
         },
       },
 
@@ -273,6 +277,8 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
             ...show,
             version: live.version,
             yourSeats: live.bookedBy ?? [],
+            // Shown before paying: until when a booking can be cancelled for a full refund.
+            cancelUntil: new Date(Date.parse(show.startsAt) - config.cancelCutoffMs).toISOString(),
             seats: show.seats.map((s) => ({ id: s.id, row: s.row, number: s.number, column: s.column, category: s.category, status: live.seats[s.id] ?? "available", price: prices.prices[s.id] ?? null })),
           };
         },

@@ -4,47 +4,12 @@
 // from the text layout format and a show, watches its occupancy and revenue move live, and
 // manages a festival and the guard rails on the pricing page.
 // Screenshots of the main pages go to test-results/screenshots/.
-import { existsSync, mkdirSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import test, { type ExecutionContext } from "ava";
-import { chromium, type Browser, type Page } from "playwright-core";
 import { startServer } from "../helpers/http.ts";
-
-const CHROMIUM = "/usr/bin/chromium";
-const SHOTS = fileURLToPath(new URL("../../test-results/screenshots/", import.meta.url));
-const WAIT = { timeout: 10_000 };
+import { launch, open, shot, WAIT } from "../helpers/browser.ts";
 
 interface ShowSummary { id: string; city: string; localDate: string; startsAt: string; movieTitle: string }
 interface Seat { id: string; row: string; status: string; price: number | null }
-
-/** Chromium, or undefined after skipping (failing under CI=true) when it is not installed. */
-async function launch(t: ExecutionContext): Promise<Browser | undefined> {
-  if (!existsSync(CHROMIUM)) {
-    const message = `${CHROMIUM} is missing: install Debian's Chromium (apt-get install chromium) to run the web end-to-end tests`;
-    if (process.env.CI === "true") t.fail(message);
-    else {
-      t.log(`SKIPPED: ${message}`);
-      t.pass();
-    }
-    return undefined;
-  }
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
-  t.teardown(() => browser.close());
-  return browser;
-}
-
-/** A page that records uncaught script errors, so the test can insist there were none. */
-async function open(browser: Browser, errors: string[]): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  page.on("pageerror", (error) => errors.push(`${page.url()}: ${error.message}`));
-  return page;
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: `${SHOTS}${name}.png`, fullPage: true });
-}
 
 /** A server and a browser page for one test; undefined when Chromium is missing (the test skips). */
 async function start(t: ExecutionContext) {

@@ -1,0 +1,154 @@
+// The customer journey on a phone (390 x 844, touch) and on a desktop (1280 x 800): no page is
+// ever wider than the screen, the phone keeps the seats, the total, the countdown and the next
+// step in a bar under the thumb, hints match the input method, releasing asks first, and the
+// page's one message region says only what is true now. Screenshots of every step go to
+// test-results/screenshots/journey-<width>-<step>.png.
+import test, { type ExecutionContext } from "ava";
+import type { Page } from "playwright-core";
+import { startServer, type Client } from "../helpers/http.ts";
+import { launch, open, shot, WAIT } from "../helpers/browser.ts";
+
+const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true } as const;
+const DESKTOP = { viewport: { width: 1280, height: 800 } } as const;
+
+interface Seat { id: string; row: string; number: number; status: string; category: string }
+
+/** The page is exactly as wide as the screen: nothing to scroll sideways, nothing clipped. */
+async function fits(t: ExecutionContext, page: Page, step: string) {
+  const { doc, view } = await page.evaluate<{ doc: number; view: number }>("({ doc: document.documentElement.scrollWidth, view: window.innerWidth })");
+  t.is(doc, view, `${step}: the page is ${doc} px wide in a ${view} px screen`);
+  await shot(page, `journey-${view}-${step}`);
+}
+
+async function signUp(page: Page, api: Client, name: string) {
+  await page.goto(`${api.url}/#/signup`);
+  await page.getByTestId("signup-name").fill(name);
+  await page.getByTestId("signup-email").fill(`${name.replace(/\W/g, "")}-${process.pid}-${Date.now()}@example.com`);
+  await page.getByTestId("signup-password").fill("a long password");
+  await page.getByTestId("signup-submit").click();
+  await page.getByTestId("user-name").filter({ hasText: name }).waitFor(WAIT);
+}
+
+/** Two side-by-side available seats in the fourth row of a show a day or more away. */
+async function pickShow(api: Client) {
+  const show = await api.dayAheadShow();
+  const row = [...new Set((show.seats as Seat[]).map((s) => s.row))][3];
+  const [a, b] = (show.seats as Seat[]).filter((s) => s.row === row && s.status === "available").slice(2, 4).map((s) => s.id) as [string, string];
+  return { show, a, b };
+}
+
+async function journey(t: ExecutionContext, options: typeof PHONE | typeof DESKTOP) {
+  t.timeout(90_000);
+  const api = await startServer(t);
+  const browser = await launch(t);
+  if (!browser) return;
+  const errors: string[] = [];
+  const page = await open(browser, errors, options);
+  const phone = options.viewport.width < 980;
+
+  await signUp(page, api, "Meera Iyer");
+  await page.getByTestId("show-list").locator("[data-testid=show-link]").first().waitFor(WAIT);
+  await fits(t, page, "browse");
+
+  const { show, a, b } = await pickShow(api);
+  await page.goto(`${api.url}/#/show/${encodeURIComponent(show.id)}`);
+  await page.locator("[data-testid=live-status][data-state=live]").waitFor(WAIT);
+  await fits(t, page, "seat-map");
+
+  // Hints and sizes follow the input method; the row letters stay put while the map scrolls.
+  const hint = await page.getByTestId("seat-hint").innerText();
+  if (phone) {
+    t.notRegex(hint, /Tab/, "no keyboard hint on a touch screen");
+    t.regex(hint, /Tap/);
+    const box = (await page.getByTestId(`seat-${a}`).boundingBox())!;
+    t.true(box.width >= 32 && box.height >= 32, `a seat is ${box.width} x ${box.height} px`);
+    t.true(await page.getByTestId("seat-scroll-hint").isVisible(), "a map wider than the screen says it scrolls");
+    t.is(await page.evaluate<string>("getComputedStyle(document.querySelector('.seat-row .row-label')).position"), "sticky");
+  } else {
+    t.regex(hint, /Tab to the seats/);
+  }
+
+  await page.getByTestId(`seat-${a}`).click();
+  await page.getByTestId(`seat-${b}`).click();
+  await page.getByTestId("quote-estimate-total").waitFor(WAIT);
+  const estimate = await page.getByTestId("quote-estimate-total").innerText();
+  t.regex(await page.getByTestId("quote-estimate").innerText(), /GST 18% on the fee/);
+  if (phone) {
+    t.true(await page.getByTestId("action-bar").isVisible());
+    await page.getByTestId("bar-total").filter({ hasText: estimate }).waitFor(WAIT);
+  } else {
+    t.false(await page.getByTestId("action-bar").isVisible(), "the desktop keeps the side panel instead");
+  }
+  await fits(t, page, "selected");
+
+  // Hold: the phone's bar shows the seats, the locked total and the countdown, and offers Pay.
+  await page.getByTestId(phone ? "bar-hold" : "hold-button").click();
+  await page.getByTestId("hold-countdown").waitFor(WAIT);
+  const total = await page.getByTestId("hold-quote-total").innerText();
+  await page.getByTestId("status").filter({ hasText: /^Held/ }).waitFor(WAIT);
+  t.regex(await page.getByTestId("cancel-terms").innerText(), new RegExp(`^Free cancellation until .+: a full refund of ${total.replace(/[.]/g, "\\.")}\\.$`));
+  if (phone) {
+    t.regex(await page.getByTestId("action-bar").innerText(), new RegExp(`${a} and ${b}[\\s\\S]*${total.replace(/[.]/g, "\\.")}[\\s\\S]*\\d:\\d{2} left`));
+    t.true(await page.getByTestId("bar-pay").isVisible());
+  }
+  await fits(t, page, "held");
+
+  // Releasing asks first; keeping the seats changes nothing.
+  await page.getByTestId("release-hold").click();
+  await page.getByTestId("keep-hold").click();
+  t.true(await page.getByTestId("hold-countdown").isVisible(), "the hold is kept");
+  await page.getByTestId("release-hold").click();
+  await fits(t, page, "release-confirm");
+  await page.getByTestId("confirm-release").click();
+  await page.getByTestId("status").filter({ hasText: `Released ${a} and ${b}.` }).waitFor(WAIT);
+  t.notRegex(await page.getByTestId("message-box").innerText(), /Held/, "the held message was replaced, not stacked");
+
+  // Hold again and pay from the bar (phone) or the form (desktop).
+  await page.getByTestId(`seat-${a}`).click();
+  await page.getByTestId(`seat-${b}`).click();
+  await page.getByTestId(phone ? "bar-hold" : "hold-button").click();
+  await page.getByTestId("hold-countdown").waitFor(WAIT);
+  await page.getByTestId("card-number").fill("4242 4242 4242 4242");
+  await page.getByTestId("card-cvc").fill("123");
+  await fits(t, page, "payment");
+  await page.getByTestId(phone ? "bar-pay" : "pay-button").click();
+  await page.getByTestId("booking-confirmation").waitFor(WAIT);
+  t.true((await page.getByTestId("booking-confirmation").innerText()).includes(total));
+  await fits(t, page, "confirmed");
+
+  await page.goto(`${api.url}/#/bookings`);
+  const booking = page.locator("[data-testid=booking][data-status=confirmed]");
+  await booking.waitFor(WAIT);
+  t.true((await booking.innerText()).includes(total));
+  await fits(t, page, "bookings");
+  t.deepEqual(errors, []);
+}
+
+test("on a 390 x 844 phone the journey fits the screen, with the next step in a bar under the thumb", (t) => journey(t, PHONE));
+test("on a 1280 x 800 desktop the journey fits the screen and keeps the keyboard seat grid", (t) => journey(t, DESKTOP));
+
+test("when a hold expires the one message says so instead of the held message, and the seats stay selected to hold again", async (t) => {
+  t.timeout(90_000);
+  const api = await startServer(t, { holdTtlMs: 3_000 });
+  const browser = await launch(t);
+  if (!browser) return;
+  const errors: string[] = [];
+  const page = await open(browser, errors, PHONE);
+  await signUp(page, api, "Kabir Shah");
+  const { show, a, b } = await pickShow(api);
+  await page.goto(`${api.url}/#/show/${encodeURIComponent(show.id)}`);
+  await page.locator("[data-testid=live-status][data-state=live]").waitFor(WAIT);
+  await page.getByTestId(`seat-${a}`).click();
+  await page.getByTestId(`seat-${b}`).click();
+  await page.getByTestId("bar-hold").click();
+  await page.getByTestId("status").filter({ hasText: /^Held/ }).waitFor(WAIT);
+  await page.getByTestId("status").filter({ hasText: /expired/ }).waitFor(WAIT);
+  t.is(await page.getByTestId("message-box").getAttribute("data-tone"), "error");
+  t.notRegex(await page.getByTestId("message-box").innerText(), /Held/, "no stale message above the news");
+  t.is(await page.getByTestId(`seat-${a}`).getAttribute("aria-pressed"), "true", "the selection is kept");
+  t.is(await page.getByTestId(`seat-${b}`).getAttribute("aria-pressed"), "true");
+  await fits(t, page, "expired");
+  await page.getByTestId("bar-hold").click();
+  await page.getByTestId("status").filter({ hasText: `Held ${a} and ${b}` }).waitFor(WAIT);
+  t.deepEqual(errors, []);
+});
