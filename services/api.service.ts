@@ -55,6 +55,16 @@ export default function apiService({ config }: ServiceDeps): ServiceSchema {
       logResponseData: null,
       routes: [
         {
+          // Posters arrive base64 in JSON: up to 300 KB of image needs a larger body than the
+          // rest of the API allows, so this one alias has its own route and limit.
+          path: "/api/admin/posters",
+          authentication: true,
+          mappingPolicy: "restrict",
+          autoAliases: false,
+          bodyParsers: { json: { strict: true, limit: "420kb" }, urlencoded: false },
+          aliases: { "PUT :movieId": "catalog.setPoster" },
+        },
+        {
           path: "/api",
           authentication: true,
           // Only the aliases below exist; nothing else on the broker is reachable over HTTP.
@@ -73,9 +83,11 @@ export default function apiService({ config }: ServiceDeps): ServiceSchema {
 
             "GET movies": "catalog.listMovies",
             "GET movies/:movieId": "catalog.getMovie",
+            "GET movies/:movieId/poster": "catalog.poster",
             "GET cinemas": "catalog.listCinemas",
             "GET ratings": "catalog.ratings",
             "GET shows": "catalog.listShows",
+            "GET showtimes": "pricing.showtimes",
             "GET shows/:showId": "admin.showDetails",
             "GET shows/:showId/quote": "pricing.quote",
 

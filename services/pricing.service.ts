@@ -11,6 +11,7 @@ import { comparableKey, forecastShow, trainCurves, type BookingCurve, type ShowH
 import type { Published } from "../domain/pricing/guard.ts";
 import { basePricesFor, guardRailsFor, noOverrides, unpricedCategories, type PriceOverrides } from "../domain/pricing/overrides.ts";
 import { validateRules, type GuardRails, type PricingRules } from "../domain/pricing/rules.ts";
+import { availabilityOf } from "../domain/show/availability.ts";
 import { adminOf } from "./caller.ts";
 import { created } from "./replies.ts";
 import type { CallMeta, ServiceDeps } from "./deps.ts";
@@ -176,6 +177,30 @@ export default function pricingService({ store }: ServiceDeps): ServiceSchema {
           const customer = lat !== undefined && lon !== undefined ? { lat, lon } : undefined;
           const { input, pricing } = await this.price(ctx, showId, customer);
           return quoteDynamic(input, seats, pricing);
+        },
+      },
+
+      /**
+       * What a showtime chip shows for each show: the lowest ticket price ("from", before GST and
+       * fees, which depend on the seats chosen), seats left and whether it is filling fast.
+       */
+      showtimes: {
+        params: { ids: { type: "string", min: 1, max: 5_000 } },
+        async handler(ctx: Ctx<{ ids: string }>) {
+          const ids = [...new Set(ctx.params.ids.split(",").map((s) => s.trim()).filter(Boolean))].slice(0, 100);
+          const each = await Promise.all(ids.map(async (showId) => {
+            try {
+              const { input, pricing } = await this.price(ctx, showId);
+              const prices: number[] = Object.values(pricing.categoryPrices);
+              const { forSale, claimed } = input.demand;
+              return { showId, currency: input.show.currency, from: prices.length ? Math.min(...prices) : null, seatsLeft: Math.max(0, forSale - claimed), availability: availabilityOf(forSale, claimed) };
+            } catch (error) {
+              // A show that has gone is left out of the chips, not a failure of the whole list.
+              if ((error as { code?: number }).code === 404) return null;
+              throw error;
+            }
+          }));
+          return each.filter((x) => x !== null);
         },
       },
 

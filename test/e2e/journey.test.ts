@@ -47,7 +47,10 @@ async function journey(t: ExecutionContext, options: typeof PHONE | typeof DESKT
   const phone = options.viewport.width < 980;
 
   await signUp(page, api, "Meera Iyer");
-  await page.getByTestId("show-list").locator("[data-testid=show-link]").first().waitFor(WAIT);
+  await page.getByTestId("city-choice").first().waitFor(WAIT);
+  await fits(t, page, "city");
+  await page.getByTestId("city-choice").first().click();
+  await page.getByTestId("show-list").locator("[data-testid=show-link] .chip-price:not(:empty)").first().waitFor(WAIT);
   await fits(t, page, "browse");
 
   const { show, a, b } = await pickShow(api);

@@ -37,17 +37,27 @@ test("a customer signs up, holds seats another browser sees turn held live, pays
   await page.getByTestId("user-name").filter({ hasText: "Asha Rao" }).waitFor(WAIT);
   t.is(await page.getByTestId("nav-admin").isVisible(), false, "customers get no admin link");
 
+  // The city comes first, and this device remembers it.
+  await page.locator("[data-testid=city-choice][data-city=Bengaluru]").click();
+  await page.getByTestId("current-city").filter({ hasText: "Bengaluru" }).waitFor(WAIT);
+  await page.reload();
+  await page.getByTestId("current-city").filter({ hasText: "Bengaluru" }).waitFor(WAIT);
+
   // Browse: a show a few days out, in one city, picked through the filters.
   await page.getByTestId("show-list").locator("[data-testid=show-link]").first().waitFor(WAIT);
-  const dates = await page.getByTestId("filter-date").locator("option").evaluateAll((options) => options.map((o) => o.getAttribute("value") ?? ""));
+  const dates = await page.getByTestId("date-chip").evaluateAll((chips) => chips.map((c) => c.getAttribute("data-date") ?? ""));
   const shows = (await api.request<ShowSummary[]>("GET", "/api/shows")).body;
-  const show = shows.find((s) => dates.slice(2).includes(s.localDate) && Date.parse(s.startsAt) > Date.now() + 86_400_000);
-  if (!show) return t.fail(`no demo show on ${dates.slice(2).join(", ")}`);
-  await page.getByTestId("filter-city").selectOption(show.city);
-  await page.getByTestId("filter-date").selectOption(show.localDate);
+  const show = shows.find((s) => s.city !== "Bengaluru" && dates.slice(2).includes(s.localDate) && Date.parse(s.startsAt) > Date.now() + 86_400_000);
+  if (!show) return t.fail(`no demo show outside Bengaluru on ${dates.slice(2).join(", ")}`);
+  await page.getByTestId("change-city").click();
+  await page.locator(`[data-testid=city-choice][data-city="${show.city}"]`).click();
+  await page.locator(`[data-testid=date-chip][data-date="${show.localDate}"]`).click();
   const link = page.locator(`[data-testid=show-link][data-show-id="${show.id}"]`);
   await link.waitFor(WAIT);
   t.regex(await page.getByTestId("show-list").innerText(), new RegExp(show.movieTitle));
+  // Its chip gets the lowest ticket price; its film, a poster.
+  await link.locator(".chip-price").filter({ hasText: /^from ₹[\d,]+\.\d{2}$/ }).waitFor(WAIT);
+  t.is(await page.locator(`[data-testid=movie]:has([data-show-id="${show.id}"]) img.poster`).evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth > 0), true, "the poster loaded");
   await shot(page, "browse");
   await link.click();
 
