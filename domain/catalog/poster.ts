@@ -4,6 +4,8 @@
 // upload gets a generated SVG poster (posterSvg) built from its title and genres, every piece of
 // text escaped.
 
+import { fnv1a } from "../hash.ts";
+
 export const MAX_POSTER_BYTES = 300 * 1024;
 
 export type PosterType = "image/png" | "image/jpeg" | "image/webp";
@@ -36,13 +38,6 @@ export function checkPoster(bytes: Uint8Array): { ok: true; type: PosterType } |
 
 const escapeXml = (text: string) => text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" })[c]!);
 
-/** FNV-1a: the same title always gets the same colours. */
-function hash(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return h >>> 0;
-}
-
 /** Words of the title in lines of at most `width` characters, at most 4 lines. */
 function wrap(title: string, width = 12): string[] {
   const lines: string[] = [];
@@ -57,7 +52,8 @@ function wrap(title: string, width = 12): string[] {
 
 /** A 2:3 poster: a gradient in the title's colours, a sun or moon, the title and the genres. */
 export function posterSvg(movie: { title: string; genres: string[]; rating?: string }): string {
-  const h = hash(movie.title);
+  // The same title always gets the same colours.
+  const h = fnv1a(movie.title);
   const hue = h % 360;
   const hue2 = (hue + 40 + ((h >> 9) % 80)) % 360;
   const orb = 20 + ((h >> 4) % 60);
