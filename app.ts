@@ -12,6 +12,7 @@ import catalogService from "./services/catalog.service.ts";
 import paymentService from "./services/payment.service.ts";
 import pricingService from "./services/pricing.service.ts";
 import showActor from "./services/show.actor.ts";
+import ticketsService from "./services/tickets.service.ts";
 import { showRouting } from "./services/show.routing.ts";
 
 const FACTORIES: Record<ServiceName, ServiceFactory> = {
@@ -22,6 +23,7 @@ const FACTORIES: Record<ServiceName, ServiceFactory> = {
   pricing: pricingService,
   payment: paymentService,
   auth: authService,
+  tickets: ticketsService,
 };
 
 export interface Marquee {

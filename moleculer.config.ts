@@ -1,7 +1,8 @@
 // The one place that reads the environment. Everything else receives a MarqueeConfig.
+import { createHmac } from "node:crypto";
 import type { BrokerOptions } from "moleculer";
 
-export const ALL_SERVICES = ["api", "admin", "show", "catalog", "pricing", "payment", "auth"] as const;
+export const ALL_SERVICES = ["api", "admin", "show", "catalog", "pricing", "payment", "auth", "tickets"] as const;
 export type ServiceName = (typeof ALL_SERVICES)[number];
 
 export interface MarqueeConfig {
@@ -25,6 +26,8 @@ export interface MarqueeConfig {
   adminEmail: string;
   adminPassword: string;
   tokenSecret: string;
+  /** HMAC key that signs tickets' QR payloads, so a door can check them offline. */
+  ticketSecret: string;
   tokenTtlSeconds: number;
   /** scrypt cost N (a power of two); r and p stay at OWASP's 8 and 5. */
   scryptN: number;
@@ -77,6 +80,9 @@ export function readConfig(env: Env = process.env): MarqueeConfig {
   const logLevel = (env.LOG_LEVEL ?? "info").toLowerCase();
   const tokenSecret = env.TOKEN_SECRET ?? "marquee-dev-secret-change-me-in-production";
   if (tokenSecret.length < 32) throw new Error("TOKEN_SECRET must be at least 32 characters; generate one with: openssl rand -hex 32");
+  // Derived from the token secret unless set, but never the same key: a ticket is not a login.
+  const ticketSecret = env.TICKET_SECRET ?? createHmac("sha256", tokenSecret).update("marquee ticket signing key").digest("hex");
+  if (ticketSecret.length < 32) throw new Error("TICKET_SECRET must be at least 32 characters; generate one with: openssl rand -hex 32");
   return {
     port: int(env, "PORT", 3000),
     host: env.HOST ?? "0.0.0.0",
@@ -93,6 +99,7 @@ export function readConfig(env: Env = process.env): MarqueeConfig {
     adminEmail: (env.ADMIN_EMAIL ?? "admin@marquee.local").toLowerCase(),
     adminPassword: env.ADMIN_PASSWORD ?? "marquee-admin",
     tokenSecret,
+    ticketSecret,
     tokenTtlSeconds: int(env, "TOKEN_TTL_SECONDS", 12 * 3600, 1),
     scryptN: int(env, "SCRYPT_N", 16_384, 2),
     loginMaxPerAccount: int(env, "LOGIN_MAX_PER_ACCOUNT", 5, 1),

@@ -2,6 +2,7 @@
 //   #/                 movies and shows (filters: ?city=&date=&movie=)
 //   #/show/:id         live seat map, hold, pay
 //   #/bookings         my bookings
+//   #/ticket/:id       a paid booking's ticket (code, QR code, refund terms, receipt)
 //   #/login, #/signup  account
 //   #/admin[/movie|/cinema|/show|/live/:id]   admin (role admin)
 import { session } from "./js/api.js";
@@ -12,6 +13,7 @@ import { authView } from "./js/views/auth.js";
 import { bookingsView } from "./js/views/bookings.js";
 import { browseView } from "./js/views/browse.js";
 import { showView } from "./js/views/show.js";
+import { ticketView } from "./js/views/ticket.js";
 
 const main = document.getElementById("main");
 
@@ -22,6 +24,7 @@ function route(hash) {
   const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
   if (parts.length === 0) return { view: browseView, nav: "browse", query, params: {} };
   if (parts[0] === "show" && parts[1]) return { view: showView, nav: "browse", query, params: { id: parts[1] } };
+  if (parts[0] === "ticket" && parts[1]) return { view: ticketView, nav: "bookings", query, params: { id: parts[1] } };
   if (parts[0] === "bookings") return { view: bookingsView, nav: "bookings", query, params: {} };
   if (parts[0] === "login" || parts[0] === "signup") return { view: (m, c) => authView(m, { ...c, mode: parts[0] }), nav: parts[0], query, params: {} };
   if (parts[0] === "admin") {

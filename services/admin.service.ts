@@ -11,6 +11,7 @@ import type { ShowDetails, ShowSummary } from "../domain/catalog/types.ts";
 import type { CardInput } from "../domain/payment/card.ts";
 import type { Payment, Refund } from "../domain/payment/payment.ts";
 import type { Quote } from "../domain/pricing/quote.ts";
+import { bookingCode } from "../domain/ticket/ticket.ts";
 import type { HoldView } from "../domain/show/views.ts";
 import { idempotent } from "./idempotency.ts";
 import { adminOf, callerOf, mayAccess, ownerScope } from "./caller.ts";
@@ -236,7 +237,7 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
             const starts = shows.get(showId)?.startsAt;
             return starts ? new Date(Date.parse(starts) - config.cancelCutoffMs).toISOString() : null;
           };
-          return fresh.sort((a, b) => b.createdAt.localeCompare(a.createdAt)).map((b) => ({ ...b, show: shows.get(b.showId) ?? null, cancelUntil: cancelUntil(b.showId) }));
+          return fresh.sort((a, b) => b.createdAt.localeCompare(a.createdAt)).map((b) => ({ ...b, code: bookingCode(b.id), show: shows.get(b.showId) ?? null, cancelUntil: cancelUntil(b.showId) }));
         },
       },
 

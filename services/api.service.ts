@@ -98,6 +98,7 @@ export default function apiService({ config }: ServiceDeps): ServiceSchema {
             "POST bookings": "admin.createBooking",
             "GET me/bookings": "admin.myBookings",
             "GET bookings/:bookingId": "admin.getBooking",
+            "GET bookings/:bookingId/ticket": "tickets.ticket",
             "POST bookings/:bookingId/pay": "admin.pay",
             "POST bookings/:bookingId/cancel": "admin.cancelBooking",
 

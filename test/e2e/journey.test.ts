@@ -119,10 +119,24 @@ async function journey(t: ExecutionContext, options: typeof PHONE | typeof DESKT
   t.true((await page.getByTestId("booking-confirmation").innerText()).includes(total));
   await fits(t, page, "confirmed");
 
+  // The ticket: a short code, a QR code, the refund terms and the receipt's GST lines.
+  await page.getByTestId(phone ? "bar-ticket" : "go-ticket").click();
+  await page.getByTestId("ticket-code").waitFor(WAIT);
+  const code = await page.getByTestId("ticket-code").innerText();
+  t.regex(code, /^MQ-[0-9A-HJKMNP-TV-Z]{6}$/);
+  t.true(await page.getByTestId("ticket-qr").evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth > 0), "the QR code is drawn");
+  t.regex(await page.getByTestId("ticket-cancel-terms").innerText(), new RegExp(`full refund of ${total.replace(/[.]/g, "\\.")}`));
+  t.is(await page.getByTestId("ticket-seats").innerText(), `${a}, ${b}`);
+  await page.locator("[data-testid=ticket] summary").click();
+  t.regex(await page.getByTestId("ticket-receipt").innerText(), /GST \d+% on tickets[\s\S]*Convenience fee[\s\S]*GST 18% on the fee/);
+  await fits(t, page, "ticket");
+
   await page.goto(`${api.url}/#/bookings`);
   const booking = page.locator("[data-testid=booking][data-status=confirmed]");
   await booking.waitFor(WAIT);
   t.true((await booking.innerText()).includes(total));
+  t.is(await booking.getByTestId("booking-code").innerText(), code);
+  t.regex(await booking.getByTestId("booking-cancel-terms").innerText(), /^Free until .+: full refund of ₹/);
   await fits(t, page, "bookings");
   t.deepEqual(errors, []);
 }

@@ -55,6 +55,11 @@ function item(booking, show) {
     const card = booking.payment?.card;
     const canCancel = ["confirmed", "pending_payment", "payment_failed"].includes(booking.status) && (!show || Date.parse(show.startsAt) > Date.now());
     const canPay = ["pending_payment", "payment_failed"].includes(booking.status);
+    // Said on every live booking: until when cancelling refunds, and how much.
+    const open = booking.cancelUntil && Date.parse(booking.cancelUntil) > Date.now();
+    const cancelTerms = !canCancel ? null : open
+      ? `Free until ${dateTime(booking.cancelUntil, tz)}${booking.status === "confirmed" ? `: full refund of ${money(booking.amount, booking.currency)}` : ""}`
+      : booking.cancelUntil ? "Closed: no refund" : null;
     li.dataset.status = booking.status;
     li.setAttribute("aria-labelledby", titleId);
     append(clear(li), [
@@ -67,11 +72,13 @@ function item(booking, show) {
         h("dt", null, "Amount"), h("dd", null, money(booking.amount, booking.currency)),
         card ? [h("dt", null, "Card"), h("dd", null, `${cardBrand(card.brand)} •••• ${card.last4}`)] : null,
         booking.refund ? [h("dt", null, "Refund"), h("dd", null, `${money(booking.refund.amount, booking.refund.currency)} (${booking.refund.status})`)] : null,
-        h("dt", null, "Reference"), h("dd", null, h("code", null, booking.id))),
+        h("dt", null, "Booking code"), h("dd", null, h("strong", { "data-testid": "booking-code" }, booking.code ?? booking.id)),
+        cancelTerms ? [h("dt", null, "Cancellation"), h("dd", { "data-testid": "booking-cancel-terms" }, cancelTerms)] : null),
       booking.reason ? h("p", { class: "muted" }, booking.reason) : null,
       booking.lines?.length ? h("details", null, h("summary", null, "Price breakdown"),
         renderQuote({ currency: booking.currency, total: booking.amount, lines: booking.lines, charges: booking.charges }, { testid: "booking-quote" })) : null,
       h("div", { class: "actions" },
+        booking.status === "confirmed" ? h("a", { class: "button button--primary", href: `#/ticket/${encodeURIComponent(booking.id)}`, "data-testid": "view-ticket" }, "View ticket") : null,
         canPay ? h("a", {
           class: "button", href: `#/show/${encodeURIComponent(booking.showId)}`,
           onclick: () => {

@@ -129,7 +129,7 @@ export async function showView(main, { params, active, onLeave }) {
     st.barTimer = null;
     if (!doneSlot.hidden && !st.hold && !ids.length) {
       bar.replaceChildren(h("div", { class: "bar-summary" }, h("span", { class: "bar-seats" }, "Booking confirmed")),
-        h("a", { class: "button button--primary", href: "#/bookings", "data-testid": "bar-bookings" }, "My bookings"));
+        h("a", { class: "button button--primary", href: `#/ticket/${encodeURIComponent(doneSlot.dataset.bookingId ?? "")}`, "data-testid": "bar-ticket" }, "View ticket"));
       return;
     }
     if (!ids.length) {
@@ -432,8 +432,9 @@ export async function showView(main, { params, active, onLeave }) {
       heading,
       h("p", null, `Seats ${list(booking.seats)} for ${show.movie.title}, ${dateTime(show.startsAt, tz)} at ${show.cinema.name} (${show.screen.name}).`),
       h("p", null, `Paid ${money(booking.amount, booking.currency)}${card ? ` with ${cardBrand(card.brand)} •••• ${card.last4}` : ""}.`),
-      h("p", null, "Booking reference ", h("code", { "data-testid": "booking-id" }, booking.id)),
-      h("p", { class: "actions" }, h("a", { class: "button", href: "#/bookings", "data-testid": "go-bookings" }, "See my bookings")));
+      h("p", { class: "actions" },
+        h("a", { class: "button button--primary", href: `#/ticket/${encodeURIComponent(booking.id)}`, "data-testid": "go-ticket" }, "View ticket"),
+        h("a", { class: "button", href: "#/bookings", "data-testid": "go-bookings" }, "See my bookings")));
     doneSlot.dataset.bookingId = booking.id;
     doneSlot.hidden = false;
     renderBar();
