@@ -2,6 +2,8 @@
 // Every endpoint that needs a caller checks it in the action it reaches (admin.*, auth.me), so
 // an alias added here can never skip the check by accident.
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import type { Context, ServiceSchema } from "moleculer";
@@ -14,6 +16,10 @@ import { NotFoundError, UnauthorizedError } from "./errors.ts";
 
 interface GatewayRequest extends IncomingMessage { $ctx?: Context<unknown, CallMeta> }
 interface HttpError extends Error { code?: unknown; status?: number; type?: string; data?: unknown; expose?: boolean }
+
+const require = createRequire(import.meta.url);
+let jsqr: Buffer | undefined;
+const jsqrSource = (): Buffer => (jsqr ??= readFileSync(require.resolve("jsqr/dist/jsQR.js")));
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 const HEARTBEAT_MS = 15_000;
@@ -54,6 +60,18 @@ export default function apiService({ config }: ServiceDeps): ServiceSchema {
       logRequestParams: null,
       logResponseData: null,
       routes: [
+        {
+          // The door page's QR decoder, the jsqr package as npm installed it: no CDN.
+          path: "/vendor",
+          mappingPolicy: "restrict",
+          autoAliases: false,
+          aliases: {
+            "GET jsqr.js"(_req: IncomingMessage, res: ServerResponse) {
+              res.writeHead(200, { "Content-Type": "text/javascript; charset=utf-8", "X-Content-Type-Options": "nosniff", "Cache-Control": "public, max-age=86400" });
+              res.end(jsqrSource());
+            },
+          },
+        },
         {
           // Posters arrive base64 in JSON: up to 300 KB of image needs a larger body than the
           // rest of the API allows, so this one alias has its own route and limit.
@@ -99,6 +117,8 @@ export default function apiService({ config }: ServiceDeps): ServiceSchema {
             "GET me/bookings": "admin.myBookings",
             "GET bookings/:bookingId": "admin.getBooking",
             "GET bookings/:bookingId/ticket": "tickets.ticket",
+            "POST shows/:showId/admissions": "tickets.admit",
+            "PUT admin/users/role": "auth.setRole",
             "POST bookings/:bookingId/pay": "admin.pay",
             "POST bookings/:bookingId/cancel": "admin.cancelBooking",
 

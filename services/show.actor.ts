@@ -19,6 +19,7 @@ import type { ServiceDeps } from "./deps.ts";
 import { holdIdParam, idParam as id } from "./params.ts";
 import { showNodes } from "./show.routing.ts";
 import { MarqueeError, NotFoundError, rejectionError, ServiceUnavailableError } from "./errors.ts";
+import { bookingCode } from "../domain/ticket/ticket.ts";
 
 interface CatalogShow {
   id: string;
@@ -229,6 +230,19 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
         async handler(ctx: Context<{ showId: string; bookingId: string; userId?: string }>) {
           const { showId, bookingId, userId } = ctx.params;
           const reply = await this.command(ctx, showId, { type: "CancelBooking", bookingId, userId, cutoffMs: config.cancelCutoffMs });
+          return bookingOf(reply.state, bookingId);
+        },
+      },
+
+      /** Lets a ticket in, found by booking id (a scanned QR code) or by its code (typed at the door). */
+      admit: {
+        params: { ...showParams, bookingId: { ...id, optional: true }, code: { type: "string", optional: true, pattern: /^MQ-[0-9A-Z]{6}$/ }, door: { type: "string", min: 1, max: 40 }, usherId: id },
+        async handler(ctx: Context<{ showId: string; bookingId?: string; code?: string; door: string; usherId: string }>) {
+          const { showId, code, door, usherId } = ctx.params;
+          const actor: ShowActor = await this.actor(ctx, showId);
+          const bookingId = ctx.params.bookingId ?? Object.keys(actor.state.bookings).find((b) => bookingCode(b) === code);
+          if (!bookingId) throw new NotFoundError("Ticket", code ?? "", "TICKET_NOT_FOUND");
+          const reply = await this.command(ctx, showId, { type: "AdmitTicket", bookingId, door, usherId });
           return bookingOf(reply.state, bookingId);
         },
       },

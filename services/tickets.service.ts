@@ -1,13 +1,17 @@
 // Tickets: a paid booking's short code, its signed QR payload (as an SVG) and what cancelling
-// would refund now. Who may see a ticket is the booking's rule: admin.getBooking answers 404
-// to anyone else.
+// would refund now; and admission at the door. Who may see a ticket is the booking's rule:
+// admin.getBooking answers 404 to anyone else. Admitting is the show actor's decision, so a
+// ticket gets in once however many doors scan it at the same moment.
 import type { Context, ServiceSchema } from "moleculer";
 import QRCode from "qrcode";
 import type { BookingRecord } from "../domain/booking/booking.ts";
 import type { ShowSummary } from "../domain/catalog/types.ts";
-import { bookingCode, signTicket } from "../domain/ticket/ticket.ts";
+import type { Booking } from "../domain/show/types.ts";
+import { bookingCode, normaliseCode, signTicket, verifyTicket } from "../domain/ticket/ticket.ts";
+import { localClock, localDate } from "../domain/zone.ts";
+import { usherOf } from "./caller.ts";
 import type { CallMeta, ServiceDeps } from "./deps.ts";
-import { ConflictError } from "./errors.ts";
+import { ConflictError, UnprocessableError, type MarqueeError } from "./errors.ts";
 import { idParam as id } from "./params.ts";
 
 type Ctx<P> = Context<P, CallMeta>;
@@ -16,6 +20,51 @@ export default function ticketsService({ config }: ServiceDeps): ServiceSchema {
   return {
     name: "tickets",
     actions: {
+      /** An usher admits a scanned QR payload or a typed booking code at a door of a show. */
+      admit: {
+        params: {
+          showId: id,
+          payload: { type: "string", optional: true, min: 1, max: 2_000 },
+          code: { type: "string", optional: true, min: 1, max: 20 },
+          door: { type: "string", min: 1, max: 40, trim: true },
+        },
+        async handler(ctx: Ctx<{ showId: string; payload?: string; code?: string; door: string }>) {
+          const usher = usherOf(ctx);
+          const { showId, payload, door } = ctx.params;
+          let find: { bookingId: string } | { code: string };
+          if (payload !== undefined) {
+            const checked = verifyTicket(payload, config.ticketSecret, showId);
+            if (!checked.ok) {
+              if (checked.problem === "other_show") throw new ConflictError("This ticket is for another show: send the guest to the right screen", "TICKET_OTHER_SHOW", { showId });
+              throw new UnprocessableError("This is not a genuine Marquee ticket (unreadable, forged or altered): ask for the booking code", "TICKET_INVALID", { problem: checked.problem });
+            }
+            find = { bookingId: checked.claim.bookingId };
+          } else {
+            const code = ctx.params.code === undefined ? null : normaliseCode(ctx.params.code);
+            if (!code) throw new UnprocessableError("Type the booking code as printed, e.g. MQ-7K3F9Q", "INVALID_CODE");
+            find = { code };
+          }
+          const [show] = await ctx.call<ShowSummary[], { showIds: string[] }>("catalog.showSummaries", { showIds: [showId] });
+          let booking: Booking;
+          try {
+            booking = await ctx.call<Booking, object>("show.admit", { showId, ...find, door, usherId: usher.id });
+          } catch (error) {
+            const e = error as MarqueeError & { data?: { admittedAt?: string; door?: string } };
+            // The door reads the cinema's clock: "already admitted at 18:02 by Door 2".
+            if (e.type === "TICKET_ALREADY_ADMITTED" && e.data?.admittedAt && show) {
+              const at = Date.parse(e.data.admittedAt);
+              const day = localDate(at, show.timezone) === localDate(Date.now(), show.timezone) ? "" : ` on ${localDate(at, show.timezone)}`;
+              throw new ConflictError(`Already admitted at ${localClock(at, show.timezone)}${day} by ${e.data.door}`, e.type, e.data);
+            }
+            throw error;
+          }
+          return {
+            admitted: true, code: bookingCode(booking.id), bookingId: booking.id, seats: booking.seats, door,
+            at: new Date(booking.admitted!.at).toISOString(), show: show ?? null,
+          };
+        },
+      },
+
       ticket: {
         params: { bookingId: id },
         async handler(ctx: Ctx<{ bookingId: string }>) {

@@ -190,6 +190,14 @@ export function decide(state: ShowState, cmd: ShowCommand, now: number): Decisio
       }
       return accept({ type: "BookingCancelled", bookingId: booking.id, at: now });
     }
+
+    case "AdmitTicket": {
+      const booking = own(state.bookings, cmd.bookingId);
+      if (!booking) return reject({ code: "BOOKING_NOT_FOUND", message: `Booking ${cmd.bookingId} was not found` });
+      if (booking.status === "cancelled") return reject({ code: "TICKET_CANCELLED", message: "This booking was cancelled: the ticket is void" });
+      if (booking.admitted) return reject({ code: "TICKET_ALREADY_ADMITTED", message: `Already admitted by ${booking.admitted.door}`, admitted: booking.admitted });
+      return accept({ type: "TicketAdmitted", bookingId: booking.id, door: cmd.door, usherId: cmd.usherId, at: now });
+    }
   }
 }
 
@@ -289,6 +297,12 @@ function applyEvent(state: ShowState, event: ShowEvent): ShowState {
         claims: without(state.claims, booking.seats),
         bookings: { ...state.bookings, [booking.id]: { ...booking, status: "cancelled", cancelledAt: event.at } },
       };
+    }
+
+    case "TicketAdmitted": {
+      const booking = own(state.bookings, event.bookingId);
+      if (!booking || booking.admitted) return state;
+      return { ...state, bookings: { ...state.bookings, [booking.id]: { ...booking, admitted: { at: event.at, door: event.door, usherId: event.usherId } } } };
     }
   }
 }

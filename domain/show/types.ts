@@ -45,7 +45,11 @@ export interface Booking {
   confirmedAt: number;
   status: "confirmed" | "cancelled";
   cancelledAt?: number;
+  /** The ticket was let in at the door: once, ever. */
+  admitted?: Admission;
 }
+
+export interface Admission { at: number; door: string; usherId: string }
 
 export interface ShowState {
   showId: string;
@@ -84,7 +88,10 @@ export interface ConfirmBooking { type: "ConfirmBooking"; holdId: string; userId
 /** userId undefined: an admin acting on anyone's booking. */
 export interface CancelBooking { type: "CancelBooking"; bookingId: string; userId?: string; cutoffMs: number }
 
-export type ShowCommand = ScheduleShow | HoldSeats | ReleaseHold | ExpireHolds | ForceExpireHold | StartPayment | AbortPayment | ConfirmBooking | CancelBooking;
+/** An usher lets a ticket in at a door; one show's actor decides it, so two doors cannot both admit it. */
+export interface AdmitTicket { type: "AdmitTicket"; bookingId: string; door: string; usherId: string }
+
+export type ShowCommand = ScheduleShow | HoldSeats | ReleaseHold | ExpireHolds | ForceExpireHold | StartPayment | AbortPayment | ConfirmBooking | CancelBooking | AdmitTicket;
 
 // ---- events ----
 /** Seats as plain ids (every seat of the screen) plus the few not for sale: the first event of every show's journal stays small. */
@@ -97,7 +104,9 @@ export interface PaymentAborted { type: "PaymentAborted"; holdId: string; at: nu
 export interface BookingConfirmed { type: "BookingConfirmed"; bookingId: string; holdId: string; paymentId: string; at: number }
 export interface BookingCancelled { type: "BookingCancelled"; bookingId: string; at: number }
 
-export type ShowEvent = ShowScheduled | SeatsHeld | HoldReleased | HoldExpired | PaymentStarted | PaymentAborted | BookingConfirmed | BookingCancelled;
+export interface TicketAdmitted { type: "TicketAdmitted"; bookingId: string; door: string; usherId: string; at: number }
+
+export type ShowEvent = ShowScheduled | SeatsHeld | HoldReleased | HoldExpired | PaymentStarted | PaymentAborted | BookingConfirmed | BookingCancelled | TicketAdmitted;
 
 // ---- rejections ----
 export type SeatProblem = "held" | "booked" | "unknown" | "not_for_sale";
@@ -115,6 +124,8 @@ export type Rejection =
   | { code: "HOLD_ENDED"; message: string; end: HoldEnd }
   | { code: "HOLD_IN_PAYMENT"; message: string }
   | { code: "BOOKING_NOT_FOUND"; message: string }
-  | { code: "CANCEL_WINDOW_CLOSED"; message: string; cutoffAt: number };
+  | { code: "CANCEL_WINDOW_CLOSED"; message: string; cutoffAt: number }
+  | { code: "TICKET_ALREADY_ADMITTED"; message: string; admitted: Admission }
+  | { code: "TICKET_CANCELLED"; message: string };
 
 export type Decision = { ok: true; events: ShowEvent[] } | { ok: false; rejection: Rejection };

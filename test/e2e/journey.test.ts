@@ -1,7 +1,8 @@
 // The customer journey on a phone (390 x 844, touch) and on a desktop (1280 x 800): no page is
 // ever wider than the screen, the phone keeps the seats, the total, the countdown and the next
 // step in a bar under the thumb, hints match the input method, releasing asks first, and the
-// page's one message region says only what is true now. Screenshots of every step go to
+// page's one message region says only what is true now; the ticket it buys gets in at the door
+// once, and the usher's second try is refused. Screenshots of every step go to
 // test-results/screenshots/journey-<width>-<step>.png.
 import test, { type ExecutionContext } from "ava";
 import type { Page } from "playwright-core";
@@ -138,6 +139,34 @@ async function journey(t: ExecutionContext, options: typeof PHONE | typeof DESKT
   t.is(await booking.getByTestId("booking-code").innerText(), code);
   t.regex(await booking.getByTestId("booking-cancel-terms").innerText(), /^Free until .+: full refund of ₹/);
   await fits(t, page, "bookings");
+
+  // A second browser, an usher at the door: the ticket gets in once; the second try is refused
+  // with when and where it got in.
+  const staff = await api.customer("Ravi Usher");
+  const granted = await api.request("PUT", "/api/admin/users/role", { token: await api.admin(), body: { email: staff.email, role: "usher" } });
+  t.is(granted.status, 200);
+  const door = await open(browser, errors, options);
+  await door.goto(`${api.url}/#/login`);
+  await door.getByTestId("login-email").fill(staff.email);
+  await door.getByTestId("login-password").fill("correct horse battery");
+  await door.getByTestId("login-submit").click();
+  await door.getByTestId("user-name").filter({ hasText: "(usher)" }).waitFor(WAIT);
+  await door.goto(`${api.url}/#/door?show=${encodeURIComponent(show.id)}`);
+  await door.getByTestId("door-code").waitFor(WAIT);
+  t.is(await door.getByTestId("door-show").inputValue(), show.id);
+  await door.getByTestId("door-name").fill("Door 2");
+  await door.getByTestId("door-name").dispatchEvent("change");
+  await fits(t, door, "door");
+  await door.getByTestId("door-code").fill(code.toLowerCase());
+  await door.getByTestId("door-admit").click();
+  await door.locator("[data-testid=door-result][data-outcome=admitted]").waitFor(WAIT);
+  t.regex(await door.getByTestId("door-result").innerText(), new RegExp(`Admit 2 people[\\s\\S]*${a}, ${b}`));
+  await fits(t, door, "door-admitted");
+  await door.getByTestId("door-code").fill(code);
+  await door.getByTestId("door-admit").click();
+  await door.locator("[data-testid=door-result][data-outcome=refused]").waitFor(WAIT);
+  t.regex(await door.getByTestId("door-reason").innerText(), /^Already admitted at \d{2}:\d{2} by Door 2/);
+  await fits(t, door, "door-refused");
   t.deepEqual(errors, []);
 }
 

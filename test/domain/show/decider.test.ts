@@ -543,3 +543,31 @@ test("ending a hold copies only its own bucket of ended holds, so a show with a 
   t.is(endedHold(state, "last")?.end, "released");
   t.is(endedHold(state, "h1999")?.end, "expired");
 });
+
+// ---- admission at the door ----
+const admit = (bookingId: string, door: string, usherId = "usher-1"): ShowCommand => ({ type: "AdmitTicket", bookingId, door, usherId });
+
+test("a confirmed ticket is admitted once; a second scan at any door is refused, naming the first door and time", (t) => {
+  const state = given(scheduled(), held("h1", "u1", ["A1", "A2"]), confirmed("b1", "h1"));
+  const at = STARTS - 20 * MIN;
+  const events = accepted(t, decide(state, admit("b1", "Door 2"), at));
+  t.deepEqual(events, [{ type: "TicketAdmitted", bookingId: "b1", door: "Door 2", usherId: "usher-1", at }]);
+  const next = events.reduce(evolve, state);
+  t.deepEqual(next.bookings.b1!.admitted, { at, door: "Door 2", usherId: "usher-1" });
+  const again = rejected(t, decide(next, admit("b1", "Door 1", "usher-2"), at + MIN), "TICKET_ALREADY_ADMITTED");
+  t.deepEqual(again.admitted, { at, door: "Door 2", usherId: "usher-1" });
+  t.regex(again.message, /Door 2/);
+});
+
+test("a cancelled or unknown booking is not admitted", (t) => {
+  const state = given(scheduled(), held("h1", "u1", ["A1"]), confirmed("b1", "h1"), cancelled("b1"));
+  rejected(t, decide(state, admit("b1", "Door 1"), STARTS - MIN), "TICKET_CANCELLED");
+  rejected(t, decide(state, admit("b-none", "Door 1"), STARTS - MIN), "BOOKING_NOT_FOUND");
+});
+
+test("admitting moves no seat: the seat map does not change", (t) => {
+  const state = given(scheduled(), held("h1", "u1", ["A1"]), confirmed("b1", "h1"));
+  const events = accepted(t, decide(state, admit("b1", "Door 1"), STARTS - MIN));
+  t.deepEqual(seatStatuses(events.reduce(evolve, state)), seatStatuses(state));
+  t.deepEqual([...seatsTouched(state, events)], []);
+});

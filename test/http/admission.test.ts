@@ -1,0 +1,90 @@
+// At the door: admins make ushers; an usher admits a ticket by its QR payload or its code,
+// exactly once across every door, and is told when and where it was let in before.
+import test from "ava";
+import { signTicket } from "../../domain/ticket/ticket.ts";
+import { startServer, type Client } from "../helpers/http.ts";
+
+const VISA = { number: "4242 4242 4242 4242", expMonth: 12, expYear: new Date().getFullYear() + 2, cvc: "123" };
+
+async function paidTicket(api: Client, show: { id: string; seats: { id: string; status: string }[] }) {
+  const user = await api.customer();
+  const seats = show.seats.filter((s) => s.status === "available").slice(0, 2).map((s) => s.id);
+  const hold = (await api.request("POST", `/api/shows/${show.id}/holds`, { token: user.token, body: { seats } })).body;
+  const booking = (await api.request("POST", "/api/bookings", { token: user.token, body: { holdId: hold.id } })).body;
+  await api.request("POST", `/api/bookings/${booking.id}/pay`, { token: user.token, body: { card: VISA } });
+  return { user, ticket: (await api.request("GET", `/api/bookings/${booking.id}/ticket`, { token: user.token })).body };
+}
+
+async function usher(api: Client) {
+  const admin = await api.admin();
+  const person = await api.customer("Ravi Usher");
+  const granted = await api.request("PUT", "/api/admin/users/role", { token: admin, body: { email: person.email, role: "usher" } });
+  if (granted.status !== 200) throw new Error(`grant failed ${granted.status}`);
+  const login = await api.request("POST", "/api/auth/login", { body: { email: person.email, password: "correct horse battery" } });
+  return { token: login.body.token as string, staleToken: person.token, email: person.email };
+}
+
+test("only admins grant the usher role, and only ushers (or admins) admit tickets", async (t) => {
+  const api = await startServer(t);
+  const show = await api.dayAheadShow();
+  const { user, ticket } = await paidTicket(api, show);
+  t.is((await api.request("PUT", "/api/admin/users/role", { token: user.token, body: { email: user.email, role: "usher" } })).status, 403);
+  const u = await usher(api);
+  t.is((await api.request("PUT", "/api/admin/users/role", { token: await api.admin(), body: { email: "admin@marquee.local", role: "usher" } })).status, 409, "admins keep their role");
+  const tryAdmit = (token: string) => api.request("POST", `/api/shows/${show.id}/admissions`, { token, body: { code: ticket.code, door: "Door 1" } });
+  t.is((await tryAdmit(user.token)).status, 403, "a customer cannot let themselves in");
+  t.is((await tryAdmit(u.staleToken)).status, 403, "the role applies from the next sign-in");
+  t.is((await tryAdmit(u.token)).status, 200);
+});
+
+test("a ticket is admitted once: the second scan, at any door, says when and where it got in", async (t) => {
+  const api = await startServer(t);
+  const show = await api.dayAheadShow();
+  const { ticket } = await paidTicket(api, show);
+  const u = await usher(api);
+  const first = await api.request("POST", `/api/shows/${show.id}/admissions`, { token: u.token, body: { payload: ticket.payload, door: "Door 2" } });
+  t.is(first.status, 200, JSON.stringify(first.body));
+  t.like(first.body, { admitted: true, code: ticket.code, seats: ticket.seats, door: "Door 2" });
+  const second = await api.request("POST", `/api/shows/${show.id}/admissions`, { token: u.token, body: { code: ticket.code.toLowerCase(), door: "Door 1" } });
+  t.is(second.status, 409);
+  t.is(second.body.type, "TICKET_ALREADY_ADMITTED");
+  t.regex(second.body.message, /^Already admitted at \d{2}:\d{2} by Door 2$/);
+});
+
+test("two doors scanning the same ticket at the same moment let it in once", async (t) => {
+  const api = await startServer(t);
+  const show = await api.dayAheadShow();
+  const { ticket } = await paidTicket(api, show);
+  const u = await usher(api);
+  const doors = await Promise.all(["Door 1", "Door 2", "Door 3", "Door 4"].map((door) =>
+    api.request("POST", `/api/shows/${show.id}/admissions`, { token: u.token, body: { payload: ticket.payload, door } })));
+  t.deepEqual(doors.map((d) => d.status).sort(), [200, 409, 409, 409]);
+});
+
+test("forged, altered, other-show and unknown tickets are refused at the door", async (t) => {
+  const api = await startServer(t);
+  const show = await api.dayAheadShow();
+  const { ticket } = await paidTicket(api, show);
+  const u = await usher(api);
+  const admit = (body: object, showId = show.id) => api.request("POST", `/api/shows/${showId}/admissions`, { token: u.token, body: { door: "Door 1", ...body } });
+  const forged = signTicket({ bookingId: ticket.bookingId, showId: show.id, seats: ticket.seats }, "not-the-venue-key-0123456789abcdef");
+  t.like((await admit({ payload: forged })).body, { code: 422, type: "TICKET_INVALID" });
+  const [prefix, body, sig] = ticket.payload.split(".");
+  const altered = `${prefix}.${Buffer.from(JSON.stringify({ b: ticket.bookingId, s: show.id, seats: ["A1", "A2", "A3"] })).toString("base64url")}.${sig}`;
+  t.not(altered, `${prefix}.${body}.${sig}`);
+  t.like((await admit({ payload: altered })).body, { code: 422, type: "TICKET_INVALID" });
+  const other = (await api.request("GET", "/api/shows")).body.find((s: { id: string }) => s.id !== show.id);
+  t.like((await admit({ payload: ticket.payload }, other.id)).body, { code: 409, type: "TICKET_OTHER_SHOW" });
+  t.like((await admit({ code: "MQ-000000" })).body, { code: 404, type: "TICKET_NOT_FOUND" });
+  t.like((await admit({ code: "hello" })).body, { code: 422, type: "INVALID_CODE" });
+  t.like((await admit({ code: ticket.code })).body, { admitted: true }, "the genuine ticket still gets in");
+});
+
+test("the door page's QR decoder is the jsqr package, served from our own origin as a script", async (t) => {
+  const api = await startServer(t);
+  const res = await fetch(`${api.url}/vendor/jsqr.js`);
+  t.is(res.status, 200);
+  t.regex(res.headers.get("content-type") ?? "", /^text\/javascript/);
+  t.is(res.headers.get("x-content-type-options"), "nosniff");
+  t.regex(await res.text(), /jsQR/);
+});
