@@ -12,6 +12,7 @@ import type { CardInput } from "../domain/payment/card.ts";
 import type { Payment, Refund } from "../domain/payment/payment.ts";
 import type { Quote } from "../domain/pricing/quote.ts";
 import { bookingCode } from "../domain/ticket/ticket.ts";
+import { layoutRows, pickBest } from "../domain/show/best-available.ts";
 import type { HoldView } from "../domain/show/views.ts";
 import { idempotent } from "./idempotency.ts";
 import { adminOf, callerOf, mayAccess, ownerScope } from "./caller.ts";
@@ -19,7 +20,7 @@ import type { CallMeta, Caller, ServiceDeps } from "./deps.ts";
 import { newHoldId, newId, showOfHold } from "./ids.ts";
 import { cardParam, holdIdParam, idParam as id } from "./params.ts";
 import { created } from "./replies.ts";
-import { bookingRejectionError, ConflictError, type MarqueeError, NotFoundError, PaymentRequiredError } from "./errors.ts";
+import { bookingRejectionError, ConflictError, type MarqueeError, NotFoundError, PaymentRequiredError, UnprocessableError } from "./errors.ts";
 
 type Ctx<P = Record<string, never>> = Context<P, CallMeta>;
 
@@ -89,6 +90,31 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
         return next === booking ? booking : this.save(next);
       },
 
+      /**
+       * Best available: pick from the seat map as it is now, quote the pick, and ask the show's
+       * actor to hold it only if it is still the best; when someone was quicker the actor names
+       * the new best seats and they are quoted and tried in turn.
+       */
+      async holdBest(ctx: Ctx<unknown>, showId: string, userId: string, best: { category: string; count: number }): Promise<HoldView> {
+        const [show, live] = await Promise.all([
+          ctx.call<ShowDetails, object>("catalog.getShow", { showId }),
+          ctx.call<{ seats: Record<string, string> }, object>("show.seats", { showId }),
+        ]);
+        const rows = layoutRows(show.seats);
+        let seats = pickBest(rows, (seat) => (live.seats[seat] ?? "available") === "available", best.category, best.count);
+        if (!seats) throw new ConflictError(`No ${best.count} ${best.category} seats are free side by side; try fewer seats or another category`, "NO_BEST_SEATS", { showId });
+        for (let attempt = 1; ; attempt++) {
+          const quote = await ctx.call<Quote, object>("pricing.quote", { showId, seats });
+          try {
+            return await ctx.call<HoldView, object>("show.hold", { showId, holdId: newHoldId(showId), userId, seats, quote, best: { ...best, rows } });
+          } catch (error) {
+            const moved = (error as MarqueeError).type === "BEST_SEATS_MOVED" ? (error as MarqueeError & { data?: { seats?: string[] } }).data?.seats : undefined;
+            if (!moved || attempt >= 3) throw error;
+            seats = moved;
+          }
+        }
+      },
+
       async save(booking: BookingRecord): Promise<BookingRecord> {
         await store.put("bookings", booking.id, booking);
         return booking;
@@ -98,11 +124,19 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
     actions: {
       // ---------- holds ----------
       hold: {
-        params: { showId: id, seats: { type: "array", items: { type: "string", min: 1, max: 20 }, min: 1, max: 1000 } },
-        async handler(ctx: Ctx<{ showId: string; seats: string[] }>) {
+        params: {
+          showId: id,
+          // Either the seats, or "the best N of a category", picked and held in one step.
+          seats: { type: "array", items: { type: "string", min: 1, max: 20 }, min: 1, max: 1000, optional: true },
+          best: { type: "object", optional: true, strict: "remove", props: { category: { type: "string", min: 1, max: 40 }, count: { type: "number", integer: true, min: 1, max: 100 } } },
+        },
+        async handler(ctx: Ctx<{ showId: string; seats?: string[]; best?: { category: string; count: number } }>) {
           const caller = callerOf(ctx);
-          const { showId, seats } = ctx.params;
-          const hold = await idempotent(store, `hold:${caller.id}`, ctx.meta.idempotencyKey, { showId, seats }, async () => {
+          const { showId, best } = ctx.params;
+          if (!ctx.params.seats === !best) throw new UnprocessableError("Send either seats or best: {category, count}", "VALIDATION_ERROR");
+          const hold = await idempotent(store, `hold:${caller.id}`, ctx.meta.idempotencyKey, { showId, seats: ctx.params.seats, best }, async () => {
+            if (best) return publicHold(await this.holdBest(ctx, showId, caller.id, best));
+            const seats = ctx.params.seats!;
             const quote = await ctx.call<Quote, object>("pricing.quote", { showId, seats });
             const view = await ctx.call<HoldView, object>("show.hold", { showId, holdId: newHoldId(showId), userId: caller.id, seats, quote });
             return publicHold(view);

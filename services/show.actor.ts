@@ -7,7 +7,7 @@
 // bounded by count and idle time) and come back from the store on demand.
 import type { Context, ServiceSchema } from "moleculer";
 import { LRUCache } from "lru-cache";
-import type { ShowCommand, ShowState } from "../domain/show/types.ts";
+import type { BestSeats, ShowCommand, ShowState } from "../domain/show/types.ts";
 import { bookingHistory, bookingOf, demand, holdView, occupancy, seatsBookedBy, seatsNow, seatStatuses, seatsTouched, stats } from "../domain/show/views.ts";
 import type { Quote } from "../domain/pricing/quote.ts";
 import { preferredNode, shardOf } from "../infra/placement.ts";
@@ -181,10 +181,10 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
 
     actions: {
       hold: {
-        params: { ...showParams, holdId: holdIdParam, userId: id, seats: { type: "array", items: "string", max: 1000 }, quote: { type: "object" } },
-        async handler(ctx: Context<{ showId: string; holdId: string; userId: string; seats: string[]; quote: Quote }>) {
-          const { showId, holdId, userId, seats, quote } = ctx.params;
-          const reply = await this.command(ctx, showId, { type: "HoldSeats", holdId, userId, seats, quote, ttlMs: config.holdTtlMs, maxSeats: config.maxSeatsPerHold });
+        params: { ...showParams, holdId: holdIdParam, userId: id, seats: { type: "array", items: "string", max: 1000 }, quote: { type: "object" }, best: { type: "object", optional: true } },
+        async handler(ctx: Context<{ showId: string; holdId: string; userId: string; seats: string[]; quote: Quote; best?: BestSeats }>) {
+          const { showId, holdId, userId, seats, quote, best } = ctx.params;
+          const reply = await this.command(ctx, showId, { type: "HoldSeats", holdId, userId, seats, quote, ttlMs: config.holdTtlMs, maxSeats: config.maxSeatsPerHold, ...(best ? { best } : {}) });
           return holdView(reply.state, holdId, userId);
         },
       },

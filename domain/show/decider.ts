@@ -2,6 +2,8 @@
 // else. decide() never throws for business outcomes and never looks at a clock (now is given);
 // evolve() is total, so replaying a journal can never be refused.
 import { fnv1a } from "../hash.ts";
+import { restampQuote } from "../pricing/quote.ts";
+import { pickBest } from "./best-available.ts";
 import type {
   Decision, EndedHold, Hold, HoldSeats, Rejection, SeatProblem, ShowCommand, ShowEvent, ShowState,
 } from "./types.ts";
@@ -67,7 +69,8 @@ function ownHold(state: ShowState, holdId: string, userId: string, now: number):
 
 const isRejection = (x: Hold | Rejection): x is Rejection => "code" in x;
 
-function decideHold(state: ShowState, cmd: HoldSeats, now: number): Decision {
+function decideHold(state: ShowState, asked: HoldSeats, now: number): Decision {
+  let cmd = asked;
   if (now >= state.startsAt) return reject({ code: "SHOW_STARTED", message: "This show has already started; pick a later show" });
   if (cmd.seats.length === 0) return reject({ code: "NO_SEATS", message: "Choose at least one seat" });
   const duplicates = [...new Set(cmd.seats.filter((s, i) => cmd.seats.indexOf(s) !== i))];
@@ -88,6 +91,23 @@ function decideHold(state: ShowState, cmd: HoldSeats, now: number): Decision {
   const previous = holdOfUser(state, cmd.userId);
   if (previous?.paying) {
     return reject({ code: "HOLD_IN_PAYMENT", message: `Your hold ${previous.id} is being paid for; wait for the payment to finish` });
+  }
+
+  if (cmd.best) {
+    // Free for this user: unclaimed, or in the hold this one replaces.
+    const free = (seat: string) => {
+      const claim = own(state.claims, seat);
+      return own(state.seats, seat) === true && (!claim || (claim.kind === "hold" && claim.id === previous?.id));
+    };
+    const picked = pickBest(cmd.best.rows, free, cmd.best.category, cmd.best.count);
+    if (!picked) return reject({ code: "NO_BEST_SEATS", message: `No ${cmd.best.count} ${cmd.best.category} seats are free side by side; try fewer seats or another category` });
+    if (picked.join() !== cmd.seats.join()) {
+      // Someone was quicker: the best seats now, at the quoted price when it is the same for
+      // them (seats of one category); else the caller quotes them and asks again.
+      const quote = restampQuote(cmd.quote, cmd.seats, picked);
+      if (!quote) return reject({ code: "BEST_SEATS_MOVED", message: "The best seats changed a moment ago; these are the best now", seats: picked });
+      cmd = { ...cmd, seats: picked, quote };
+    }
   }
 
   const problems: { seat: string; reason: SeatProblem }[] = [];

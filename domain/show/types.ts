@@ -1,6 +1,7 @@
 // The show actor's vocabulary: state, commands, events and rejections, all plain data so the
 // state snapshots and the journal need no mapping layer.
 import type { Quote } from "../pricing/quote.ts";
+import type { LayoutRow } from "./best-available.ts";
 
 export interface SeatClaim {
   kind: "hold" | "booking";
@@ -77,7 +78,13 @@ export interface ShowState {
 
 // ---- commands ----
 export interface ScheduleShow { type: "ScheduleShow"; showId: string; startsAt: number; seats: { id: string; forSale: boolean }[] }
-export interface HoldSeats { type: "HoldSeats"; holdId: string; userId: string; seats: string[]; quote: Quote; ttlMs: number; maxSeats: number }
+export interface HoldSeats { type: "HoldSeats"; holdId: string; userId: string; seats: string[]; quote: Quote; ttlMs: number; maxSeats: number; best?: BestSeats }
+/**
+ * "Best available": `seats` (and the quote) are the caller's pick from a moment ago; the decider
+ * picks again from the state it decides on and holds only if the pick is the same, so the pick
+ * and the hold are one step however many customers ask at once.
+ */
+export interface BestSeats { category: string; count: number; rows: LayoutRow[] }
 export interface ReleaseHold { type: "ReleaseHold"; holdId: string; userId: string }
 export interface ExpireHolds { type: "ExpireHolds" }
 /** An operator ends a hold now (a stuck kiosk, a support case); a hold being paid for is left alone. */
@@ -126,6 +133,8 @@ export type Rejection =
   | { code: "BOOKING_NOT_FOUND"; message: string }
   | { code: "CANCEL_WINDOW_CLOSED"; message: string; cutoffAt: number }
   | { code: "TICKET_ALREADY_ADMITTED"; message: string; admitted: Admission }
-  | { code: "TICKET_CANCELLED"; message: string };
+  | { code: "TICKET_CANCELLED"; message: string }
+  | { code: "NO_BEST_SEATS"; message: string }
+  | { code: "BEST_SEATS_MOVED"; message: string; seats: string[] };
 
 export type Decision = { ok: true; events: ShowEvent[] } | { ok: false; rejection: Rejection };

@@ -204,6 +204,28 @@ export function createSeatMap(seats, options = {}) {
       update(id);
       for (const d of dividers.get(s.category) ?? []) d.textContent = dividerText(s.category);
     },
+    /**
+     * Free seats that choosing `chosen` would leave alone between the group and a taken seat,
+     * an aisle or the row's end: the server's best-available rule (domain/show/best-available.ts),
+     * here as a warning for seats picked by hand.
+     */
+    orphansLeft(chosen) {
+      const picked = new Set(chosen);
+      const free = (s) => !!s && !picked.has(s.id) && s.status === "available";
+      const out = [];
+      for (const row of rows) {
+        row.seats.forEach((s, i) => {
+          if (!free(s)) return;
+          const near = (j) => {
+            const o = row.seats[j];
+            return o && o.category === s.category && Math.abs(o.column - s.column) === 1 ? o : undefined;
+          };
+          const [left, right] = [near(i - 1), near(i + 1)];
+          if ((picked.has(left?.id) || picked.has(right?.id)) && !free(left) && !free(right)) out.push(s.id);
+        });
+      }
+      return out;
+    },
     /** Seat ids in map order (front row first, left to right). */
     order: (ids) => [...ids].sort((a, b) => orderOf(a) - orderOf(b)),
   };

@@ -2,7 +2,7 @@
 // ever wider than the screen, the phone keeps the seats, the total, the countdown and the next
 // step in a bar under the thumb, hints match the input method, releasing asks first, and the
 // page's one message region says only what is true now; the ticket it buys gets in at the door
-// once, and the usher's second try is refused. Screenshots of every step go to
+// once, and the usher's second try is refused. It buys with best-available seats. Screenshots of every step go to
 // test-results/screenshots/journey-<width>-<step>.png.
 import test, { type ExecutionContext } from "ava";
 import type { Page } from "playwright-core";
@@ -30,12 +30,13 @@ async function signUp(page: Page, api: Client, name: string) {
   await page.getByTestId("user-name").filter({ hasText: name }).waitFor(WAIT);
 }
 
-/** Two side-by-side available seats in the fourth row of a show a day or more away. */
+/** A show a day or more away, two available seats of its fourth row, and that row's first two. */
 async function pickShow(api: Client) {
   const show = await api.dayAheadShow();
   const row = [...new Set((show.seats as Seat[]).map((s) => s.row))][3];
-  const [a, b] = (show.seats as Seat[]).filter((s) => s.row === row && s.status === "available").slice(2, 4).map((s) => s.id) as [string, string];
-  return { show, a, b };
+  const inRow = (show.seats as Seat[]).filter((s) => s.row === row && s.status === "available");
+  const [a, b] = inRow.slice(2, 4).map((s) => s.id) as [string, string];
+  return { show, a, b, first: inRow[0]!.id, second: inRow[1]!.id };
 }
 
 async function journey(t: ExecutionContext, options: typeof PHONE | typeof DESKTOP) {
@@ -54,10 +55,16 @@ async function journey(t: ExecutionContext, options: typeof PHONE | typeof DESKT
   await page.getByTestId("show-list").locator("[data-testid=show-link] .chip-price:not(:empty)").first().waitFor(WAIT);
   await fits(t, page, "browse");
 
-  const { show, a, b } = await pickShow(api);
+  const { show, a, b, first, second } = await pickShow(api);
   await page.goto(`${api.url}/#/show/${encodeURIComponent(show.id)}`);
   await page.locator("[data-testid=live-status][data-state=live]").waitFor(WAIT);
   await fits(t, page, "seat-map");
+
+  // Picking by hand a seat that strands its neighbour against the row's end is warned about.
+  await page.getByTestId(`seat-${second}`).click();
+  await page.getByTestId("orphan-warning").filter({ hasText: new RegExp(`leave (.+ and )?${first}( and .+)? on (its|their) own`) }).waitFor(WAIT);
+  await fits(t, page, "orphan-warning");
+  await page.getByTestId(`seat-${second}`).click();
 
   // Hints and sizes follow the input method; the row letters stay put while the map scrolls.
   const hint = await page.getByTestId("seat-hint").innerText();
@@ -107,17 +114,25 @@ async function journey(t: ExecutionContext, options: typeof PHONE | typeof DESKT
   await page.getByTestId("status").filter({ hasText: `Released ${a} and ${b}.` }).waitFor(WAIT);
   t.notRegex(await page.getByTestId("message-box").innerText(), /Held/, "the held message was replaced, not stacked");
 
-  // Hold again and pay from the bar (phone) or the form (desktop).
-  await page.getByTestId(`seat-${a}`).click();
-  await page.getByTestId(`seat-${b}`).click();
-  await page.getByTestId(phone ? "bar-hold" : "hold-button").click();
+  // Now let the server pick: the best two standard seats, side by side; pay from the bar
+  // (phone) or the form (desktop).
+  if (phone) await page.getByTestId("bar-best").click();
+  await page.getByTestId("best-count").selectOption("2");
+  await page.getByTestId("best-category").selectOption("standard");
+  await fits(t, page, "best-available");
+  await page.getByTestId("best-button").click();
   await page.getByTestId("hold-countdown").waitFor(WAIT);
+  const picked = await page.locator("[data-mine=true]").evaluateAll((els) => els.map((el) => el.getAttribute("data-seat") ?? ""));
+  t.is(picked.length, 2);
+  const [p1, p2] = picked.map((id) => (show.seats as (Seat & { column: number })[]).find((s) => s.id === id)!);
+  t.true(p1!.row === p2!.row && p2!.column - p1!.column === 1 && p1!.category === "standard", `best seats ${picked.join(", ")} are side by side`);
+  const bestTotal = await page.getByTestId("hold-quote-total").innerText();
   await page.getByTestId("card-number").fill("4242 4242 4242 4242");
   await page.getByTestId("card-cvc").fill("123");
   await fits(t, page, "payment");
   await page.getByTestId(phone ? "bar-pay" : "pay-button").click();
   await page.getByTestId("booking-confirmation").waitFor(WAIT);
-  t.true((await page.getByTestId("booking-confirmation").innerText()).includes(total));
+  t.true((await page.getByTestId("booking-confirmation").innerText()).includes(bestTotal));
   await fits(t, page, "confirmed");
 
   // The ticket: a short code, a QR code, the refund terms and the receipt's GST lines.
@@ -126,8 +141,8 @@ async function journey(t: ExecutionContext, options: typeof PHONE | typeof DESKT
   const code = await page.getByTestId("ticket-code").innerText();
   t.regex(code, /^MQ-[0-9A-HJKMNP-TV-Z]{6}$/);
   t.true(await page.getByTestId("ticket-qr").evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth > 0), "the QR code is drawn");
-  t.regex(await page.getByTestId("ticket-cancel-terms").innerText(), new RegExp(`full refund of ${total.replace(/[.]/g, "\\.")}`));
-  t.is(await page.getByTestId("ticket-seats").innerText(), `${a}, ${b}`);
+  t.regex(await page.getByTestId("ticket-cancel-terms").innerText(), new RegExp(`full refund of ${bestTotal.replace(/[.]/g, "\\.")}`));
+  t.is(await page.getByTestId("ticket-seats").innerText(), picked.join(", "));
   await page.locator("[data-testid=ticket] summary").click();
   t.regex(await page.getByTestId("ticket-receipt").innerText(), /GST \d+% on tickets[\s\S]*Convenience fee[\s\S]*GST 18% on the fee/);
   await fits(t, page, "ticket");
@@ -135,7 +150,7 @@ async function journey(t: ExecutionContext, options: typeof PHONE | typeof DESKT
   await page.goto(`${api.url}/#/bookings`);
   const booking = page.locator("[data-testid=booking][data-status=confirmed]");
   await booking.waitFor(WAIT);
-  t.true((await booking.innerText()).includes(total));
+  t.true((await booking.innerText()).includes(bestTotal));
   t.is(await booking.getByTestId("booking-code").innerText(), code);
   t.regex(await booking.getByTestId("booking-cancel-terms").innerText(), /^Free until .+: full refund of ₹/);
   await fits(t, page, "bookings");
@@ -160,7 +175,7 @@ async function journey(t: ExecutionContext, options: typeof PHONE | typeof DESKT
   await door.getByTestId("door-code").fill(code.toLowerCase());
   await door.getByTestId("door-admit").click();
   await door.locator("[data-testid=door-result][data-outcome=admitted]").waitFor(WAIT);
-  t.regex(await door.getByTestId("door-result").innerText(), new RegExp(`Admit 2 people[\\s\\S]*${a}, ${b}`));
+  t.regex(await door.getByTestId("door-result").innerText(), new RegExp(`Admit 2 people[\\s\\S]*${picked.join(", ")}`));
   await fits(t, door, "door-admitted");
   await door.getByTestId("door-code").fill(code);
   await door.getByTestId("door-admit").click();

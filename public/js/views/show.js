@@ -114,11 +114,37 @@ export async function showView(main, { params, active, onLeave }) {
         const button = h("button", { type: "button", class: "button button--primary", "data-testid": "hold-button", disabled: started() },
           st.hold ? `Hold these ${ids.length} instead` : `Hold ${ids.length} seat${ids.length === 1 ? "" : "s"}`);
         button.addEventListener("click", () => hold(button));
+        const stranded = map.orphansLeft(ids);
+        // A warning, not a refusal: the customer may know the seat will go to a friend.
+        if (stranded.length) children.push(h("p", { class: "notice", "data-testid": "orphan-warning" }, `These seats leave ${list(stranded)} on ${stranded.length === 1 ? "its" : "their"} own, which few people book. Shifting your group by a seat avoids that.`));
         children.push(h("div", { class: "actions" }, button));
       }
     }
+    if (user && !started() && !(st.hold && same && ids.length)) children.push(bestForm());
     selectionSlot.replaceChildren(...children);
     renderBar();
+  }
+
+  /** "Best available N": the server picks seats side by side in the best rows and holds them. */
+  function bestForm() {
+    const categories = [...new Set(map.seats().filter((s) => s.status !== "not_for_sale" && s.price != null).map((s) => s.category))];
+    const count = h("select", { name: "count", "data-testid": "best-count", "aria-label": "How many seats" },
+      Array.from({ length: MAX_SEATS }, (_, i) => h("option", { value: String(i + 1) }, String(i + 1))));
+    count.value = String(Math.max(1, Math.min(MAX_SEATS, st.selected.size || 2)));
+    const category = h("select", { name: "category", "data-testid": "best-category", "aria-label": "Seat category" }, categories.map((c) => {
+      const price = map.seats().find((s) => s.category === c && s.price != null)?.price;
+      return h("option", { value: c }, `${c}${price != null ? ` · ${money(price, currency)}` : ""}`);
+    }));
+    const go = h("button", { type: "submit", class: "button", "data-testid": "best-button" }, "Pick best seats");
+    const form = h("form", { class: "best-form", "data-testid": "best-form", "aria-labelledby": "best-title" },
+      h("h3", { id: "best-title" }, "Or let us pick"),
+      h("div", { class: "best-row" }, count, category, go),
+      h("p", { class: "hint" }, "Seats side by side in the best rows, nearest the middle."));
+    form.addEventListener("submit", (e) => {
+      e.preventDefault();
+      hold(go, { category: category.value, count: Number(count.value) });
+    });
+    return form;
   }
 
   // ---------- the phone's action bar: seats, total, countdown, the one next step ----------
@@ -133,7 +159,14 @@ export async function showView(main, { params, active, onLeave }) {
       return;
     }
     if (!ids.length) {
-      bar.replaceChildren(h("div", { class: "bar-summary" }, h("span", { class: "bar-seats" }, `Choose up to ${MAX_SEATS} seats`), h("span", { class: "muted" }, "Tap the seats you want")));
+      const pick = h("button", { type: "button", class: "button", "data-testid": "bar-best" }, "Pick for me");
+      pick.addEventListener("click", () => {
+        const form = selectionSlot.querySelector("[data-testid=best-form]");
+        form?.scrollIntoView({ block: "center", behavior: "smooth" });
+        form?.querySelector("select")?.focus({ preventScroll: true });
+      });
+      bar.replaceChildren(h("div", { class: "bar-summary" }, h("span", { class: "bar-seats" }, `Choose up to ${MAX_SEATS} seats`), h("span", { class: "muted" }, "Tap the seats you want")),
+        user && !started() ? pick : null);
       return;
     }
     const summary = h("div", { class: "bar-summary" }, h("span", { class: "bar-seats", "data-testid": "bar-seats" }, list(ids)));
@@ -220,12 +253,13 @@ export async function showView(main, { params, active, onLeave }) {
   }
 
   // ---------- hold ----------
-  async function hold(button) {
-    const seats = map.order(st.selected);
+  /** Holds the selection, or with `best` ({category, count}) the best seats the server picks. */
+  async function hold(button, best) {
+    const seats = best ? [] : map.order(st.selected);
     const previous = st.hold;
     seats.forEach((s) => st.pending.add(s));
     try {
-      const created = await busy(button, () => api("POST", `/shows/${encodeURIComponent(showId)}/holds`, { body: { seats }, idempotencyKey: newKey() }), "Holding…");
+      const created = await busy(button, () => api("POST", `/shows/${encodeURIComponent(showId)}/holds`, { body: best ? { best } : { seats }, idempotencyKey: newKey() }), best ? "Finding seats…" : "Holding…");
       if (!active()) return;
       setHold(created, null);
       for (const s of previous?.seats ?? []) if (!created.seats.includes(s)) map.setStatus(s, "available") || map.update(s);

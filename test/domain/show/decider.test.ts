@@ -571,3 +571,33 @@ test("admitting moves no seat: the seat map does not change", (t) => {
   t.deepEqual(seatStatuses(events.reduce(evolve, state)), seatStatuses(state));
   t.deepEqual([...seatsTouched(state, events)], []);
 });
+
+// ---- best available ----
+const ROWS = [{ row: "A", seats: ["A1", "A2", "A3", "A4"].map((id, column) => ({ id, column, category: "standard" })) }];
+const holdBest = (holdId: string, userId: string, seats: string[], count: number): ShowCommand =>
+  ({ ...hold(holdId, userId, seats), best: { category: "standard", count, rows: ROWS } } as ShowCommand);
+
+test("best available holds the pick when it is still the best, in the same step", (t) => {
+  const state = given(scheduled());
+  const events = accepted(t, decide(state, holdBest("h1", "u1", ["A1", "A2"], 2), T0));
+  t.like(events[0], { type: "SeatsHeld", seats: ["A1", "A2"] });
+});
+
+test("best available holds the best seats now when someone overtook the pick, at the same quoted price", (t) => {
+  // u2 took A1-A2 after u1's pick was made: the best two are now A3-A4, priced the same.
+  const state = given(scheduled(), held("h2", "u2", ["A1", "A2"]));
+  const events = accepted(t, decide(state, holdBest("h1", "u1", ["A1", "A2"], 2), T0 + 1));
+  t.like(events[0], { type: "SeatsHeld", seats: ["A3", "A4"] });
+  const quote = (events[0] as Extract<ShowEvent, { type: "SeatsHeld" }>).quote;
+  t.deepEqual(quote.lines.map((l) => l.seat), ["A3", "A4"]);
+  t.deepEqual(quote.seatPrices, { A3: 1500, A4: 1500 });
+  t.is(quote.total, 3000);
+  rejected(t, decide(state, holdBest("h1", "u1", ["A3", "A4"], 3), T0 + 1), "NO_BEST_SEATS");
+});
+
+test("best available asks the caller to quote again when the moved pick cannot keep the quoted price", (t) => {
+  const state = given(scheduled(), held("h2", "u2", ["A1", "A2"]));
+  const uneven = { ...quoteFor(["A1", "A2"]), seatPrices: { A1: 1500, A2: 1800 } };
+  const cmd = { ...holdBest("h1", "u1", ["A1", "A2"], 2), quote: uneven } as ShowCommand;
+  t.deepEqual(rejected(t, decide(state, cmd, T0 + 1), "BEST_SEATS_MOVED").seats, ["A3", "A4"]);
+});
