@@ -13,6 +13,7 @@ import paymentService from "./services/payment.service.ts";
 import pricingService from "./services/pricing.service.ts";
 import showActor from "./services/show.actor.ts";
 import ticketsService from "./services/tickets.service.ts";
+import reviewsService from "./services/reviews.service.ts";
 import { showRouting } from "./services/show.routing.ts";
 
 const FACTORIES: Record<ServiceName, ServiceFactory> = {
@@ -24,6 +25,7 @@ const FACTORIES: Record<ServiceName, ServiceFactory> = {
   payment: paymentService,
   auth: authService,
   tickets: ticketsService,
+  reviews: reviewsService,
 };
 
 export interface Marquee {

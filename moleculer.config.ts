@@ -2,7 +2,7 @@
 import { createHmac } from "node:crypto";
 import type { BrokerOptions } from "moleculer";
 
-export const ALL_SERVICES = ["api", "admin", "show", "catalog", "pricing", "payment", "auth", "tickets"] as const;
+export const ALL_SERVICES = ["api", "admin", "show", "catalog", "pricing", "payment", "auth", "tickets", "reviews"] as const;
 export type ServiceName = (typeof ALL_SERVICES)[number];
 
 export interface MarqueeConfig {

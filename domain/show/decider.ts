@@ -204,6 +204,8 @@ export function decide(state: ShowState, cmd: ShowCommand, now: number): Decisio
         return reject({ code: "BOOKING_NOT_FOUND", message: `Booking ${cmd.bookingId} was not found` });
       }
       if (booking.status === "cancelled") return accept();
+      // A ticket that got someone in has been used: it is not refunded.
+      if (booking.admitted) return reject({ code: "TICKET_ALREADY_ADMITTED", message: `This ticket was used at ${booking.admitted.door}: it cannot be cancelled`, admitted: booking.admitted });
       const cutoffAt = state.startsAt - cmd.cutoffMs;
       if (now > cutoffAt) {
         return reject({ code: "CANCEL_WINDOW_CLOSED", message: `Bookings can be cancelled until ${new Date(cutoffAt).toISOString()}`, cutoffAt });

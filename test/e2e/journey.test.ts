@@ -2,7 +2,7 @@
 // ever wider than the screen, the phone keeps the seats, the total, the countdown and the next
 // step in a bar under the thumb, hints match the input method, releasing asks first, and the
 // page's one message region says only what is true now; the ticket it buys gets in at the door
-// once, and the usher's second try is refused. It buys with best-available seats. Screenshots of every step go to
+// once, and the usher's second try is refused. It buys with best-available seats, and the customer, let in, rates the film. Screenshots of every step go to
 // test-results/screenshots/journey-<width>-<step>.png.
 import test, { type ExecutionContext } from "ava";
 import type { Page } from "playwright-core";
@@ -182,6 +182,20 @@ async function journey(t: ExecutionContext, options: typeof PHONE | typeof DESKT
   await door.locator("[data-testid=door-result][data-outcome=refused]").waitFor(WAIT);
   t.regex(await door.getByTestId("door-reason").innerText(), /^Already admitted at \d{2}:\d{2} by Door 2/);
   await fits(t, door, "door-refused");
+
+  // Let in, the customer may now rate the film, once; its card then shows the rating.
+  await page.reload();
+  const form = page.getByTestId("review-form");
+  await form.waitFor(WAIT);
+  await form.locator("label.star").nth(4).click();
+  await page.getByTestId("review-text").fill("Gripping from the first minute.");
+  await fits(t, page, "review");
+  await page.getByTestId("review-submit").click();
+  await page.getByTestId("review-thanks").filter({ hasText: "5 out of 5" }).waitFor(WAIT);
+  await page.goto(`${api.url}/#/?date=any`);
+  const card = page.locator(`[data-testid=movie]:has([data-show-id="${show.id}"])`);
+  await card.getByTestId("movie-rating").filter({ hasText: "★ 5.0 · 1 review" }).waitFor(WAIT);
+  await fits(t, page, "browse-rated");
   t.deepEqual(errors, []);
 }
 

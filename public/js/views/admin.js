@@ -8,6 +8,7 @@ import { expandLayout, layoutCategories, parseLayoutText } from "../layout-text.
 import { createSeatMap, seatLegend } from "../seatmap.js";
 import { announce, setTitle, showError } from "../ui.js";
 import { pricingView } from "./pricing.js";
+import { reviewsAdmin } from "./reviews.js";
 
 const ZONES = ["Asia/Kolkata", "Asia/Dubai", "Asia/Singapore", "Europe/London", "America/New_York", "UTC"];
 const SECTIONS = [
@@ -16,6 +17,7 @@ const SECTIONS = [
   ["cinema", "New cinema"],
   ["show", "New show"],
   ["pricing", "Pricing"],
+  ["reviews", "Reviews"],
 ];
 
 export async function adminView(main, ctx) {
@@ -36,6 +38,7 @@ export async function adminView(main, ctx) {
   if (section === "cinema") return cinemaForm(main);
   if (section === "show") return showForm(main, ctx);
   if (section === "pricing") return pricingView(main, ctx);
+  if (section === "reviews") return reviewsAdmin(main);
   return dashboard(main, ctx);
 }
 

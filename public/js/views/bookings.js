@@ -3,6 +3,7 @@ import { api, describeError, session } from "../api.js";
 import { append, busy, clear, h } from "../dom.js";
 import { cardBrand, dateTime, money } from "../format.js";
 import { renderQuote } from "../quote.js";
+import { reviewForm } from "./reviews.js";
 import { announce, setTitle, showError } from "../ui.js";
 
 const STATUS = {
@@ -26,8 +27,11 @@ export async function bookingsView(main, { active }) {
   const listEl = h("ul", { class: "bookings", "data-testid": "bookings-list", "aria-busy": "true" });
   main.append(listEl);
   let bookings;
+  let reviewable = new Set();
   try {
-    bookings = await api("GET", "/me/bookings");
+    const [mine, open] = await Promise.all([api("GET", "/me/bookings"), api("GET", "/me/reviewable").catch(() => [])]);
+    bookings = mine;
+    reviewable = new Set(open.map((r) => r.bookingId));
   } catch (err) {
     if (!active()) return;
     listEl.removeAttribute("aria-busy");
@@ -41,10 +45,10 @@ export async function bookingsView(main, { active }) {
     return;
   }
   // Each booking carries its show's summary (movie, cinema, time): no request per show.
-  for (const booking of bookings) listEl.append(item(booking, booking.show));
+  for (const booking of bookings) listEl.append(item(booking, booking.show, reviewable.has(booking.id)));
 }
 
-function item(booking, show) {
+function item(booking, show, canReview) {
   const li = h("li", { class: "booking card", "data-testid": "booking", "data-booking-id": booking.id, "data-status": booking.status });
   render();
   return li;
@@ -86,7 +90,9 @@ function item(booking, show) {
             if (user) sessionStorage.setItem(`marquee.hold.${user.id}.${booking.showId}`, JSON.stringify({ holdId: booking.holdId, bookingId: booking.id }));
           },
         }, "Pay now") : null,
-        canCancel ? cancelControl() : null)]);
+        canCancel ? cancelControl() : null),
+      // Offered once the ticket was let in or the show has ended; the server decides.
+      canReview && booking.status === "confirmed" ? reviewForm(booking.id, show?.movieTitle ?? "the film") : null]);
   }
 
   function cancelControl() {

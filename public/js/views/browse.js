@@ -6,6 +6,7 @@ import { catalog } from "../catalog.js";
 import { clear, field, h } from "../dom.js";
 import { addDaysYmd, clock, dateTime, dayLabel, duration, money, todayYmd } from "../format.js";
 import { announce, setTitle, showError } from "../ui.js";
+import { ratingText } from "./reviews.js";
 
 const DAYS = 7;
 const CITY_KEY = "marquee.city";
@@ -22,6 +23,8 @@ export async function browseView(main, { query }) {
   main.append(heading, results);
 
   let cat;
+  // Ratings decorate the cards; browsing never waits for or fails on them.
+  const ratings = api("GET", "/reviews/summary").catch(() => ({}));
   try {
     cat = await catalog();
   } catch (err) {
@@ -129,7 +132,7 @@ export async function browseView(main, { query }) {
       return;
     }
     if (mine !== seq) return;
-    const summary = render(shows);
+    const summary = render(shows, await ratings);
     results.setAttribute("aria-busy", "false");
     chips(shows, mine);
     return summary;
@@ -166,7 +169,7 @@ export async function browseView(main, { query }) {
     }
   }
 
-  function render(shows) {
+  function render(shows, stars) {
     const now = serverNow();
     clear(results);
     const when = state.date === "any" ? "any date" : dayLabel(state.date);
@@ -189,6 +192,7 @@ export async function browseView(main, { query }) {
         h("img", { class: "poster", src: `/api/movies/${encodeURIComponent(movieId)}/poster`, alt: "", width: "100", height: "150", loading: "lazy", decoding: "async" }),
         h("div", { class: "movie-body" },
           h("h2", { id: titleId }, m.title),
+          ratingText(stars[movieId]) ? h("p", { class: "movie-rating", "data-testid": "movie-rating" }, ratingText(stars[movieId])) : null,
           h("p", { class: "meta" }, [m.rating && h("span", { class: "badge", title: "Certificate" }, m.rating), m.durationMinutes && duration(m.durationMinutes), m.languages.join(", "), m.genres.join(", ")].filter(Boolean).flatMap((x, i) => (i ? [" · ", x] : [x]))),
           m.synopsis ? h("p", { class: "synopsis" }, m.synopsis) : null),
         h("div", { class: "movie-shows" }, [...byCinema.values()].map((shows) => {

@@ -601,3 +601,9 @@ test("best available asks the caller to quote again when the moved pick cannot k
   const cmd = { ...holdBest("h1", "u1", ["A1", "A2"], 2), quote: uneven } as ShowCommand;
   t.deepEqual(rejected(t, decide(state, cmd, T0 + 1), "BEST_SEATS_MOVED").seats, ["A3", "A4"]);
 });
+
+test("a ticket that was let in cannot be cancelled and refunded", (t) => {
+  const at = STARTS - 3 * HOUR;
+  const state = given(scheduled(), held("h1", "u1", ["A1"]), confirmed("b1", "h1"), { type: "TicketAdmitted", bookingId: "b1", door: "Door 1", usherId: "usher-1", at });
+  t.like(rejected(t, decide(state, cancel("b1", "u1"), at + MIN), "TICKET_ALREADY_ADMITTED").admitted, { door: "Door 1" });
+});
