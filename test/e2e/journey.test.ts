@@ -81,7 +81,8 @@ async function journey(t: ExecutionContext, options: typeof PHONE | typeof DESKT
 
   await page.getByTestId(`seat-${a}`).click();
   await page.getByTestId(`seat-${b}`).click();
-  await page.getByTestId("quote-estimate-total").waitFor(WAIT);
+  // The estimate for both seats (an estimate for the first alone may arrive first).
+  await page.getByTestId("quote-estimate").filter({ hasText: `(${a}, ${b})` }).waitFor(WAIT);
   const estimate = await page.getByTestId("quote-estimate-total").innerText();
   t.regex(await page.getByTestId("quote-estimate").innerText(), /GST 18% on the fee/);
   if (phone) {

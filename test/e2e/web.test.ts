@@ -173,8 +173,15 @@ test("an admin creates a movie, a cinema from the text layout and a show, watche
   await page.getByTestId("movie-rating").selectOption("UA 13+");
   await page.getByTestId("movie-languages").fill("Hindi, English");
   await page.getByTestId("movie-genres").fill("Drama");
+  // A 1x1 PNG as the poster: uploaded to our own origin and served back as image/png.
+  const png = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
+  await page.getByTestId("movie-poster").setInputFiles({ name: "poster.png", mimeType: "image/png", buffer: png });
   await page.getByTestId("movie-submit").click();
   await page.getByTestId("movie-created").filter({ hasText: title }).waitFor(WAIT);
+  const movieId = (await api.request<{ id: string; title: string }[]>("GET", "/api/movies")).body.find((m) => m.title === title)!.id;
+  const poster = await fetch(`${api.url}/api/movies/${movieId}/poster`);
+  t.is(poster.headers.get("content-type"), "image/png");
+  t.true(Buffer.from(await poster.arrayBuffer()).equals(png));
 
   // A cinema with one screen, typed in the text format; a bad line is caught before sending.
   await page.getByTestId("admin-nav-cinema").click();
