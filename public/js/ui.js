@@ -1,4 +1,5 @@
-// The page's one message region, titles and navigation.
+// The page's one message region, titles, navigation, and asking before destructive actions.
+import { h, uid } from "./dom.js";
 
 const statusEl = () => document.getElementById("status");
 const boxEl = () => statusEl().parentElement;
@@ -33,6 +34,23 @@ export function clearMessages() {
 
 /** The current message and its tone ("info" or "error"), for views that react to it. */
 export const currentMessage = () => ({ text: statusEl().textContent, tone: boxEl().dataset.tone });
+
+/**
+ * Asks before something that cannot be undone: `slot` shows the question with "keep" (focused,
+ * the safe default) and "yes"; keep puts `original` back, yes calls onYes(yesButton).
+ */
+export function askFirst(slot, original, { question, yes, no, yesTestid, noTestid, onYes }) {
+  const yesButton = h("button", { type: "button", class: "button button--danger", "data-testid": yesTestid }, yes);
+  const noButton = h("button", { type: "button", class: "button button--quiet", "data-testid": noTestid }, no);
+  const asked = h("p", { id: uid("ask") }, question);
+  noButton.addEventListener("click", () => {
+    slot.replaceChildren(original);
+    original.focus();
+  });
+  yesButton.addEventListener("click", () => onYes(yesButton));
+  slot.replaceChildren(h("div", { role: "group", "aria-labelledby": asked.id }, asked, h("div", { class: "actions" }, noButton, yesButton)));
+  noButton.focus();
+}
 
 export function setTitle(title) {
   document.title = title ? `${title} · Marquee` : "Marquee: movie tickets";

@@ -149,6 +149,15 @@ test("a customer signs up, holds seats another browser sees turn held live, pays
   t.is(mine[0]!.status, "confirmed");
   t.deepEqual(mine[0]!.seats, [a, b]);
   t.is(inr(mine[0]!.amount), total);
+
+  // Cancelling asks first, then refunds in full.
+  await page.goto(`${api.url}/#/bookings`);
+  await page.getByTestId("cancel-booking").click();
+  await page.getByTestId("keep-booking").click();
+  await page.getByTestId("cancel-booking").click();
+  await page.getByTestId("confirm-cancel").filter({ hasText: `refund ${total}` }).click();
+  await page.locator("[data-testid=booking][data-status=cancelled]").waitFor(WAIT);
+  await page.getByTestId("status").filter({ hasText: `${total} will be refunded` }).waitFor(WAIT);
   t.deepEqual(errors, []);
 });
 
@@ -259,7 +268,12 @@ test("an admin creates a movie, a cinema from the text layout and a show, watche
   await page.locator("[data-testid=audit-row]").filter({ hasText: "guardRails.set" }).first().waitFor(WAIT);
   t.is((await rules()).guardRails.roundTo, 100, "₹1 is 100 paise");
   await shot(page, "admin-pricing");
+  // Removing asks first; keeping changes nothing.
   await page.getByRole("button", { name: "Remove Test Fest" }).click();
+  await page.getByRole("button", { name: "Keep" }).click();
+  t.true((await rules()).festivals.some((f) => f.name === "Test Fest"), "kept");
+  await page.getByRole("button", { name: "Remove Test Fest" }).click();
+  await page.getByRole("button", { name: "Yes, remove Test Fest" }).click();
   await festivalRow.waitFor({ state: "detached", ...WAIT });
   t.false((await rules()).festivals.some((f) => f.name === "Test Fest"));
   t.deepEqual(errors, []);

@@ -4,7 +4,7 @@ import { append, busy, clear, h } from "../dom.js";
 import { cardBrand, dateTime, money } from "../format.js";
 import { renderQuote } from "../quote.js";
 import { reviewForm } from "./reviews.js";
-import { announce, setTitle, showError } from "../ui.js";
+import { announce, askFirst, setTitle, showError } from "../ui.js";
 
 const STATUS = {
   pending_payment: "Awaiting payment",
@@ -98,16 +98,11 @@ function item(booking, show, canReview) {
   function cancelControl() {
     const wrap = h("div", { class: "cancel" });
     const start = h("button", { type: "button", class: "button button--quiet", "data-testid": "cancel-booking" }, "Cancel booking");
-    start.addEventListener("click", () => {
-      const paid = booking.status === "confirmed";
-      const yes = h("button", { type: "button", class: "button button--danger", "data-testid": "confirm-cancel" }, paid ? `Yes, cancel and refund ${money(booking.amount, booking.currency)}` : "Yes, cancel");
-      const no = h("button", { type: "button", class: "button button--quiet" }, "Keep booking");
-      const question = h("p", { id: `q-${booking.id}` }, `Cancel seats ${booking.seats.join(", ")}?`);
-      no.addEventListener("click", () => {
-        wrap.replaceChildren(start);
-        start.focus();
-      });
-      yes.addEventListener("click", async () => {
+    start.addEventListener("click", () => askFirst(wrap, start, {
+      question: `Cancel seats ${booking.seats.join(", ")}?`,
+      yes: booking.status === "confirmed" ? `Yes, cancel and refund ${money(booking.amount, booking.currency)}` : "Yes, cancel",
+      yesTestid: "confirm-cancel", no: "Keep booking", noTestid: "keep-booking",
+      async onYes(yes) {
         try {
           const updated = await busy(yes, () => api("POST", `/bookings/${encodeURIComponent(booking.id)}/cancel`, { idempotencyKey: `cancel-${booking.id}` }), "Cancelling…");
           booking = updated;
@@ -118,10 +113,8 @@ function item(booking, show, canReview) {
         } catch (err) {
           showError(describeError(err));
         }
-      });
-      wrap.replaceChildren(h("div", { role: "group", "aria-labelledby": question.id }, question, h("div", { class: "actions" }, yes, no)));
-      yes.focus();
-    });
+      },
+    }));
     wrap.append(start);
     return wrap;
   }

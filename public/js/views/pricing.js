@@ -5,7 +5,7 @@
 import { api, describeError } from "../api.js";
 import { busy, field, formError, h } from "../dom.js";
 import { dateTime, todayYmd } from "../format.js";
-import { announce, setTitle, showError } from "../ui.js";
+import { announce, askFirst, setTitle, showError } from "../ui.js";
 
 const percent = (multiplier) => {
   const change = Math.round((multiplier - 1) * 1000) / 10;
@@ -49,22 +49,32 @@ export async function pricingView(main, { active }) {
   await load();
 }
 
+/** A festival's Remove button, which asks first: its prices change for every show it covers. */
+function removeCell(f, reload) {
+  const cell = h("td");
+  const remove = h("button", { type: "button", class: "button", "data-testid": `festival-remove-${f.id}`, "aria-label": `Remove ${f.name}` }, "Remove");
+  remove.addEventListener("click", () => askFirst(cell, remove, {
+    question: `Remove ${f.name}? Prices of the shows it covers change at once.`,
+    yes: `Yes, remove ${f.name}`, yesTestid: `festival-confirm-remove-${f.id}`, no: "Keep", noTestid: `festival-keep-${f.id}`,
+    async onYes(button) {
+      try {
+        await busy(button, () => api("DELETE", `/admin/pricing/festivals/${encodeURIComponent(f.id)}`), "Removing…");
+        announce(`${f.name} removed.`);
+        await reload();
+      } catch (err) {
+        showError(describeError(err));
+      }
+    },
+  }));
+  cell.append(remove);
+  return cell;
+}
+
 function festivals(list, reload) {
   const rows = list.map((f) => h("tr", { "data-testid": "festival-row", "data-festival": f.id },
     h("td", null, f.name), h("td", null, `${f.from} to ${f.to}`), h("td", null, f.cities?.length ? f.cities.join(", ") : "Everywhere"),
     h("td", { class: "num" }, percent(f.multiplier)),
-    h("td", null, h("button", {
-      type: "button", class: "button", "data-testid": `festival-remove-${f.id}`, "aria-label": `Remove ${f.name}`,
-      async onclick(e) {
-        try {
-          await busy(e.currentTarget, () => api("DELETE", `/admin/pricing/festivals/${encodeURIComponent(f.id)}`), "Removing…");
-          announce(`${f.name} removed.`);
-          await reload();
-        } catch (err) {
-          showError(describeError(err));
-        }
-      },
-    }, "Remove"))));
+    removeCell(f, reload)));
   const table = h("div", { class: "table-wrap" }, h("table", { class: "data" },
     h("thead", null, h("tr", null, ["Festival", "Dates (cinema-local)", "Cities", "Price change", ""].map((c) => h("th", { scope: "col" }, c)))),
     h("tbody", null, rows.length ? rows : h("tr", null, h("td", { colspan: "5", class: "muted" }, "No festivals.")))));

@@ -6,7 +6,7 @@ import { append, busy, clear, field, formError, h } from "../dom.js";
 import { cardBrand, clock, countdown, dateTime, duration, money } from "../format.js";
 import { renderQuote } from "../quote.js";
 import { createSeatMap, seatLegend } from "../seatmap.js";
-import { announce, setTitle, showError } from "../ui.js";
+import { announce, askFirst, setTitle, showError } from "../ui.js";
 
 const MAX_SEATS = 10;
 const STATUS_WORDS = { held: "held by someone else", booked: "already booked", not_for_sale: "not for sale" };
@@ -325,18 +325,10 @@ export async function showView(main, { params, active, onLeave }) {
     const release = h("button", { type: "button", class: "button button--quiet", "data-testid": "release-hold" }, "Release these seats");
     const releaseSlot = h("div", { class: "actions" }, release);
     // Releasing gives the seats to whoever clicks next: it is asked once more, and "keep" is the default.
-    release.addEventListener("click", () => {
-      const yes = h("button", { type: "button", class: "button button--danger", "data-testid": "confirm-release" }, "Yes, release them");
-      const no = h("button", { type: "button", class: "button button--quiet", "data-testid": "keep-hold" }, "Keep my seats");
-      const question = h("p", { id: `rq-${current.id}` }, `Release ${list(current.seats)}? Anyone may take them straight away.`);
-      no.addEventListener("click", () => {
-        releaseSlot.replaceChildren(release);
-        release.focus();
-      });
-      yes.addEventListener("click", () => doRelease(yes));
-      releaseSlot.replaceChildren(h("div", { role: "group", "aria-labelledby": question.id }, question, h("div", { class: "actions" }, no, yes)));
-      no.focus();
-    });
+    release.addEventListener("click", () => askFirst(releaseSlot, release, {
+      question: `Release ${list(current.seats)}? Anyone may take them straight away.`,
+      yes: "Yes, release them", yesTestid: "confirm-release", no: "Keep my seats", noTestid: "keep-hold", onYes: doRelease,
+    }));
     const doRelease = async (button) => {
       try {
         await busy(button, () => api("DELETE", `/holds/${encodeURIComponent(current.id)}`), "Releasing…");
