@@ -267,6 +267,7 @@ test("an admin creates a movie, a cinema from the text layout and a show, watche
   await page.getByTestId("rails-submit").click();
   await page.locator("[data-testid=audit-row]").filter({ hasText: "guardRails.set" }).first().waitFor(WAIT);
   t.is((await rules()).guardRails.roundTo, 100, "₹1 is 100 paise");
+  t.is(await page.getByTestId("fees-default").innerText(), "GST and fees: ₹20.00 convenience fee a ticket + 18% GST on it; tickets: 5% GST up to ₹100.00, 18% above");
   await shot(page, "admin-pricing");
   // Removing asks first; keeping changes nothing.
   await page.getByRole("button", { name: "Remove Test Fest" }).click();

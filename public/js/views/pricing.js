@@ -4,7 +4,7 @@
 // server; the page only reports what it answered.
 import { api, describeError } from "../api.js";
 import { busy, field, formError, h } from "../dom.js";
-import { dateTime, todayYmd } from "../format.js";
+import { dateTime, money, todayYmd } from "../format.js";
 import { announce, askFirst, setTitle, showError } from "../ui.js";
 
 const percent = (multiplier) => {
@@ -33,9 +33,10 @@ export async function pricingView(main, { active }) {
 
   async function load() {
     let rules;
+    let fees;
     let audit;
     try {
-      [{ rules }, audit] = await Promise.all([api("GET", "/admin/pricing/rules"), api("GET", "/admin/pricing/audit?limit=20")]);
+      [{ rules, fees }, audit] = await Promise.all([api("GET", "/admin/pricing/rules"), api("GET", "/admin/pricing/audit?limit=20")]);
     } catch (err) {
       showError(describeError(err));
       return;
@@ -43,7 +44,7 @@ export async function pricingView(main, { active }) {
     if (!active()) return;
     festivalsSlot.replaceChildren(...festivals(rules.festivals, load));
     railsSlot.replaceChildren(...guardRails(rules.guardRails, load));
-    otherSlot.replaceChildren(...otherRules(rules));
+    otherSlot.replaceChildren(...otherRules(rules, fees));
     auditSlot.replaceChildren(...auditLog(audit));
   }
   await load();
@@ -143,7 +144,15 @@ function guardRails(rails, reload) {
   return [h("h2", { id: "rails-h" }, "Guard rails"), h("p", { class: "muted" }, "Every show's price stays within these, whatever the other rules say."), form];
 }
 
-function otherRules(rules) {
+const pct = (bps) => `${Number((bps / 100).toFixed(2))}%`;
+
+/** "₹20.00 fee a ticket + 18% GST; tickets: 5% GST up to ₹100.00, 18% above". */
+function feeText(s) {
+  const slabs = s.ticketGst.map((slab, i) => (slab.upTo !== undefined ? `${pct(slab.rateBps)} GST up to ${money(slab.upTo)}` : `${pct(slab.rateBps)}${i ? " above" : " GST"}`)).join(", ");
+  return `${money(s.feePerTicket)} convenience fee a ticket + ${pct(s.feeGstBps)} GST on it; tickets: ${slabs}`;
+}
+
+function otherRules(rules, fees) {
   const item = (label, value) => h("li", null, h("strong", null, `${label}: `), value);
   const bands = (list) => (list.length ? list.map((b) => `${b.name} ${percent(b.multiplier)}`).join("; ") : "none");
   return [
@@ -154,7 +163,9 @@ function otherRules(rules) {
       item("Times of day", bands(rules.timeBands)),
       item("Lead time", bands(rules.leadTime)),
       item("Cities", Object.entries(rules.cities).map(([city, m]) => `${city} ${percent(m)}`).join("; ") || "none"),
-      item("Customer zones", bands(rules.zones))),
+      item("Customer zones", bands(rules.zones)),
+      fees ? h("li", { "data-testid": "fees-default" }, h("strong", null, "GST and fees: "), feeText(fees.default)) : null,
+      fees ? Object.entries({ ...fees.cities, ...fees.cinemas }).map(([where, s]) => item(`GST and fees in ${where}`, feeText(s))) : null),
     h("p", { class: "muted" }, "These are edited through the API (PUT /api/admin/pricing/…); see the README."),
   ];
 }
