@@ -72,6 +72,9 @@ export function zonedToIso(local, timeZone) {
   return new Date(guess).toISOString();
 }
 
+/** Basis points as a percentage: 500 -> "5%", 1250 -> "12.5%". */
+export const bpsPercent = (bps) => `${Number((bps / 100).toFixed(2))}%`;
+
 const BRANDS = { visa: "Visa", mastercard: "Mastercard", amex: "American Express", rupay: "RuPay", discover: "Discover", diners: "Diners Club", jcb: "JCB" };
 /** "visa" -> "Visa" */
 export const cardBrand = (brand) => BRANDS[String(brand).toLowerCase()] ?? String(brand).replace(/^\w/, (c) => c.toUpperCase());

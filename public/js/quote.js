@@ -3,7 +3,7 @@
 // the convenience fee as separate lines, and the total. The factor-by-factor lines stay in the
 // API and the admin pages.
 import { h } from "./dom.js";
-import { money } from "./format.js";
+import { bpsPercent as pct, money } from "./format.js";
 
 /** The final price of each seat: quote.seatPrices, or the last line with an amount. */
 export function seatPrices(quote) {
@@ -46,8 +46,6 @@ export function plainReasons(lines) {
   }
   return out;
 }
-
-const pct = (bps) => `${Number((bps / 100).toFixed(2))}%`;
 
 /** A charge line's name: "GST 5% on tickets", "Convenience fee", "GST 18% on the fee". */
 export function chargeName(line) {

@@ -4,7 +4,7 @@
 // server; the page only reports what it answered.
 import { api, describeError } from "../api.js";
 import { busy, field, formError, h } from "../dom.js";
-import { dateTime, money, todayYmd } from "../format.js";
+import { bpsPercent as pct, dateTime, money, todayYmd } from "../format.js";
 import { announce, askFirst, setTitle, showError } from "../ui.js";
 
 const percent = (multiplier) => {
@@ -143,8 +143,6 @@ function guardRails(rails, reload) {
   });
   return [h("h2", { id: "rails-h" }, "Guard rails"), h("p", { class: "muted" }, "Every show's price stays within these, whatever the other rules say."), form];
 }
-
-const pct = (bps) => `${Number((bps / 100).toFixed(2))}%`;
 
 /** "₹20.00 fee a ticket + 18% GST; tickets: 5% GST up to ₹100.00, 18% above". */
 function feeText(s) {
