@@ -76,7 +76,9 @@ export default function ticketsService({ config }: ServiceDeps): ServiceSchema {
           const payload = signTicket({ bookingId: booking.id, showId: booking.showId, seats: booking.seats }, config.ticketSecret);
           const qrSvg = await QRCode.toString(payload, { type: "svg", errorCorrectionLevel: "M", margin: 2 });
           const cancelUntil = show ? Date.parse(show.startsAt) - config.cancelCutoffMs : 0;
-          const cancellable = Date.now() < cancelUntil;
+          // A ticket that was let in is used: it is not refunded (the decider refuses the cancel).
+          const admitted = (await ctx.call<Booking, object>("show.booking", { showId: booking.showId, bookingId: booking.id }).catch(() => undefined))?.admitted;
+          const cancellable = Date.now() < cancelUntil && !admitted;
           return {
             bookingId: booking.id,
             code: bookingCode(booking.id),
@@ -91,6 +93,7 @@ export default function ticketsService({ config }: ServiceDeps): ServiceSchema {
             cancelUntil: show ? new Date(cancelUntil).toISOString() : null,
             /** What cancelling now would refund: the whole amount until the cutoff, nothing after. */
             refundIfCancelled: cancellable ? booking.amount : 0,
+            admitted: admitted ? { at: new Date(admitted.at).toISOString(), door: admitted.door } : null,
             payload,
             qrSvg,
           };

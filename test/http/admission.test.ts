@@ -21,7 +21,7 @@ test("only admins grant the usher role, and only ushers (or admins) admit ticket
 test("a ticket is admitted once: the second scan, at any door, says when and where it got in", async (t) => {
   const api = await startServer(t);
   const show = await api.dayAheadShow();
-  const { ticket } = await paidTicket(api, show);
+  const { user, ticket } = await paidTicket(api, show);
   const u = await usher(api);
   const first = await api.request("POST", `/api/shows/${show.id}/admissions`, { token: u.token, body: { payload: ticket.payload, door: "Door 2" } });
   t.is(first.status, 200, JSON.stringify(first.body));
@@ -30,6 +30,11 @@ test("a ticket is admitted once: the second scan, at any door, says when and whe
   t.is(second.status, 409);
   t.is(second.body.type, "TICKET_ALREADY_ADMITTED");
   t.regex(second.body.message, /^Already admitted at \d{2}:\d{2} by Door 2$/);
+  const used = (await api.request("GET", `/api/bookings/${ticket.bookingId}/ticket`, { token: user.token })).body;
+  t.like(used, { refundIfCancelled: 0, admitted: { door: "Door 2", at: first.body.at } }, "a used ticket shows where it got in and refunds nothing");
+  const cancel = await api.request("POST", `/api/bookings/${ticket.bookingId}/cancel`, { token: user.token });
+  t.is(cancel.status, 409);
+  t.is(cancel.body.type, "TICKET_ALREADY_ADMITTED");
 });
 
 test("two doors scanning the same ticket at the same moment let it in once", async (t) => {

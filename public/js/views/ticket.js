@@ -2,7 +2,7 @@
 // cancelling would refund and the receipt with its GST lines.
 import { api, describeError, session } from "../api.js";
 import { h } from "../dom.js";
-import { dateTime, money } from "../format.js";
+import { clock, dateTime, money } from "../format.js";
 import { renderQuote } from "../quote.js";
 import { setTitle } from "../ui.js";
 
@@ -38,9 +38,10 @@ export async function ticketView(main, { params, active }) {
           h("dt", null, "Seats"), h("dd", { "data-testid": "ticket-seats" }, ticket.seats.join(", ")),
           h("dt", null, "Paid"), h("dd", null, money(ticket.amount, ticket.currency)))),
       h("p", { class: "hint" }, "Show this code at the door. It is checked once: a copy cannot get a second person in."),
+      ticket.admitted ? h("p", { class: "notice", "data-testid": "ticket-admitted" }, `Used: let in at ${clock(ticket.admitted.at, tz)} by ${ticket.admitted.door}.`) : null,
       h("p", { class: "terms", "data-testid": "ticket-cancel-terms" }, ticket.refundIfCancelled > 0
         ? `You can cancel until ${dateTime(ticket.cancelUntil, tz)} for a full refund of ${money(ticket.refundIfCancelled, ticket.currency)}.`
-        : "Cancelling has closed for this show: no refund."),
+        : ticket.admitted ? "A used ticket cannot be cancelled." : "Cancelling has closed for this show: no refund."),
       h("details", null, h("summary", null, "Receipt"),
         renderQuote({ currency: ticket.currency, total: ticket.amount, lines: ticket.lines, charges: ticket.charges }, { testid: "ticket-receipt" })),
       h("p", { class: "actions" }, h("a", { class: "button button--quiet", href: "#/bookings" }, "My bookings"))));
