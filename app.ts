@@ -12,6 +12,8 @@ import catalogService from "./services/catalog.service.ts";
 import paymentService from "./services/payment.service.ts";
 import pricingService from "./services/pricing.service.ts";
 import showActor from "./services/show.actor.ts";
+import ticketsService from "./services/tickets.service.ts";
+import reviewsService from "./services/reviews.service.ts";
 import { showRouting } from "./services/show.routing.ts";
 import { storeFaults } from "./services/store-faults.ts";
 import { IDEMPOTENCY_RECORDS } from "./services/idempotency.ts";
@@ -24,6 +26,8 @@ const FACTORIES: Record<ServiceName, ServiceFactory> = {
   pricing: pricingService,
   payment: paymentService,
   auth: authService,
+  tickets: ticketsService,
+  reviews: reviewsService,
 };
 
 export interface Marquee {

@@ -1,7 +1,8 @@
 // The one place that reads the environment. Everything else receives a MarqueeConfig.
+import { createHmac } from "node:crypto";
 import type { BrokerOptions } from "moleculer";
 
-export const ALL_SERVICES = ["api", "admin", "show", "catalog", "pricing", "payment", "auth"] as const;
+export const ALL_SERVICES = ["api", "admin", "show", "catalog", "pricing", "payment", "auth", "tickets", "reviews"] as const;
 export type ServiceName = (typeof ALL_SERVICES)[number];
 
 export interface MarqueeConfig {
@@ -44,6 +45,8 @@ export interface MarqueeConfig {
   adminEmail: string;
   adminPassword: string;
   tokenSecret: string;
+  /** HMAC key that signs tickets' QR payloads, so a door can check them offline. */
+  ticketSecret: string;
   tokenTtlSeconds: number;
   /** scrypt cost N (a power of two); r and p stay at OWASP's 8 and 5. */
   scryptN: number;
@@ -120,6 +123,9 @@ export function readConfig(env: Env = process.env): MarqueeConfig {
   if (Buffer.byteLength(tokenSecret, "utf8") < MIN_SECRET_BYTES) throw new Error(`TOKEN_SECRET must be at least ${MIN_SECRET_BYTES} bytes; generate one with: openssl rand -hex 32`);
   const problems = production ? insecureDefaults({ tokenSecret, adminPassword }) : [];
   if (problems.length) throw new Error(`NODE_ENV=production refuses development defaults:\n  - ${problems.join("\n  - ")}`);
+  // Derived from the token secret unless set, but never the same key: a ticket is not a login.
+  const ticketSecret = env.TICKET_SECRET || createHmac("sha256", tokenSecret).update("marquee ticket signing key").digest("hex");
+  if (Buffer.byteLength(ticketSecret, "utf8") < MIN_SECRET_BYTES) throw new Error(`TICKET_SECRET must be at least ${MIN_SECRET_BYTES} bytes; generate one with: openssl rand -hex 32`);
   return {
     production,
     port: int(env, "PORT", 3000),
@@ -145,6 +151,7 @@ export function readConfig(env: Env = process.env): MarqueeConfig {
     adminEmail: (env.ADMIN_EMAIL ?? "admin@marquee.local").toLowerCase(),
     adminPassword,
     tokenSecret,
+    ticketSecret,
     tokenTtlSeconds: int(env, "TOKEN_TTL_SECONDS", 12 * 3600, 1),
     scryptN: int(env, "SCRYPT_N", 16_384, 2),
     loginMaxPerAccount: int(env, "LOGIN_MAX_PER_ACCOUNT", 5, 1),

@@ -41,7 +41,7 @@ async function failover(): Promise<number[]> {
   try {
     await startMain();
     await startMain();
-    const edge = await startServerProcess({ ...env, SERVICES: "api,admin", NODE_ID: "edge-1" });
+    const edge = await startServerProcess({ ...env, SERVICES: "api,admin,tickets,reviews", NODE_ID: "edge-1" });
     nodes.set("edge-1", edge);
     const token = (await call(edge.url, "POST", "/api/auth/register", { email: `failover-${Date.now()}@bench.local`, password: "bench password", name: "Bench" })).body.token;
     const shows: { id: string }[] = (await call(edge.url, "GET", "/api/shows")).body.filter((s: { startsAt: string }) => Date.parse(s.startsAt) > Date.now() + 3 * 3600_000);

@@ -2,6 +2,8 @@
 //   #/                 movies and shows (filters: ?city=&date=&movie=)
 //   #/show/:id         live seat map, hold, pay
 //   #/bookings         my bookings
+//   #/ticket/:id       a paid booking's ticket (code, QR code, refund terms, receipt)
+//   #/door             ushers admit tickets (camera or typed code)
 //   #/login, #/signup  account
 //   #/admin[/movie|/cinema|/show|/live/:id]   admin (role admin)
 import { session } from "./js/api.js";
@@ -12,6 +14,8 @@ import { authView } from "./js/views/auth.js";
 import { bookingsView } from "./js/views/bookings.js";
 import { browseView } from "./js/views/browse.js";
 import { showView } from "./js/views/show.js";
+import { ticketView } from "./js/views/ticket.js";
+import { doorView } from "./js/views/door.js";
 
 const main = document.getElementById("main");
 
@@ -22,6 +26,8 @@ function route(hash) {
   const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
   if (parts.length === 0) return { view: browseView, nav: "browse", query, params: {} };
   if (parts[0] === "show" && parts[1]) return { view: showView, nav: "browse", query, params: { id: parts[1] } };
+  if (parts[0] === "ticket" && parts[1]) return { view: ticketView, nav: "bookings", query, params: { id: parts[1] } };
+  if (parts[0] === "door") return { view: doorView, nav: "door", query, params: {} };
   if (parts[0] === "bookings") return { view: bookingsView, nav: "bookings", query, params: {} };
   if (parts[0] === "login" || parts[0] === "signup") return { view: (m, c) => authView(m, { ...c, mode: parts[0] }), nav: parts[0], query, params: {} };
   if (parts[0] === "admin") {
@@ -80,9 +86,10 @@ function renderAccount() {
   document.querySelectorAll("[data-signed-out]").forEach((el) => { el.hidden = !!user; });
   document.querySelectorAll("[data-signed-in]").forEach((el) => { el.hidden = !user; });
   document.querySelectorAll("[data-admin-only]").forEach((el) => { el.hidden = user?.role !== "admin"; });
+  document.querySelectorAll("[data-usher-only]").forEach((el) => { el.hidden = user?.role !== "usher" && user?.role !== "admin"; });
   const who = document.querySelector("[data-testid=user-name]");
   who.hidden = !user;
-  who.textContent = user ? `${user.name}${user.role === "admin" ? " (admin)" : ""}` : "";
+  who.textContent = user ? `${user.name}${user.role === "customer" ? "" : ` (${user.role})`}` : "";
 }
 
 document.querySelector("[data-testid=nav-logout]").addEventListener("click", () => {
@@ -106,8 +113,8 @@ window.addEventListener("hashchange", () => {
   // In-page anchors (the skip link) are not routes.
   if (location.hash === "" || location.hash.startsWith("#/")) render();
 });
-document.querySelector("[data-testid=dismiss-alert]").addEventListener("click", () => {
-  document.getElementById("alert").textContent = "";
+document.querySelector("[data-testid=dismiss-message]").addEventListener("click", () => {
+  clearMessages();
   main.focus();
 });
 document.querySelector(".skip-link").addEventListener("click", (e) => {

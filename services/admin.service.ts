@@ -10,13 +10,15 @@ import type { CardInput } from "../domain/payment/card.ts";
 import { attemptOutcome, type Payment } from "../domain/payment/payment.ts";
 import type { Quote } from "../domain/pricing/quote.ts";
 import type { BookingView, HoldView, LedgerEntry } from "../domain/show/views.ts";
+import { layoutRows, pickBest } from "../domain/show/best-available.ts";
+import { bookingCode } from "../domain/ticket/ticket.ts";
 import { idempotent } from "./idempotency.ts";
 import { adminOf, callerOf, ownerScope } from "./caller.ts";
 import type { CallMeta, Caller, ServiceDeps } from "./deps.ts";
 import { newBookingId, newHoldId, newId, showOfBooking, showOfHold } from "./ids.ts";
 import { bookingIdParam, cardParam, holdIdParam, idParam as id } from "./params.ts";
 import { created } from "./replies.ts";
-import { GoneError, type MarqueeError, NotFoundError, PaymentRequiredError } from "./errors.ts";
+import { ConflictError, GoneError, type MarqueeError, NotFoundError, PaymentRequiredError, UnprocessableError } from "./errors.ts";
 import { PAID_SHOWS } from "./show.actor.ts";
 
 type Ctx<P = Record<string, never>> = Context<P, CallMeta>;
@@ -25,7 +27,7 @@ const typeOf = (error: unknown) => (error instanceof Error ? (error as MarqueeEr
 
 function publicHold(view: HoldView) {
   const { userId: _userId, quote, ...rest } = view;
-  return { ...rest, ...(quote ? { quote: { currency: quote.currency, total: quote.total, lines: quote.lines, quotedAt: quote.quotedAt } } : {}) };
+  return { ...rest, ...(quote ? { quote: { currency: quote.currency, total: quote.total, lines: quote.lines, charges: quote.charges, quotedAt: quote.quotedAt } } : {}) };
 }
 
 /** An admin creates a catalog record: the catalog validates it, the reply says where it lives. */
@@ -94,16 +96,49 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
         if (booking.status === "refunded" || booking.status === "expired") throw new GoneError(booking.reason ?? "The hold expired", "HOLD_EXPIRED", { booking });
         return booking;
       },
+
+      /**
+       * Best available: pick from the seat map as it is now, quote the pick, and ask the show's
+       * actor to hold it only if it is still the best; when someone was quicker the actor names
+       * the new best seats and they are quoted and tried in turn.
+       */
+      async holdBest(ctx: Ctx<unknown>, showId: string, userId: string, best: { category: string; count: number }): Promise<HoldView> {
+        const [show, live] = await Promise.all([
+          ctx.call<ShowDetails, object>("catalog.getShow", { showId }),
+          ctx.call<{ seats: Record<string, string> }, object>("show.seats", { showId }),
+        ]);
+        const rows = layoutRows(show.seats);
+        let seats = pickBest(rows, (seat) => (live.seats[seat] ?? "available") === "available", best.category, best.count);
+        if (!seats) throw new ConflictError(`No ${best.count} ${best.category} seats are free side by side; try fewer seats or another category`, "NO_BEST_SEATS", { showId });
+        for (let attempt = 1; ; attempt++) {
+          const quote = await ctx.call<Quote, object>("pricing.quote", { showId, seats });
+          try {
+            return await ctx.call<HoldView, object>("show.hold", { showId, holdId: newHoldId(showId), userId, seats, quote, best: { ...best, rows } });
+          } catch (error) {
+            const moved = (error as MarqueeError).type === "BEST_SEATS_MOVED" ? (error as MarqueeError & { data?: { seats?: string[] } }).data?.seats : undefined;
+            if (!moved || attempt >= 3) throw error;
+            seats = moved;
+          }
+        }
+      },
     },
 
     actions: {
       // ---------- holds ----------
       hold: {
-        params: { showId: id, seats: { type: "array", items: { type: "string", min: 1, max: 20 }, min: 1, max: 1000 } },
-        async handler(ctx: Ctx<{ showId: string; seats: string[] }>) {
+        params: {
+          showId: id,
+          // Either the seats, or "the best N of a category", picked and held in one step.
+          seats: { type: "array", items: { type: "string", min: 1, max: 20 }, min: 1, max: 1000, optional: true },
+          best: { type: "object", optional: true, strict: "remove", props: { category: { type: "string", min: 1, max: 40 }, count: { type: "number", integer: true, min: 1, max: 100 } } },
+        },
+        async handler(ctx: Ctx<{ showId: string; seats?: string[]; best?: { category: string; count: number } }>) {
           const caller = callerOf(ctx);
-          const { showId, seats } = ctx.params;
-          const hold = await idempotent(store, `hold:${caller.id}`, ctx.meta.idempotencyKey, { showId, seats }, async () => {
+          const { showId, best } = ctx.params;
+          if (!ctx.params.seats === !best) throw new UnprocessableError("Send either seats or best: {category, count}", "VALIDATION_ERROR");
+          const hold = await idempotent(store, `hold:${caller.id}`, ctx.meta.idempotencyKey, { showId, seats: ctx.params.seats, best }, async () => {
+            if (best) return publicHold(await this.holdBest(ctx, showId, caller.id, best));
+            const seats = ctx.params.seats!;
             const quote = await ctx.call<Quote, object>("pricing.quote", { showId, seats });
             const view = await ctx.call<HoldView, object>("show.hold", { showId, holdId: newHoldId(showId), userId: caller.id, seats, quote });
             return publicHold(view);
@@ -209,7 +244,12 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
             ctx.call<ShowSummary[], object>("catalog.showSummaries", { showIds }),
           ]);
           const shows = new Map(summaries.map((s) => [s.id, s]));
-          return perShow.flat().sort((a, b) => b.createdAt.localeCompare(a.createdAt)).map((b) => ({ ...b, show: shows.get(b.showId) ?? null }));
+          const cancelUntil = (showId: string) => {
+            const starts = shows.get(showId)?.startsAt;
+            return starts ? new Date(Date.parse(starts) - config.cancelCutoffMs).toISOString() : null;
+          };
+          return perShow.flat().sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+            .map((b) => ({ ...b, code: bookingCode(b.id), show: shows.get(b.showId) ?? null, cancelUntil: cancelUntil(b.showId) }));
         },
       },
 
@@ -243,6 +283,8 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
             ...show,
             version: live.version,
             yourSeats: live.bookedBy ?? [],
+            // Shown before paying: until when a booking can be cancelled for a full refund.
+            cancelUntil: new Date(Date.parse(show.startsAt) - config.cancelCutoffMs).toISOString(),
             seats: show.seats.map((s) => ({ id: s.id, row: s.row, number: s.number, column: s.column, category: s.category, status: live.seats[s.id] ?? "available", price: prices.prices[s.id] ?? null })),
           };
         },

@@ -3,6 +3,8 @@
 // accessOf), and every endpoint that needs a caller checks again in the action it reaches
 // (admin.*, auth.me), so an alias added here can never skip the check by accident.
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import type { Context, ServiceBroker, ServiceSchema } from "moleculer";
@@ -17,6 +19,10 @@ import { BadRequestError, ForbiddenError, MarqueeError, NotFoundError, PayloadTo
 
 interface GatewayRequest extends IncomingMessage { $ctx?: Context<unknown, CallMeta> }
 interface HttpError extends Error { code?: unknown; status?: number; type?: string; data?: unknown; expose?: boolean }
+
+const require = createRequire(import.meta.url);
+let jsqr: Buffer | undefined;
+const jsqrSource = (): Buffer => (jsqr ??= readFileSync(require.resolve("jsqr/dist/jsQR.js")));
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 
@@ -130,6 +136,28 @@ export default function apiService({ config, store }: ServiceDeps): ServiceSchem
       logResponseData: null,
       routes: [
         {
+          // The door page's QR decoder, the jsqr package as npm installed it: no CDN.
+          path: "/vendor",
+          mappingPolicy: "restrict",
+          autoAliases: false,
+          aliases: {
+            "GET jsqr.js"(_req: IncomingMessage, res: ServerResponse) {
+              res.writeHead(200, { "Content-Type": "text/javascript; charset=utf-8", "X-Content-Type-Options": "nosniff", "Cache-Control": "public, max-age=86400" });
+              res.end(jsqrSource());
+            },
+          },
+        },
+        {
+          // Posters arrive base64 in JSON: up to 300 KB of image needs a larger body than the
+          // rest of the API allows, so this one alias has its own route and limit.
+          path: "/api/admin/posters",
+          authentication: true,
+          mappingPolicy: "restrict",
+          autoAliases: false,
+          bodyParsers: { json: { strict: true, limit: "420kb" }, urlencoded: false },
+          aliases: { "PUT :movieId": "catalog.setPoster" },
+        },
+        {
           path: "/api",
           authentication: true,
           authorization: true,
@@ -151,9 +179,11 @@ export default function apiService({ config, store }: ServiceDeps): ServiceSchem
 
             "GET movies": "catalog.listMovies",
             "GET movies/:movieId": "catalog.getMovie",
+            "GET movies/:movieId/poster": "catalog.poster",
             "GET cinemas": "catalog.listCinemas",
             "GET ratings": "catalog.ratings",
             "GET shows": "catalog.listShows",
+            "GET showtimes": "pricing.showtimes",
             "GET shows/:showId": "admin.showDetails",
             "GET shows/:showId/quote": "pricing.quote",
 
@@ -164,6 +194,17 @@ export default function apiService({ config, store }: ServiceDeps): ServiceSchem
             "POST bookings": "admin.createBooking",
             "GET me/bookings": "admin.myBookings",
             "GET bookings/:bookingId": "admin.getBooking",
+            "GET bookings/:bookingId/ticket": "tickets.ticket",
+            "POST shows/:showId/admissions": "tickets.admit",
+            "PUT admin/users/role": "auth.setRole",
+            "POST bookings/:bookingId/review": "reviews.create",
+            "GET movies/:movieId/reviews": "reviews.forMovie",
+            "GET reviews/summary": "reviews.summaries",
+            "GET me/reviewable": "reviews.reviewable",
+            "GET admin/reviews": "reviews.all",
+            "GET admin/reviews/audit": "reviews.auditLog",
+            "POST admin/reviews/:reviewId/hide": "reviews.hide",
+            "POST admin/reviews/:reviewId/unhide": "reviews.unhide",
             "POST bookings/:bookingId/pay": "admin.pay",
             "POST bookings/:bookingId/cancel": "admin.cancelBooking",
 
@@ -180,6 +221,7 @@ export default function apiService({ config, store }: ServiceDeps): ServiceSchem
             "GET admin/pricing/audit": "pricing.auditLog",
             "PUT admin/pricing/cities": "pricing.setCities",
             "PUT admin/pricing/guard-rails": "pricing.setGuardRails",
+            "PUT admin/pricing/fees": "pricing.setFees",
             "PUT admin/pricing/base-prices": "pricing.setBasePrices",
             "POST admin/pricing/simulate": "pricing.simulate",
             "POST admin/pricing/retrain": "pricing.retrain",

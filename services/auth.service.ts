@@ -5,7 +5,7 @@
 import type { Context, ServiceSchema } from "moleculer";
 import { hashPassword, needsRehash, verifyPassword, type ScryptParams } from "../infra/auth/password.ts";
 import { signToken, verifyToken } from "../infra/auth/tokens.ts";
-import { callerOf } from "./caller.ts";
+import { adminOf, callerOf } from "./caller.ts";
 import { idParam } from "./params.ts";
 import { created } from "./replies.ts";
 import type { CallMeta, Caller, ServiceDeps } from "./deps.ts";
@@ -159,6 +159,22 @@ export default function authService({ config, store }: ServiceDeps): ServiceSche
           const user = await store.get<UserRecord>("users", caller.id);
           if (!user) throw new UnauthorizedError("This account no longer exists", "INVALID_TOKEN");
           return publicUser(user);
+        },
+      },
+
+      /** An admin makes an account an usher (or a customer again); it applies from the next sign-in. */
+      setRole: {
+        params: { email, role: { type: "enum", values: ["customer", "usher"] } },
+        async handler(ctx: Ctx<{ email: string; role: "customer" | "usher" }>) {
+          adminOf(ctx);
+          const userId = await store.get<string>("userByEmail", ctx.params.email);
+          const user = userId ? await store.get<UserRecord>("users", userId) : undefined;
+          if (!user) throw new NotFoundError("User", ctx.params.email);
+          if (user.role === "admin") throw new ConflictError("Admins keep their role", "ROLE_FIXED", { email: user.email });
+          const next = { ...user, role: ctx.params.role };
+          await store.put("users", user.id, next);
+          this.logger.info(`auth: ${adminOf(ctx).email} made ${user.email} ${ctx.params.role}`);
+          return publicUser(next);
         },
       },
 

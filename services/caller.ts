@@ -15,6 +15,13 @@ export function adminOf(ctx: Context<unknown, CallMeta>): Caller {
   return caller;
 }
 
+/** Ushers admit tickets at the door; an admin may stand in for one. */
+export function usherOf(ctx: Context<unknown, CallMeta>): Caller {
+  const caller = callerOf(ctx);
+  if (caller.role !== "usher" && caller.role !== "admin") throw new ForbiddenError("This needs the usher role: an admin grants it");
+  return caller;
+}
+
 /**
  * Whose records a caller's lookups are limited to: a customer's own, or no one's for an admin,
  * who sees everyone's. Callers answer someone else's record as not found, so its existence is

@@ -6,15 +6,25 @@ import type { Context, ServiceSchema } from "moleculer";
 import { CatalogIndex } from "../domain/catalog/index.ts";
 import { RATINGS, type Cinema, type Movie, type Show, type ShowQuery } from "../domain/catalog/types.ts";
 import { planCinema, planMovie, planShow, type NewCinema, type NewMovie, type NewShow } from "../domain/catalog/validate.ts";
+import { checkPoster, MAX_POSTER_BYTES, posterSvg, type PosterType } from "../domain/catalog/poster.ts";
 import { isCalendarDate } from "../domain/zone.ts";
 import type { Store } from "../infra/store.ts";
 import { demoCatalog } from "../seed/demo.ts";
 import type { CallMeta, ServiceDeps } from "./deps.ts";
 import { newCatalogId } from "./ids.ts";
 import { idParam as id } from "./params.ts";
-import { catalogRejectionError, ConflictError, NotFoundError, UnprocessableError } from "./errors.ts";
+import { adminOf } from "./caller.ts";
+import { catalogRejectionError, ConflictError, NotFoundError, PayloadTooLargeError, UnprocessableError } from "./errors.ts";
 
 type Ctx<P> = Context<P, CallMeta>;
+
+interface PosterRecord { movieId: string; contentType: PosterType; base64: string; bytes: number; updatedAt: string; by: string }
+
+// An image served from our own origin must never be read as anything else (nosniff), and an SVG
+// opened on its own may run nothing (the sandboxing CSP).
+const IMAGE_HEADERS = { "X-Content-Type-Options": "nosniff", "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; sandbox", "Cache-Control": "public, max-age=300" };
+/** Base64 of MAX_POSTER_BYTES, with room for a few more bytes so the size check can say how large. */
+const MAX_POSTER_BASE64 = Math.ceil((MAX_POSTER_BYTES + 1024) / 3) * 4;
 
 /** Query strings arrive as "" when a form leaves a filter blank: blank means no filter. */
 const filter = { type: "string", optional: true, max: 100 } as const;
@@ -132,6 +142,40 @@ export default function catalogService({ config, store }: ServiceDeps): ServiceS
           const movie = catalog.movie(ctx.params.movieId) ?? (await this.adoptMovie(ctx.params.movieId));
           if (!movie) throw new NotFoundError("Movie", ctx.params.movieId);
           return movie;
+        },
+      },
+
+      /** The movie's poster: the admin's upload, else a poster generated from its title. */
+      poster: {
+        params: { movieId: id },
+        async handler(ctx: Ctx<{ movieId: string }>): Promise<Buffer> {
+          const { movieId } = ctx.params;
+          const movie = catalog.movie(movieId) ?? (await this.adoptMovie(movieId));
+          if (!movie) throw new NotFoundError("Movie", movieId);
+          const uploaded = await store.get<PosterRecord>("posters", movieId);
+          ctx.meta.$responseHeaders = { ...IMAGE_HEADERS };
+          ctx.meta.$responseType = uploaded?.contentType ?? "image/svg+xml; charset=utf-8";
+          return uploaded ? Buffer.from(uploaded.base64, "base64") : Buffer.from(posterSvg(movie));
+        },
+      },
+
+      /** An admin uploads a poster: PNG, JPEG or WebP by its bytes, base64 in JSON, at most 300 KB. */
+      setPoster: {
+        params: { movieId: id, image: { type: "string", min: 1, max: MAX_POSTER_BASE64 + 4, pattern: /^[A-Za-z0-9+/]+={0,2}$/ } },
+        async handler(ctx: Ctx<{ movieId: string; image: string }>) {
+          const admin = adminOf(ctx);
+          const { movieId, image } = ctx.params;
+          if (!(catalog.movie(movieId) ?? (await this.adoptMovie(movieId)))) throw new NotFoundError("Movie", movieId);
+          const bytes = Buffer.from(image, "base64");
+          const checked = checkPoster(bytes);
+          if (!checked.ok) {
+            const { code, message } = checked.rejection;
+            if (code === "POSTER_TOO_LARGE") throw new PayloadTooLargeError(message, code, checked.rejection.data);
+            throw new UnprocessableError(message, code);
+          }
+          const record: PosterRecord = { movieId, contentType: checked.type, base64: bytes.toString("base64"), bytes: bytes.length, updatedAt: new Date().toISOString(), by: admin.email };
+          await store.put("posters", movieId, record);
+          return { movieId, contentType: record.contentType, bytes: record.bytes, url: `/api/movies/${encodeURIComponent(movieId)}/poster` };
         },
       },
 

@@ -23,4 +23,5 @@ export interface CallMeta {
   $statusCode?: number;
   $location?: string;
   $responseHeaders?: Record<string, string>;
+  $responseType?: string;
 }

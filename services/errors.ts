@@ -70,6 +70,10 @@ export function rejectionError(rejection: Rejection, showId: string): MarqueeErr
     case "HOLD_EXPIRED": return new GoneError(message, code, { showId });
     case "HOLD_ENDED": return new ConflictError(message, code, { showId, end: rejection.end });
     case "CANCEL_WINDOW_CLOSED": return new ConflictError(message, code, { showId, cutoffAt: new Date(rejection.cutoffAt).toISOString() });
+    case "TICKET_ALREADY_ADMITTED": return new ConflictError(message, code, { showId, admittedAt: new Date(rejection.admitted.at).toISOString(), door: rejection.admitted.door });
+    case "TICKET_CANCELLED": return new GoneError(message, code, { showId });
+    case "NO_BEST_SEATS": return new ConflictError(message, code, { showId });
+    case "BEST_SEATS_MOVED": return new ConflictError(message, code, { showId, seats: rejection.seats });
     // Busy, not refused: the payment under way ends within seconds, so the client may retry.
     case "HOLD_IN_PAYMENT": return new ConflictError(message, code, { showId, retryAfter: 1 });
     case "PAYMENT_IN_PROGRESS": return new ConflictError(message, code, { showId, bookingId: rejection.bookingId, retryAfter: 1 });

@@ -4,12 +4,14 @@
 import type { Context, ServiceSchema } from "moleculer";
 import { LRUCache } from "lru-cache";
 import { DEFAULT_RULES } from "../domain/pricing/defaults.ts";
+import { DEFAULT_FEE_RULES, scheduleFor, scheduleProblems, type FeeRules, type FeeSchedule } from "../domain/pricing/fees.ts";
 import { priceShow, quoteDynamic, type PricingInput, type ShowPricing } from "../domain/pricing/engine.ts";
 import type { CustomerLocation, DemandFacts } from "../domain/pricing/factors.ts";
 import { comparableKey, forecastShow, trainCurves, type BookingCurve, type ShowHistory } from "../domain/pricing/forecast.ts";
 import type { Published } from "../domain/pricing/guard.ts";
 import { basePricesFor, guardRailsFor, noOverrides, unpricedCategories, type PriceOverrides } from "../domain/pricing/overrides.ts";
 import { validateRules, type GuardRails, type PricingRules } from "../domain/pricing/rules.ts";
+import { availabilityOf } from "../domain/show/availability.ts";
 import { adminOf } from "./caller.ts";
 import { created } from "./replies.ts";
 import type { CallMeta, ServiceDeps } from "./deps.ts";
@@ -41,6 +43,15 @@ const rails = {
   props: { floor: { type: "number", positive: true }, ceiling: { type: "number", positive: true }, maxChangePerHour: { type: "number", positive: true }, roundTo: { type: "number", integer: true, positive: true } },
 } as const;
 const multiplier = { type: "number", positive: true, max: 10 } as const;
+const bps = { type: "number", integer: true, min: 0, max: 10_000 } as const;
+const feeSchedule = {
+  type: "object", strict: "remove",
+  props: {
+    feePerTicket: { type: "number", integer: true, min: 0, max: 1_000_000 },
+    feeGstBps: bps,
+    ticketGst: { type: "array", min: 1, max: 10, items: { type: "object", strict: "remove", props: { upTo: { type: "number", integer: true, positive: true, optional: true }, rateBps: bps } } },
+  },
+} as const;
 const itemSchemas: Record<Collection, object> = {
   festivals: { id: { type: "string", min: 1, max: 60 }, name: { type: "string", min: 1, max: 100 }, from: { type: "string", pattern: /^\d{4}-\d{2}-\d{2}$/ }, to: { type: "string", pattern: /^\d{4}-\d{2}-\d{2}$/ }, cities: { type: "array", items: "string", optional: true, max: 100 }, multiplier },
   seasons: { id: { type: "string", min: 1, max: 60 }, name: { type: "string", min: 1, max: 100 }, from: { type: "string", pattern: /^\d{2}-\d{2}$/ }, to: { type: "string", pattern: /^\d{2}-\d{2}$/ }, multiplier },
@@ -57,12 +68,14 @@ export default function pricingService({ store }: ServiceDeps): ServiceSchema {
   const fresh = new LRUCache<string, { input: PricingInput; pricing: ShowPricing }>({ max: 10_000, ttl: PRICE_FRESH_MS });
   let rulesCache: PricingRules | undefined;
   let overridesCache: PriceOverrides | undefined;
+  let feesCache: FeeRules | undefined;
   let curves = new Map<string, BookingCurve>();
   let trainer: NodeJS.Timeout | undefined;
 
   const loadRules = async (): Promise<PricingRules> => (rulesCache ??= (await store.get<PricingRules>("pricing", "rules")) ?? structuredClone(DEFAULT_RULES));
   const loadOverrides = async (): Promise<PriceOverrides> =>
     (overridesCache ??= (await store.get<PriceOverrides>("pricing", "overrides")) ?? noOverrides());
+  const loadFees = async (): Promise<FeeRules> => (feesCache ??= (await store.get<FeeRules>("pricing", "fees")) ?? structuredClone(DEFAULT_FEE_RULES));
 
   return {
     name: "pricing",
@@ -78,7 +91,7 @@ export default function pricingService({ store }: ServiceDeps): ServiceSchema {
 
       /** Everything the engine needs for one show at `now`. */
       async input(ctx: Ctx<unknown>, showId: string, now: number, customer?: CustomerLocation, demandOverride?: DemandFacts): Promise<PricingInput> {
-        const [show, rules, overrides] = await Promise.all([this.show(ctx, showId), loadRules(), loadOverrides()]);
+        const [show, rules, overrides, fees] = await Promise.all([this.show(ctx, showId), loadRules(), loadOverrides(), loadFees()]);
         const demand: DemandFacts = demandOverride ?? await ctx.call<DemandFacts, object>("show.demand", { showId, windowMinutes: rules.velocityWindowMinutes });
         const startsAt = Date.parse(show.startsAt);
         const prices = basePricesFor({ id: show.id, cinemaId: show.cinema.id, prices: show.prices }, overrides);
@@ -90,6 +103,7 @@ export default function pricingService({ store }: ServiceDeps): ServiceSchema {
           forecast: forecastShow(curve, demand.forSale ? demand.claimed / demand.forSale : 0, (startsAt - now) / HOUR),
           ...(customer ? { customer } : {}),
           previous: published.get(showId),
+          fees: scheduleFor(fees, { city: show.cinema.city, cinemaId: show.cinema.id }),
           now,
         };
       },
@@ -166,6 +180,30 @@ export default function pricingService({ store }: ServiceDeps): ServiceSchema {
         },
       },
 
+      /**
+       * What a showtime chip shows for each show: the lowest ticket price ("from", before GST and
+       * fees, which depend on the seats chosen), seats left and whether it is filling fast.
+       */
+      showtimes: {
+        params: { ids: { type: "string", min: 1, max: 5_000 } },
+        async handler(ctx: Ctx<{ ids: string }>) {
+          const ids = [...new Set(ctx.params.ids.split(",").map((s) => s.trim()).filter(Boolean))].slice(0, 100);
+          const each = await Promise.all(ids.map(async (showId) => {
+            try {
+              const { input, pricing } = await this.price(ctx, showId);
+              const prices: number[] = Object.values(pricing.categoryPrices);
+              const { forSale, claimed } = input.demand;
+              return { showId, currency: input.show.currency, from: prices.length ? Math.min(...prices) : null, seatsLeft: Math.max(0, forSale - claimed), availability: availabilityOf(forSale, claimed) };
+            } catch (error) {
+              // A show that has gone is left out of the chips, not a failure of the whole list.
+              if ((error as { code?: number }).code === 404) return null;
+              throw error;
+            }
+          }));
+          return each.filter((x) => x !== null);
+        },
+      },
+
       seatPrices: {
         params: { showId: { type: "string", min: 1, max: 100 } },
         async handler(ctx: Ctx<{ showId: string }>) {
@@ -183,7 +221,7 @@ export default function pricingService({ store }: ServiceDeps): ServiceSchema {
       rules: {
         async handler(ctx: Ctx) {
           adminOf(ctx);
-          return { rules: await loadRules(), overrides: await loadOverrides() };
+          return { rules: await loadRules(), overrides: await loadOverrides(), fees: await loadFees() };
         },
       },
 
@@ -297,6 +335,31 @@ export default function pricingService({ store }: ServiceDeps): ServiceSchema {
         },
       },
 
+      /** GST and convenience fee schedules: the default, per city and per cinema (audited). */
+      setFees: {
+        params: {
+          default: feeSchedule,
+          cities: { type: "record", optional: true, key: { type: "string", min: 1, max: 60 }, value: feeSchedule },
+          cinemas: { type: "record", optional: true, key: { type: "string", min: 1, max: 100 }, value: feeSchedule },
+        },
+        async handler(ctx: Ctx<{ default: FeeSchedule; cities?: Record<string, FeeSchedule>; cinemas?: Record<string, FeeSchedule> }>) {
+          adminOf(ctx);
+          const next: FeeRules = { default: ctx.params.default, cities: ctx.params.cities ?? {}, cinemas: ctx.params.cinemas ?? {} };
+          const problems = [
+            ...scheduleProblems(next.default).map((p) => `default: ${p}`),
+            ...Object.entries(next.cities).flatMap(([k, v]) => scheduleProblems(v).map((p) => `cities.${k}: ${p}`)),
+            ...Object.entries(next.cinemas).flatMap(([k, v]) => scheduleProblems(v).map((p) => `cinemas.${k}: ${p}`)),
+          ];
+          if (problems.length) throw new UnprocessableError(`Fee schedules are invalid: ${problems.join("; ")}`, "INVALID_FEES", { problems });
+          const before = await loadFees();
+          await store.put("pricing", "fees", next);
+          await this.audit(ctx, "fees.set", "fees", before, next);
+          feesCache = next;
+          this.broker.broadcast("pricing.changed", { what: "fees.set" });
+          return next;
+        },
+      },
+
       auditLog: {
         params: { limit: { type: "number", integer: true, positive: true, max: 1000, optional: true, convert: true } },
         async handler(ctx: Ctx<{ limit?: number }>) {
@@ -340,6 +403,7 @@ export default function pricingService({ store }: ServiceDeps): ServiceSchema {
       "pricing.changed"() {
         rulesCache = undefined;
         overridesCache = undefined;
+        feesCache = undefined;
         fresh.clear();
         // The hourly cap smooths prices that move by themselves (demand, lead time, forecast);
         // an admin's deliberate, audited rule change applies at once.

@@ -8,7 +8,7 @@
 import { Context, type ServiceSchema } from "moleculer";
 import { LRUCache } from "lru-cache";
 import { attemptOutcome, type Payment, type Refund } from "../domain/payment/payment.ts";
-import type { PaymentOutcome, RefundPolicy, RefundRequested, ShowCommand, ShowEvent, ShowState } from "../domain/show/types.ts";
+import type { BestSeats, PaymentOutcome, RefundPolicy, RefundRequested, ShowCommand, ShowEvent, ShowState } from "../domain/show/types.ts";
 import {
   bookingHistory, bookingOf, bookingsOf, type BookingView, demand, hasUnsettledMoney, holdView, ledger, moneyDue, occupancy, seatsBookedBy, seatsNow, seatStatuses,
   seatsTouched, stats,
@@ -24,6 +24,7 @@ import { newId } from "./ids.ts";
 import { bookingIdParam, holdIdParam, idParam as id } from "./params.ts";
 import { showNodes } from "./show.routing.ts";
 import { MarqueeError, NotFoundError, rejectionError, ServiceUnavailableError } from "./errors.ts";
+import { bookingCode } from "../domain/ticket/ticket.ts";
 
 interface CatalogShow {
   id: string;
@@ -282,10 +283,10 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
 
     actions: {
       hold: {
-        params: { ...showParams, holdId: holdIdParam, userId: id, seats: { type: "array", items: "string", max: 1000 }, quote: { type: "object" } },
-        async handler(ctx: Context<{ showId: string; holdId: string; userId: string; seats: string[]; quote: Quote }>) {
-          const { showId, holdId, userId, seats, quote } = ctx.params;
-          const reply = await this.command(ctx, showId, { type: "HoldSeats", holdId, userId, seats, quote, ttlMs: config.holdTtlMs, maxSeats: config.maxSeatsPerHold });
+        params: { ...showParams, holdId: holdIdParam, userId: id, seats: { type: "array", items: "string", max: 1000 }, quote: { type: "object" }, best: { type: "object", optional: true } },
+        async handler(ctx: Context<{ showId: string; holdId: string; userId: string; seats: string[]; quote: Quote; best?: BestSeats }>) {
+          const { showId, holdId, userId, seats, quote, best } = ctx.params;
+          const reply = await this.command(ctx, showId, { type: "HoldSeats", holdId, userId, seats, quote, ttlMs: config.holdTtlMs, maxSeats: config.maxSeatsPerHold, ...(best ? { best } : {}) });
           return holdView(reply.state, holdId, userId);
         },
       },
@@ -372,6 +373,30 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
         async handler(ctx: Context<{ showId: string; since?: number }>) {
           const actor: ShowActor = await this.actor(ctx, ctx.params.showId);
           return ledger(actor.state, ctx.params.since ?? 0);
+        },
+      },
+
+      /** Lets a ticket in, found by booking id (a scanned QR code) or by its code (typed at the door). */
+      admit: {
+        params: { ...showParams, bookingId: { ...id, optional: true }, code: { type: "string", optional: true, pattern: /^MQ-[0-9A-Z]{6}$/ }, door: { type: "string", min: 1, max: 40 }, usherId: id },
+        async handler(ctx: Context<{ showId: string; bookingId?: string; code?: string; door: string; usherId: string }>) {
+          const { showId, code, door, usherId } = ctx.params;
+          const actor: ShowActor = await this.actor(ctx, showId);
+          const bookingId = ctx.params.bookingId ?? Object.keys(actor.state.bookings).find((b) => bookingCode(b) === code);
+          if (!bookingId) throw new NotFoundError("Ticket", code ?? "", "TICKET_NOT_FOUND");
+          const reply = await this.command(ctx, showId, { type: "AdmitTicket", bookingId, door, usherId });
+          return bookingOf(reply.state, bookingId);
+        },
+      },
+
+      /** A booking as the show's actor knows it (with its admission), for the caller's own rules. */
+      booking: {
+        params: { ...showParams, bookingId: id },
+        async handler(ctx: Context<{ showId: string; bookingId: string }>) {
+          const actor: ShowActor = await this.actor(ctx, ctx.params.showId);
+          const booking = bookingOf(actor.state, ctx.params.bookingId);
+          if (!booking) throw new NotFoundError("Booking", ctx.params.bookingId, "BOOKING_NOT_FOUND");
+          return booking;
         },
       },
 

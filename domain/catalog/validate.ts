@@ -6,6 +6,8 @@ import { layoutCategories, parseLayout, type LayoutProblem } from "./layout.ts";
 import type { Cinema, Movie, RefundPolicy, SeatLayout, Show } from "./types.ts";
 import { isTimeZone, localClock, localDate } from "../zone.ts";
 
+const localWhen = (ms: number, timeZone: string) => `${localClock(ms, timeZone)} on ${localDate(ms, timeZone)} (${timeZone})`;
+
 /** Time to empty and clean a screen before the next show can let people in. */
 export const CLEANUP_MINUTES = 15;
 export const DEFAULT_CURRENCY = "INR";
@@ -165,7 +167,8 @@ export function planShow(input: NewShow, catalog: CatalogIndex): Planned<Show> {
   if (clashes.length) {
     return reject({
       code: "SCREEN_BUSY",
-      message: `Screen ${screen.screen.name} is busy then (a show runs with ${CLEANUP_MINUTES} minutes of cleanup until ${clashes.at(-1)!.endsAt}); pick another time or screen`,
+      // Admins read the cinema's own clock, never UTC: "until 17:45 on 2026-12-02 (Asia/Kolkata)".
+      message: `Screen ${screen.screen.name} is busy then (a show runs with ${CLEANUP_MINUTES} minutes of cleanup until ${localWhen(Date.parse(clashes.at(-1)!.endsAt), cinema.timezone)}); pick another time or screen`,
       data: { screenId: screen.screen.id, clashes: clashes.map((s) => ({ showId: s.id, startsAt: s.startsAt, endsAt: s.endsAt })) },
     });
   }

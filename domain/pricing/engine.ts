@@ -14,6 +14,7 @@ import {
 import type { Forecast } from "./forecast.ts";
 import { guardMultiplier, roundPrice, type Published } from "./guard.ts";
 import type { PricedShow } from "./base.ts";
+import { chargedTotal, chargesFor, type FeeSchedule } from "./fees.ts";
 
 export interface PricingInput {
   show: PricedShow & ShowFacts;
@@ -22,6 +23,8 @@ export interface PricingInput {
   forecast?: Forecast;
   customer?: CustomerLocation;
   previous?: Published;
+  /** The GST and fee schedule that applies to the show; without one the total is the seat prices. */
+  fees?: FeeSchedule;
   now: number;
 }
 
@@ -131,5 +134,10 @@ export function quoteDynamic(input: PricingInput, seats: readonly string[], pric
       lines[at++] = { seat: seatId, category: l.category, factor: l.factor, amount: l.amount, multiplier: l.multiplier, reason: l.reason };
     }
   }
-  return { showId: show.id, currency: show.currency, total, seatPrices, lines, quotedAt: new Date(now).toISOString() };
+  const quote: Quote = { showId: show.id, currency: show.currency, total, seatPrices, lines, quotedAt: new Date(now).toISOString() };
+  if (input.fees) {
+    quote.charges = chargesFor(seatPrices, input.fees);
+    quote.total = chargedTotal(quote.charges);
+  }
+  return quote;
 }

@@ -8,8 +8,10 @@ import type {
   Booking, BookingConfirmed, Decision, Hold, HoldEnd, PaymentAttempt, RefundEntry, RefundPolicy, Rejection, ScheduledShow, ShowCommand, ShowEvent, ShowState,
 } from "./types.ts";
 
-type BookingCommand = Extract<ShowCommand, { type: "OpenBooking" | "StartPayment" | "RecordPayment" | "CancelBooking" | "RefundBooking" | "RecordRefund" }>;
-type BookingEvent = Extract<ShowEvent, { type: "BookingOpened" | "PaymentStarted" | "PaymentSucceeded" | "PaymentFailed" | "BookingCancelled" | "RefundRequested" | "RefundSettled" }>;
+type BookingCommand = Extract<ShowCommand, { type: "OpenBooking" | "StartPayment" | "RecordPayment" | "CancelBooking" | "RefundBooking" | "RecordRefund" | "AdmitTicket" }>;
+type BookingEvent = Extract<ShowEvent, {
+  type: "BookingOpened" | "PaymentStarted" | "PaymentSucceeded" | "PaymentFailed" | "BookingCancelled" | "RefundRequested" | "RefundSettled" | "TicketAdmitted";
+}>;
 
 const notFound = (bookingId: string): Rejection => ({ code: "BOOKING_NOT_FOUND", message: `Booking ${bookingId} was not found` });
 
@@ -105,6 +107,8 @@ export function decideBooking(state: ScheduledShow, cmd: BookingCommand, now: nu
       if (isRejection(b)) return reject(b);
       if (b.stage === "cancelled") return accept();
       if (attemptInFlight(b)) return reject(inFlight(b));
+      // A ticket that got someone in has been used: it is not refunded.
+      if (b.admitted) return reject({ code: "TICKET_ALREADY_ADMITTED", message: `This ticket was used at ${b.admitted.door}: it cannot be cancelled`, admitted: b.admitted });
       if (b.stage === "expired") {
         return reject({ code: "BOOKING_NOT_CANCELLABLE", message: `Booking ${b.id} has ended: its hold expired before payment`, bookingId: b.id, stage: b.stage });
       }
@@ -137,6 +141,15 @@ export function decideBooking(state: ScheduledShow, cmd: BookingCommand, now: nu
         type: "RefundRequested", bookingId: b.id, refundId: cmd.refundId, paymentId: b.paymentId, amount, reason: "requested_by_admin", at: now,
         by: cmd.by, ...(cmd.note ? { note: cmd.note } : {}),
       });
+    }
+
+    case "AdmitTicket": {
+      const b = own(state.bookings, cmd.bookingId);
+      if (!b) return reject(notFound(cmd.bookingId));
+      if (b.stage === "cancelled") return reject({ code: "TICKET_CANCELLED", message: "This booking was cancelled: the ticket is void" });
+      if (b.stage !== "confirmed") return reject({ code: "TICKET_CANCELLED", message: `This booking is ${b.stage === "expired" ? "expired" : "not paid"}: there is no ticket` });
+      if (b.admitted) return reject({ code: "TICKET_ALREADY_ADMITTED", message: `Already admitted by ${b.admitted.door}`, admitted: b.admitted });
+      return accept({ type: "TicketAdmitted", bookingId: b.id, door: cmd.door, usherId: cmd.usherId, at: now });
     }
 
     case "RecordRefund": {
@@ -219,6 +232,8 @@ export const evolveBooking = {
         };
         return updateBooking(state, event.bookingId, (b) => ({ ...b, refunds: [...b.refunds, refund] }));
       }
+      case "TicketAdmitted":
+        return updateBooking(state, event.bookingId, (b) => (b.admitted ? b : { ...b, admitted: { at: event.at, door: event.door, usherId: event.usherId } }));
       case "RefundSettled":
         return updateBooking(state, event.bookingId, (b) => ({
           ...b, refunds: b.refunds.map((r) => (r.id === event.refundId ? { ...r, status: event.status, ...(event.status === "pending" ? {} : { settledAt: event.at }) } : r)),

@@ -1,13 +1,16 @@
 // The show decider: every rule about who may hold or book which seat lives here, and nowhere
 // else. decide() never throws for business outcomes and never looks at a clock (now is given);
 // evolve() is total, so replaying a journal can never be refused.
+import { restampQuote } from "../pricing/quote.ts";
+import { pickBest } from "./best-available.ts";
 import { decideBooking, evolveBooking } from "./booking.ts";
 import { accept, activeHold, endedHold, holdOfUser, initialState, isRejection, isScheduled, own, ownHold, reject, withEnded, without } from "./state.ts";
 import type { Decision, EndedHold, Hold, HoldSeats, ScheduledShow, SeatProblem, ShowCommand, ShowEvent, ShowState } from "./types.ts";
 
 export { activeHold, endedHold, holdOfUser, initialState, own };
 
-function decideHold(state: ScheduledShow, cmd: HoldSeats, now: number): Decision {
+function decideHold(state: ScheduledShow, asked: HoldSeats, now: number): Decision {
+  let cmd = asked;
   const { startsAt } = state.schedule;
   if (now >= startsAt) return reject({ code: "SHOW_STARTED", message: "This show has already started; pick a later show" });
   if (cmd.seats.length === 0) return reject({ code: "NO_SEATS", message: "Choose at least one seat" });
@@ -29,6 +32,23 @@ function decideHold(state: ScheduledShow, cmd: HoldSeats, now: number): Decision
   const previous = holdOfUser(state, cmd.userId);
   if (previous?.paying) {
     return reject({ code: "HOLD_IN_PAYMENT", message: `Your hold ${previous.id} is being paid for; wait for the payment to finish` });
+  }
+
+  if (cmd.best) {
+    // Free for this user: unclaimed, or in the hold this one replaces.
+    const free = (seat: string) => {
+      const claim = own(state.claims, seat);
+      return own(state.seats, seat) === true && (!claim || (claim.kind === "hold" && claim.id === previous?.id));
+    };
+    const picked = pickBest(cmd.best.rows, free, cmd.best.category, cmd.best.count);
+    if (!picked) return reject({ code: "NO_BEST_SEATS", message: `No ${cmd.best.count} ${cmd.best.category} seats are free side by side; try fewer seats or another category` });
+    if (picked.join() !== cmd.seats.join()) {
+      // Someone was quicker: the best seats now, at the quoted price when it is the same for
+      // them (seats of one category); else the caller quotes them and asks again.
+      const quote = restampQuote(cmd.quote, cmd.seats, picked);
+      if (!quote) return reject({ code: "BEST_SEATS_MOVED", message: "The best seats changed a moment ago; these are the best now", seats: picked });
+      cmd = { ...cmd, seats: picked, quote };
+    }
   }
 
   const problems: { seat: string; reason: SeatProblem }[] = [];
@@ -65,9 +85,13 @@ function quoteMismatch(showId: string, cmd: HoldSeats): string | undefined {
   if (priced.length !== cmd.seats.length || !cmd.seats.every((seat) => Object.hasOwn(quote.seatPrices, seat))) {
     return `The quote prices seats ${priced.join(", ")}, not the seats held (${cmd.seats.join(", ")})`;
   }
-  const sum = priced.reduce((total, seat) => total + quote.seatPrices[seat]!, 0);
-  if (!Number.isInteger(quote.total) || quote.total !== sum || !priced.every((seat) => Number.isInteger(quote.seatPrices[seat]) && quote.seatPrices[seat]! >= 0)) {
-    return `The quote's total ${String(quote.total)} is not the sum of its seat prices (${sum})`;
+  const tickets = priced.reduce((total, seat) => total + quote.seatPrices[seat]!, 0);
+  if (!priced.every((seat) => Number.isInteger(quote.seatPrices[seat]) && quote.seatPrices[seat]! >= 0)) return "The quote's seat prices must be whole minor units";
+  // The total charged is the seats plus every charge line (GST, the convenience fee).
+  const charges = quote.charges ? quote.charges.lines.reduce((total, line) => total + line.amount, 0) : 0;
+  if (quote.charges && quote.charges.tickets !== tickets) return `The quote's charges are worked out on ${quote.charges.tickets}, not on its seat prices (${tickets})`;
+  if (!Number.isInteger(quote.total) || quote.total !== tickets + charges) {
+    return `The quote's total ${String(quote.total)} is not its seat prices (${tickets}) plus its charges (${charges})`;
   }
   return undefined;
 }
@@ -115,6 +139,7 @@ export function decide(state: ShowState, cmd: ShowCommand, now: number): Decisio
     case "CancelBooking":
     case "RefundBooking":
     case "RecordRefund":
+    case "AdmitTicket":
       return decideBooking(state, cmd, now);
   }
 }
@@ -182,6 +207,7 @@ function applyEvent(state: ShowState, event: ShowEvent): ShowState {
     case "BookingCancelled":
     case "RefundRequested":
     case "RefundSettled":
+    case "TicketAdmitted":
       return evolveBooking.apply(state, event);
 
     // An event of a kind this version does not know (a journal written by a newer one) changes

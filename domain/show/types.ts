@@ -2,6 +2,7 @@
 // state snapshots and the journal need no mapping layer.
 import type { RefundPolicy } from "../catalog/types.ts";
 import type { Quote } from "../pricing/quote.ts";
+import type { LayoutRow } from "./best-available.ts";
 
 export interface SeatClaim {
   kind: "hold" | "booking";
@@ -94,7 +95,11 @@ export interface Booking {
   reason?: string;
   /** What the cinema kept of a cancelled paid booking (its cancellation fee). */
   fee?: number;
+  /** The ticket was let in at the door: once, ever. */
+  admitted?: Admission;
 }
+
+export interface Admission { at: number; door: string; usherId: string }
 
 /** A show is unscheduled until its ScheduleShow is recorded; then it has a start (epoch ms). */
 export type ShowSchedule = { status: "unscheduled" } | { status: "scheduled"; startsAt: number };
@@ -125,7 +130,13 @@ export interface ShowState {
 
 // ---- commands ----
 export interface ScheduleShow { type: "ScheduleShow"; showId: string; startsAt: number; seats: { id: string; forSale: boolean }[] }
-export interface HoldSeats { type: "HoldSeats"; holdId: string; userId: string; seats: string[]; quote: Quote; ttlMs: number; maxSeats: number }
+export interface HoldSeats { type: "HoldSeats"; holdId: string; userId: string; seats: string[]; quote: Quote; ttlMs: number; maxSeats: number; best?: BestSeats }
+/**
+ * "Best available": `seats` (and the quote) are the caller's pick from a moment ago; the decider
+ * picks again from the state it decides on and holds only if the pick is the same, so the pick
+ * and the hold are one step however many customers ask at once.
+ */
+export interface BestSeats { category: string; count: number; rows: LayoutRow[] }
 export interface ReleaseHold { type: "ReleaseHold"; holdId: string; userId: string }
 export interface ExpireHolds { type: "ExpireHolds" }
 /** An operator ends a hold now (a stuck kiosk, a support case); a hold being paid for is left alone. */
@@ -144,9 +155,12 @@ export interface CancelBooking { type: "CancelBooking"; bookingId: string; userI
 export interface RefundBooking { type: "RefundBooking"; bookingId: string; refundId: string; amount?: number; by: string; note?: string }
 export interface RecordRefund { type: "RecordRefund"; bookingId: string; refundId: string; status: "pending" | "succeeded" | "failed" }
 
+/** An usher lets a ticket in at a door; one show's actor decides it, so two doors cannot both admit it. */
+export interface AdmitTicket { type: "AdmitTicket"; bookingId: string; door: string; usherId: string }
+
 export type ShowCommand =
   | ScheduleShow | HoldSeats | ReleaseHold | ExpireHolds | ForceExpireHold
-  | OpenBooking | StartPayment | RecordPayment | CancelBooking | RefundBooking | RecordRefund;
+  | OpenBooking | StartPayment | RecordPayment | CancelBooking | RefundBooking | RecordRefund | AdmitTicket;
 
 /** What a customer gets back on cancelling a paid booking: all of it, less the cinema's cancellation fee. */
 export type { RefundPolicy };
@@ -167,10 +181,12 @@ export interface BookingCancelled { type: "BookingCancelled"; bookingId: string;
 export interface RefundRequested { type: "RefundRequested"; bookingId: string; refundId: string; paymentId: string; amount: number; reason: RefundReason; at: number; by?: string; note?: string }
 export interface RefundSettled { type: "RefundSettled"; bookingId: string; refundId: string; status: "pending" | "succeeded" | "failed"; at: number }
 
+export interface TicketAdmitted { type: "TicketAdmitted"; bookingId: string; door: string; usherId: string; at: number }
+
 export type ShowEvent =
   | ShowScheduled | SeatsHeld | HoldReleased | HoldExpired
   | BookingOpened | PaymentStarted | PaymentSucceeded | PaymentFailed | BookingConfirmed | BookingCancelled
-  | RefundRequested | RefundSettled;
+  | RefundRequested | RefundSettled | TicketAdmitted;
 
 // ---- rejections ----
 export type SeatProblem = "held" | "booked" | "unknown" | "not_for_sale";
@@ -197,7 +213,11 @@ export type Rejection =
   | { code: "NOTHING_TO_REFUND"; message: string }
   | { code: "REFUND_EXCEEDS_PAYMENT"; message: string; refundable: number }
   | { code: "REFUND_NOT_FOUND"; message: string }
-  | { code: "CANCEL_WINDOW_CLOSED"; message: string; cutoffAt: number };
+  | { code: "CANCEL_WINDOW_CLOSED"; message: string; cutoffAt: number }
+  | { code: "TICKET_ALREADY_ADMITTED"; message: string; admitted: Admission }
+  | { code: "TICKET_CANCELLED"; message: string }
+  | { code: "NO_BEST_SEATS"; message: string }
+  | { code: "BEST_SEATS_MOVED"; message: string; seats: string[] };
 
 /** A show whose schedule is known: what every command after ScheduleShow is decided against. */
 export type ScheduledShow = ShowState & { schedule: { status: "scheduled"; startsAt: number } };

@@ -67,6 +67,8 @@ export interface BookingView {
   amount: number;
   currency: string;
   lines: Booking["quote"]["lines"];
+  /** The quote's GST and fee lines: the receipt shows them. */
+  charges?: Booking["quote"]["charges"];
   createdAt: string;
   confirmedAt?: string;
   cancelledAt?: string;
@@ -80,6 +82,8 @@ export interface BookingView {
   refunded: number;
   /** What the cinema kept under its cancellation policy. */
   cancellationFee?: number;
+  /** When and at which door the ticket was let in. */
+  admitted?: { at: string; door: string };
   reason?: string;
 }
 
@@ -110,7 +114,7 @@ export function bookingView(state: ShowState, b: Booking): BookingView {
   const reason = bookingReason(b);
   return {
     id: b.id, showId: state.showId, holdId: b.holdId, userId: b.userId, seats: b.seats, status: bookingStatus(b), paymentInProgress: attemptInFlight(b) !== undefined,
-    amount: b.amount, currency: b.currency, lines: b.quote.lines, createdAt: iso(b.openedAt),
+    amount: b.amount, currency: b.currency, lines: b.quote.lines, ...(b.quote.charges ? { charges: b.quote.charges } : {}), createdAt: iso(b.openedAt),
     ...(b.confirmedAt !== undefined ? { confirmedAt: iso(b.confirmedAt) } : {}),
     ...(b.cancelledAt !== undefined ? { cancelledAt: iso(b.cancelledAt) } : {}),
     ...(last ? {
@@ -122,6 +126,7 @@ export function bookingView(state: ShowState, b: Booking): BookingView {
     attempts: b.attempts.length, refunds, ...(refunds.length ? { refund: refunds.at(-1) } : {}),
     refunded: b.refunds.reduce((sum, r) => sum + (r.status === "failed" ? 0 : r.amount), 0),
     ...(b.fee ? { cancellationFee: b.fee } : {}),
+    ...(b.admitted ? { admitted: { at: iso(b.admitted.at), door: b.admitted.door } } : {}),
     ...(reason ? { reason } : {}),
   };
 }

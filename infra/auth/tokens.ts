@@ -9,7 +9,8 @@ export interface TokenSubject {
   id: string;
   email: string;
   name: string;
-  role: "customer" | "admin";
+  /** An usher admits tickets at the door; admins grant the role. */
+  role: "customer" | "usher" | "admin";
 }
 
 const keyOf = (secret: string): KeyObject => createSecretKey(Buffer.from(secret, "utf8"));
@@ -27,7 +28,7 @@ export function signToken(subject: TokenSubject, secret: string, ttlSeconds: num
 async function verifyWith(token: string, key: KeyObject, now: number = Date.now()): Promise<{ subject: TokenSubject; expiresAt: number }> {
   const { payload } = await jwtVerify(token, key, { algorithms: ["HS256"], issuer: "marquee", currentDate: new Date(now) });
   const { sub, email, name, role, exp } = payload;
-  if (typeof sub !== "string" || typeof email !== "string" || typeof name !== "string" || (role !== "customer" && role !== "admin") || typeof exp !== "number") {
+  if (typeof sub !== "string" || typeof email !== "string" || typeof name !== "string" || (role !== "customer" && role !== "usher" && role !== "admin") || typeof exp !== "number") {
     throw new Error("token claims are incomplete");
   }
   return { subject: { id: sub, email, name, role }, expiresAt: exp * 1000 };

@@ -72,27 +72,8 @@ export function zonedToIso(local, timeZone) {
   return new Date(guess).toISOString();
 }
 
-const FACTORS = {
-  base: "Base price",
-  festival: "Festival",
-  season: "Season",
-  weekday: "Day of week",
-  time_of_day: "Time of day",
-  demand: "Demand",
-  velocity: "Booking pace",
-  lead_time: "Time to show",
-  city: "City",
-  zone: "Area",
-  forecast: "Forecast",
-  guard_rails: "Final price",
-};
-export const factorName = (factor) => FACTORS[factor] ?? factor.replaceAll("_", " ");
-
-/** ×1.05 -> "+5%", ×0.9 -> "−10%" */
-export function percent(multiplier) {
-  const p = Math.round((multiplier - 1) * 1000) / 10;
-  return p === 0 ? "±0%" : p > 0 ? `+${p}%` : `−${Math.abs(p)}%`;
-}
+/** Basis points as a percentage: 500 -> "5%", 1250 -> "12.5%". */
+export const bpsPercent = (bps) => `${Number((bps / 100).toFixed(2))}%`;
 
 const BRANDS = { visa: "Visa", mastercard: "Mastercard", amex: "American Express", rupay: "RuPay", discover: "Discover", diners: "Diners Club", jcb: "JCB" };
 /** "visa" -> "Visa" */

@@ -64,12 +64,36 @@ export function createSeatMap(seats, options = {}) {
     rowsAndDividers.push(rowEls[i]);
   });
   const rowsEl = h("div", { class: "seat-rows", role: "group", "aria-label": options.label ?? "Seats, screen at the front", "aria-describedby": interactive ? hintId : null }, rowsAndDividers);
-  // Wide screens get smaller seats so the whole row fits beside the booking panel.
-  const fit = !mini && columns > 20 ? { "--seat": `${Math.max(20, Math.floor(640 / columns) - 2)}px` } : null;
+  // A finger needs bigger seats than a mouse; they scroll sideways rather than shrink below 32 px.
+  const touch = matchMedia("(pointer: coarse)").matches;
+  // Wide screens with a mouse get smaller seats so the whole row fits beside the booking panel.
+  const fit = !mini && !touch && columns > 20 ? { "--seat": `${Math.max(20, Math.floor(640 / columns) - 2)}px` } : null;
+  const scroller = h("div", { class: "seat-scroll", "data-testid": "seat-scroll" }, rowsEl);
+  const more = h("p", { class: "scroll-hint", "data-testid": "seat-scroll-hint", hidden: true, "aria-hidden": "true" }, "Swipe sideways for more seats ⇆");
+  const hint = touch
+    ? "Tap a seat to select it; tap it again to deselect. Row letters stay at the left as you swipe."
+    : "Tab to the seats, move with the arrow keys, press Enter or Space to select a seat.";
   const el = h("div", { class: `seatmap${mini ? " seatmap--mini" : ""}`, "data-testid": options.testid ?? "seat-map", style: fit },
     h("div", { class: "screen", "aria-hidden": "true" }, mini ? "screen" : "Screen this way"),
-    h("div", { class: "seat-scroll" }, rowsEl),
-    interactive ? h("p", { class: "hint", id: hintId }, "Tab to the seats, move with the arrow keys, press Enter or Space to select a seat.") : null);
+    mini ? null : more,
+    h("div", { class: "seat-frame" }, scroller),
+    interactive ? h("p", { class: "hint", id: hintId, "data-testid": "seat-hint" }, hint) : null);
+
+  // A map wider than its box says so: a line above it and shaded edges on the sides that hide
+  // seats; it starts centred, where the best seats are.
+  let centred = false;
+  const edges = () => {
+    const hidden = scroller.scrollWidth - scroller.clientWidth;
+    if (hidden > 2 && !centred && scroller.clientWidth > 0) {
+      centred = true;
+      scroller.scrollLeft = hidden / 2;
+    }
+    more.hidden = hidden <= 2;
+    el.classList.toggle("more-left", scroller.scrollLeft > 2);
+    el.classList.toggle("more-right", scroller.scrollLeft < hidden - 2);
+  };
+  scroller.addEventListener("scroll", edges, { passive: true });
+  if (!mini) new ResizeObserver(edges).observe(scroller);
 
   function state(s) {
     if (s.status === "booked") return isYours(s.id) ? "yours" : "booked";
@@ -179,6 +203,28 @@ export function createSeatMap(seats, options = {}) {
       s.price = price;
       update(id);
       for (const d of dividers.get(s.category) ?? []) d.textContent = dividerText(s.category);
+    },
+    /**
+     * Free seats that choosing `chosen` would leave alone between the group and a taken seat,
+     * an aisle or the row's end: the server's best-available rule (domain/show/best-available.ts),
+     * here as a warning for seats picked by hand.
+     */
+    orphansLeft(chosen) {
+      const picked = new Set(chosen);
+      const free = (s) => !!s && !picked.has(s.id) && s.status === "available";
+      const out = [];
+      for (const row of rows) {
+        row.seats.forEach((s, i) => {
+          if (!free(s)) return;
+          const near = (j) => {
+            const o = row.seats[j];
+            return o && o.category === s.category && Math.abs(o.column - s.column) === 1 ? o : undefined;
+          };
+          const [left, right] = [near(i - 1), near(i + 1)];
+          if ((picked.has(left?.id) || picked.has(right?.id)) && !free(left) && !free(right)) out.push(s.id);
+        });
+      }
+      return out;
     },
     /** Seat ids in map order (front row first, left to right). */
     order: (ids) => [...ids].sort((a, b) => orderOf(a) - orderOf(b)),

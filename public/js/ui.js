@@ -1,31 +1,55 @@
-// Page-level messages (one polite status region, one alert region), titles and navigation.
+// The page's one message region, titles, navigation, and asking before destructive actions.
+import { h, uid } from "./dom.js";
 
 const statusEl = () => document.getElementById("status");
-const alertEl = () => document.getElementById("alert");
+const boxEl = () => statusEl().parentElement;
 
-/**
- * A polite message: progress and outcomes ("Seats held", "Booking confirmed"). The outcome of
- * something the user did clears an older error; `background` news (prices moved, a minute
- * left) leaves it in place.
- */
-export function announce(message, { background = false } = {}) {
+function say(message, tone) {
   const el = statusEl();
   // Emptied first so the same words are announced again when they repeat.
   el.textContent = "";
+  boxEl().dataset.tone = tone;
+  el.setAttribute("aria-live", tone === "error" ? "assertive" : "polite");
   requestAnimationFrame(() => { el.textContent = message; });
-  if (message && !background) alertEl().textContent = "";
 }
 
-/** An assertive message: something failed and the user should know why. */
+/**
+ * Progress and outcomes ("Seats held", "Booking confirmed"): replaces whatever the region said.
+ * `background` news (prices moved, a minute left) leaves an unread error in place.
+ */
+export function announce(message, { background = false } = {}) {
+  if (background && boxEl().dataset.tone === "error" && statusEl().textContent) return;
+  say(message, "info");
+}
+
+/** Something failed and the user should know why: replaces the region's message. */
 export function showError(message) {
-  const el = alertEl();
-  el.textContent = "";
-  requestAnimationFrame(() => { el.textContent = message; });
+  say(message, "error");
 }
 
 export function clearMessages() {
   statusEl().textContent = "";
-  alertEl().textContent = "";
+  boxEl().dataset.tone = "info";
+}
+
+/** The current message and its tone ("info" or "error"), for views that react to it. */
+export const currentMessage = () => ({ text: statusEl().textContent, tone: boxEl().dataset.tone });
+
+/**
+ * Asks before something that cannot be undone: `slot` shows the question with "keep" (focused,
+ * the safe default) and "yes"; keep puts `original` back, yes calls onYes(yesButton).
+ */
+export function askFirst(slot, original, { question, yes, no, yesTestid, noTestid, onYes }) {
+  const yesButton = h("button", { type: "button", class: "button button--danger", "data-testid": yesTestid }, yes);
+  const noButton = h("button", { type: "button", class: "button button--quiet", "data-testid": noTestid }, no);
+  const asked = h("p", { id: uid("ask") }, question);
+  noButton.addEventListener("click", () => {
+    slot.replaceChildren(original);
+    original.focus();
+  });
+  yesButton.addEventListener("click", () => onYes(yesButton));
+  slot.replaceChildren(h("div", { role: "group", "aria-labelledby": asked.id }, asked, h("div", { class: "actions" }, noButton, yesButton)));
+  noButton.focus();
 }
 
 export function setTitle(title) {

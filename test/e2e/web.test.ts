@@ -4,47 +4,12 @@
 // from the text layout format and a show, watches its occupancy and revenue move live, and
 // manages a festival and the guard rails on the pricing page.
 // Screenshots of the main pages go to test-results/screenshots/.
-import { existsSync, mkdirSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import test, { type ExecutionContext } from "ava";
-import { chromium, type Browser, type Page } from "playwright-core";
 import { startServer } from "../helpers/http.ts";
-
-const CHROMIUM = "/usr/bin/chromium";
-const SHOTS = fileURLToPath(new URL("../../test-results/screenshots/", import.meta.url));
-const WAIT = { timeout: 10_000 };
+import { launch, open, shot, WAIT } from "../helpers/browser.ts";
 
 interface ShowSummary { id: string; city: string; localDate: string; startsAt: string; movieTitle: string }
 interface Seat { id: string; row: string; status: string; price: number | null }
-
-/** Chromium, or undefined after skipping (failing under CI=true) when it is not installed. */
-async function launch(t: ExecutionContext): Promise<Browser | undefined> {
-  if (!existsSync(CHROMIUM)) {
-    const message = `${CHROMIUM} is missing: install Debian's Chromium (apt-get install chromium) to run the web end-to-end tests`;
-    if (process.env.CI === "true") t.fail(message);
-    else {
-      t.log(`SKIPPED: ${message}`);
-      t.pass();
-    }
-    return undefined;
-  }
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
-  t.teardown(() => browser.close());
-  return browser;
-}
-
-/** A page that records uncaught script errors, so the test can insist there were none. */
-async function open(browser: Browser, errors: string[]): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  page.on("pageerror", (error) => errors.push(`${page.url()}: ${error.message}`));
-  return page;
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: `${SHOTS}${name}.png`, fullPage: true });
-}
 
 /** A server and a browser page for one test; undefined when Chromium is missing (the test skips). */
 async function start(t: ExecutionContext) {
@@ -72,17 +37,27 @@ test("a customer signs up, holds seats another browser sees turn held live, pays
   await page.getByTestId("user-name").filter({ hasText: "Asha Rao" }).waitFor(WAIT);
   t.is(await page.getByTestId("nav-admin").isVisible(), false, "customers get no admin link");
 
+  // The city comes first, and this device remembers it.
+  await page.locator("[data-testid=city-choice][data-city=Bengaluru]").click();
+  await page.getByTestId("current-city").filter({ hasText: "Bengaluru" }).waitFor(WAIT);
+  await page.reload();
+  await page.getByTestId("current-city").filter({ hasText: "Bengaluru" }).waitFor(WAIT);
+
   // Browse: a show a few days out, in one city, picked through the filters.
   await page.getByTestId("show-list").locator("[data-testid=show-link]").first().waitFor(WAIT);
-  const dates = await page.getByTestId("filter-date").locator("option").evaluateAll((options) => options.map((o) => o.getAttribute("value") ?? ""));
+  const dates = await page.getByTestId("date-chip").evaluateAll((chips) => chips.map((c) => c.getAttribute("data-date") ?? ""));
   const shows = (await api.request<ShowSummary[]>("GET", "/api/shows")).body;
-  const show = shows.find((s) => dates.slice(2).includes(s.localDate) && Date.parse(s.startsAt) > Date.now() + 86_400_000);
-  if (!show) return t.fail(`no demo show on ${dates.slice(2).join(", ")}`);
-  await page.getByTestId("filter-city").selectOption(show.city);
-  await page.getByTestId("filter-date").selectOption(show.localDate);
+  const show = shows.find((s) => s.city !== "Bengaluru" && dates.slice(2).includes(s.localDate) && Date.parse(s.startsAt) > Date.now() + 86_400_000);
+  if (!show) return t.fail(`no demo show outside Bengaluru on ${dates.slice(2).join(", ")}`);
+  await page.getByTestId("change-city").click();
+  await page.locator(`[data-testid=city-choice][data-city="${show.city}"]`).click();
+  await page.locator(`[data-testid=date-chip][data-date="${show.localDate}"]`).click();
   const link = page.locator(`[data-testid=show-link][data-show-id="${show.id}"]`);
   await link.waitFor(WAIT);
   t.regex(await page.getByTestId("show-list").innerText(), new RegExp(show.movieTitle));
+  // Its chip gets the lowest ticket price; its film, a poster.
+  await link.locator(".chip-price").filter({ hasText: /^from ₹[\d,]+\.\d{2}$/ }).waitFor(WAIT);
+  t.is(await page.locator(`[data-testid=movie]:has([data-show-id="${show.id}"]) img.poster`).evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth > 0), true, "the poster loaded");
   await shot(page, "browse");
   await link.click();
 
@@ -174,6 +149,15 @@ test("a customer signs up, holds seats another browser sees turn held live, pays
   t.is(mine[0]!.status, "confirmed");
   t.deepEqual(mine[0]!.seats, [a, b]);
   t.is(inr(mine[0]!.amount), total);
+
+  // Cancelling asks first, then refunds in full.
+  await page.goto(`${api.url}/#/bookings`);
+  await page.getByTestId("cancel-booking").click();
+  await page.getByTestId("keep-booking").click();
+  await page.getByTestId("cancel-booking").click();
+  await page.getByTestId("confirm-cancel").filter({ hasText: `refund ${total}` }).click();
+  await page.locator("[data-testid=booking][data-status=cancelled]").waitFor(WAIT);
+  await page.getByTestId("status").filter({ hasText: `${total} will be refunded` }).waitFor(WAIT);
   t.deepEqual(errors, []);
 });
 
@@ -198,8 +182,15 @@ test("an admin creates a movie, a cinema from the text layout and a show, watche
   await page.getByTestId("movie-rating").selectOption("UA 13+");
   await page.getByTestId("movie-languages").fill("Hindi, English");
   await page.getByTestId("movie-genres").fill("Drama");
+  // A 1x1 PNG as the poster: uploaded to our own origin and served back as image/png.
+  const png = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
+  await page.getByTestId("movie-poster").setInputFiles({ name: "poster.png", mimeType: "image/png", buffer: png });
   await page.getByTestId("movie-submit").click();
   await page.getByTestId("movie-created").filter({ hasText: title }).waitFor(WAIT);
+  const movieId = (await api.request<{ id: string; title: string }[]>("GET", "/api/movies")).body.find((m) => m.title === title)!.id;
+  const poster = await fetch(`${api.url}/api/movies/${movieId}/poster`);
+  t.is(poster.headers.get("content-type"), "image/png");
+  t.true(Buffer.from(await poster.arrayBuffer()).equals(png));
 
   // A cinema with one screen, typed in the text format; a bad line is caught before sending.
   await page.getByTestId("admin-nav-cinema").click();
@@ -276,8 +267,14 @@ test("an admin creates a movie, a cinema from the text layout and a show, watche
   await page.getByTestId("rails-submit").click();
   await page.locator("[data-testid=audit-row]").filter({ hasText: "guardRails.set" }).first().waitFor(WAIT);
   t.is((await rules()).guardRails.roundTo, 100, "₹1 is 100 paise");
+  t.is(await page.getByTestId("fees-default").innerText(), "GST and fees: ₹20.00 convenience fee a ticket + 18% GST on it; tickets: 5% GST up to ₹100.00, 18% above");
   await shot(page, "admin-pricing");
+  // Removing asks first; keeping changes nothing.
   await page.getByRole("button", { name: "Remove Test Fest" }).click();
+  await page.getByRole("button", { name: "Keep" }).click();
+  t.true((await rules()).festivals.some((f) => f.name === "Test Fest"), "kept");
+  await page.getByRole("button", { name: "Remove Test Fest" }).click();
+  await page.getByRole("button", { name: "Yes, remove Test Fest" }).click();
   await festivalRow.waitFor({ state: "detached", ...WAIT });
   t.false((await rules()).festivals.some((f) => f.name === "Test Fest"));
   t.deepEqual(errors, []);

@@ -9,7 +9,7 @@ interface Route { method: string; path: string }
 /** Every "METHOD path" alias of the gateway, with each :param filled in (HEAD mirrors GET). */
 function routesOf(api: Awaited<ReturnType<typeof startServer>>): Route[] {
   const gateway = api.marquee.broker.getLocalService("api") as unknown as { settings: { routes: { aliases: Record<string, unknown> }[] } };
-  return Object.keys(gateway.settings.routes[0]!.aliases).filter((key) => !key.startsWith("HEAD ")).map((key) => {
+  return Object.keys(gateway.settings.routes.find((r) => (r as { path?: string }).path === "/api")!.aliases).filter((key) => !key.startsWith("HEAD ")).map((key) => {
     const [method, path] = key.split(" ") as [string, string];
     return { method, path: `/api/${path.replace(/:\w+/g, "x")}` };
   });

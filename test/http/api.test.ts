@@ -1,4 +1,5 @@
 import test from "ava";
+import { chargedTotal, chargesFor, INDIA_CINEMA_FEES } from "../../domain/pricing/fees.ts";
 import { startServer } from "../helpers/http.ts";
 
 test("health answers ok with the node id", async (t) => {
@@ -106,7 +107,8 @@ test("an admin creates a cinema and a show that customers can then book", async 
   const hold = await api.request("POST", `/api/shows/${show.body.id}/holds`, { token: customer.token, body: { seats: ["A1", "B1"] } });
   t.is(hold.status, 201);
   const price = (id: string) => details.body.seats.find((s: { id: string }) => s.id === id).price;
-  t.is(hold.body.quote.total, price("A1") + price("B1"));
+  t.is(hold.body.quote.charges.tickets, price("A1") + price("B1"));
+  t.is(hold.body.quote.total, chargedTotal(chargesFor({ A1: price("A1"), B1: price("B1") }, INDIA_CINEMA_FEES)));
 });
 
 test("a show that has started takes no more holds", async (t) => {

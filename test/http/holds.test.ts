@@ -1,4 +1,5 @@
 import test from "ava";
+import { chargedTotal, chargesFor, INDIA_CINEMA_FEES } from "../../domain/pricing/fees.ts";
 import { startServer, type Client } from "../helpers/http.ts";
 
 async function firstShow(api: Client) {
@@ -16,8 +17,9 @@ test("a customer holds available seats and gets a quote computed by the server",
   t.deepEqual(res.body.seats, seats.slice(0, 2));
   t.is(res.body.showId, showId);
   t.true(Date.parse(res.body.expiresAt) > Date.now());
-  const expected = show.seats.filter((s: { id: string }) => seats.slice(0, 2).includes(s.id)).reduce((sum: number, s: { price: number }) => sum + s.price, 0);
-  t.is(res.body.quote.total, expected);
+  const held = show.seats.filter((s: { id: string }) => seats.slice(0, 2).includes(s.id));
+  t.is(res.body.quote.charges.tickets, held.reduce((sum: number, s: { price: number }) => sum + s.price, 0));
+  t.is(res.body.quote.total, chargedTotal(chargesFor(Object.fromEntries(held.map((s: { id: string; price: number }) => [s.id, s.price])), INDIA_CINEMA_FEES)));
   t.is(res.body.quote.currency, "INR");
   // Every held seat is explained, starting from its category's base price.
   t.deepEqual([...new Set(res.body.quote.lines.map((l: { seat: string }) => l.seat))], seats.slice(0, 2));

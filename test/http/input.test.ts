@@ -6,7 +6,7 @@ import { startServer, type Client } from "../helpers/http.ts";
 
 async function routesOf(api: Client): Promise<string[]> {
   const gateway = api.marquee.broker.getLocalService("api") as unknown as { settings: { routes: { aliases: Record<string, unknown> }[] } };
-  return Object.keys(gateway.settings.routes[0]!.aliases).filter((r) => r.startsWith("GET ")).map((r) => r.slice(4));
+  return Object.keys(gateway.settings.routes.find((r) => (r as { path?: string }).path === "/api")!.aliases).filter((r) => r.startsWith("GET ")).map((r) => r.slice(4));
 }
 
 async function raw(api: Client, path: string, body: Uint8Array | string, headers: Record<string, string>) {

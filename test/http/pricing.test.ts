@@ -1,4 +1,5 @@
 import test from "ava";
+import { chargedTotal, chargesFor, INDIA_CINEMA_FEES } from "../../domain/pricing/fees.ts";
 import { startServer, type Client } from "../helpers/http.ts";
 
 const mumbaiShow = (api: Client) => api.dayAheadShow("?city=Mumbai");
@@ -10,7 +11,10 @@ test("a quote without a hold explains every factor on every seat", async (t) => 
   const quote = await api.request("GET", `/api/shows/${show.id}/quote?seats=${a.id},${b.id}`);
   t.is(quote.status, 200);
   t.is(quote.body.currency, "INR");
-  t.is(quote.body.total, a.price + b.price);
+  // The seats' prices, then GST per ticket and the convenience fee with its GST: India's default schedule.
+  t.is(quote.body.charges.tickets, a.price + b.price);
+  t.deepEqual(quote.body.charges.lines.map((l: { kind: string }) => l.kind).slice(-2), ["convenience_fee", "fee_gst"]);
+  t.is(quote.body.total, chargedTotal(chargesFor({ [a.id]: a.price, [b.id]: b.price }, INDIA_CINEMA_FEES)));
   for (const seat of [a.id, b.id]) {
     const lines = quote.body.lines.filter((l: { seat: string }) => l.seat === seat);
     t.is(lines[0].factor, "base");
@@ -51,6 +55,31 @@ test("the hold's quote is locked: a price change afterwards does not change what
   t.is(paid.status, 200);
   t.is(paid.body.amount, hold.body.quote.total);
   t.deepEqual(paid.body.lines, hold.body.quote.lines);
+  t.deepEqual(paid.body.charges, hold.body.quote.charges, "the receipt carries the hold's GST and fee lines");
+});
+
+test("admins set a city's GST and fee schedule: its quotes follow, other cities keep India's default, bad schedules are refused", async (t) => {
+  const api = await startServer(t);
+  const admin = await api.admin();
+  const user = await api.customer();
+  const show = await mumbaiShow(api);
+  const seat = show.seats.find((s: { status: string }) => s.status === "available");
+  const flat = { feePerTicket: 0, feeGstBps: 0, ticketGst: [{ rateBps: 1_000 }] };
+  const refused = await api.request("PUT", "/api/admin/pricing/fees", { token: admin, body: { default: INDIA_CINEMA_FEES, cities: { Mumbai: { ...flat, ticketGst: [{ upTo: 100, rateBps: 5 }] } } } });
+  t.is(refused.status, 422);
+  t.is(refused.body.type, "INVALID_FEES");
+  const forbidden = await api.request("PUT", "/api/admin/pricing/fees", { token: user.token, body: { default: flat } });
+  t.is(forbidden.status, 403);
+  const set = await api.request("PUT", "/api/admin/pricing/fees", { token: admin, body: { default: INDIA_CINEMA_FEES, cities: { Mumbai: flat } } });
+  t.is(set.status, 200, JSON.stringify(set.body));
+  const quote = await api.request("GET", `/api/shows/${show.id}/quote?seats=${seat.id}`);
+  t.deepEqual(quote.body.charges.lines, [{ kind: "ticket_gst", rateBps: 1_000, on: seat.price, amount: Math.floor((seat.price * 1_000 + 5_000) / 10_000), seats: [seat.id] }]);
+  const elsewhere = await api.dayAheadShow("?city=Bengaluru");
+  const other = elsewhere.seats.find((s: { status: string }) => s.status === "available");
+  const otherQuote = await api.request("GET", `/api/shows/${elsewhere.id}/quote?seats=${other.id}`);
+  t.is(otherQuote.body.total, chargedTotal(chargesFor({ [other.id]: other.price }, INDIA_CINEMA_FEES)));
+  const audit = await api.request("GET", "/api/admin/pricing/audit", { token: admin });
+  t.true(audit.body.some((e: { change: string }) => e.change === "fees.set"));
 });
 
 test("admins add a festival, the show's prices follow, and the change is audited", async (t) => {

@@ -152,6 +152,7 @@ test("a show overlapping another on the same screen, cleanup included, is a conf
   // The first show's film ends at 05:00 but the screen is cleaned until 05:15.
   const error = await rejects(t, createShow(broker, { movieId: other.id, cinemaId: mumbai.id, screenId, startsAt: "2030-01-10T05:00:00Z", prices: PRICES }), 409, "SCREEN_BUSY");
   t.deepEqual(error.data.clashes, [{ showId: first.id, startsAt: first.startsAt, endsAt: first.endsAt }]);
+  t.regex(error.message, /until 10:45 on 2030-01-10 \(Asia\/Kolkata\)/, "the cinema's clock, not UTC");
   // The same slot on another screen, and the same screen after cleanup, are free.
   await t.notThrowsAsync(createShow(broker, { movieId: other.id, cinemaId: mumbai.id, screenId: mumbai.screens[1]!.id, startsAt: "2030-01-10T05:00:00Z", prices: PRICES }));
   await t.notThrowsAsync(createShow(broker, { movieId: other.id, cinemaId: mumbai.id, screenId, startsAt: "2030-01-10T05:15:00Z", prices: PRICES }));

@@ -8,6 +8,7 @@ import { expandLayout, layoutCategories, parseLayoutText } from "../layout-text.
 import { createSeatMap, seatLegend } from "../seatmap.js";
 import { announce, setTitle, showError } from "../ui.js";
 import { pricingView } from "./pricing.js";
+import { reviewsAdmin } from "./reviews.js";
 
 const ZONES = ["Asia/Kolkata", "Asia/Dubai", "Asia/Singapore", "Europe/London", "America/New_York", "UTC"];
 const SECTIONS = [
@@ -16,6 +17,7 @@ const SECTIONS = [
   ["cinema", "New cinema"],
   ["show", "New show"],
   ["pricing", "Pricing"],
+  ["reviews", "Reviews"],
 ];
 
 export async function adminView(main, ctx) {
@@ -36,6 +38,7 @@ export async function adminView(main, ctx) {
   if (section === "cinema") return cinemaForm(main);
   if (section === "show") return showForm(main, ctx);
   if (section === "pricing") return pricingView(main, ctx);
+  if (section === "reviews") return reviewsAdmin(main);
   return dashboard(main, ctx);
 }
 
@@ -248,7 +251,8 @@ async function movieForm(main) {
   const languages = h("input", { required: true, "data-testid": "movie-languages" });
   const genres = h("input", { "data-testid": "movie-genres" });
   const synopsis = h("textarea", { rows: "3", maxlength: "2000", "data-testid": "movie-synopsis" });
-  const poster = h("input", { type: "url", "data-testid": "movie-poster" });
+  // Uploaded to our own origin (checked there by its bytes), never hot-linked from elsewhere.
+  const poster = h("input", { type: "file", accept: "image/png,image/jpeg,image/webp", "data-testid": "movie-poster" });
   const submit = h("button", { type: "submit", class: "button button--primary", "data-testid": "movie-submit" }, "Create movie");
   const error = formError("movie-error");
   const done = h("div", { "data-testid": "movie-created" });
@@ -256,7 +260,7 @@ async function movieForm(main) {
   const form = h("form", { class: "card form", novalidate: true, "aria-labelledby": "movie-h" },
     field("Title", title), field("Running time (minutes)", minutes), field("Certificate", rating),
     field("Languages", languages, "Comma separated, e.g. Hindi, English."), field("Genres", genres, "Comma separated, optional."),
-    field("Synopsis", synopsis), field("Poster URL", poster, "Optional."), error, h("div", { class: "actions" }, submit));
+    field("Synopsis", synopsis), field("Poster image", poster, "Optional: PNG, JPEG or WebP, up to 300 KB. Without one, a poster is drawn from the title."), error, h("div", { class: "actions" }, submit));
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
     error.textContent = "";
@@ -271,9 +275,23 @@ async function movieForm(main) {
     }
     const body = { title: title.value.trim(), durationMinutes: Number(minutes.value), rating: rating.value, languages: words(languages.value), genres: words(genres.value) };
     if (synopsis.value.trim()) body.synopsis = synopsis.value.trim();
-    if (poster.value.trim()) body.posterUrl = poster.value.trim();
+    const image = poster.files?.[0];
+    if (image && (image.size > 300 * 1024 || !["image/png", "image/jpeg", "image/webp"].includes(image.type))) {
+      error.textContent = "The poster must be a PNG, JPEG or WebP image of at most 300 KB.";
+      poster.focus();
+      return;
+    }
     try {
-      const movie = await busy(submit, () => api("POST", "/admin/movies", { body }), "Creating…");
+      const movie = await busy(submit, async () => {
+        const made = await api("POST", "/admin/movies", { body });
+        if (image) {
+          const bytes = new Uint8Array(await image.arrayBuffer());
+          let binary = "";
+          for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+          await api("PUT", `/admin/posters/${encodeURIComponent(made.id)}`, { body: { image: btoa(binary) } });
+        }
+        return made;
+      }, "Creating…");
       dropCatalog();
       form.reset();
       done.replaceChildren(h("p", { class: "success" }, `Created ${movie.title} (${movie.id}). `, h("a", { href: "#/admin/show" }, "Schedule a show")));

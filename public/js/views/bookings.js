@@ -3,7 +3,8 @@ import { api, describeError, session } from "../api.js";
 import { append, busy, clear, h } from "../dom.js";
 import { cardBrand, dateTime, money } from "../format.js";
 import { renderQuote } from "../quote.js";
-import { announce, setTitle, showError } from "../ui.js";
+import { reviewForm } from "./reviews.js";
+import { announce, askFirst, setTitle, showError } from "../ui.js";
 
 const STATUS = {
   pending_payment: "Awaiting payment",
@@ -26,8 +27,11 @@ export async function bookingsView(main, { active }) {
   const listEl = h("ul", { class: "bookings", "data-testid": "bookings-list", "aria-busy": "true" });
   main.append(listEl);
   let bookings;
+  let reviewable = new Set();
   try {
-    bookings = await api("GET", "/me/bookings");
+    const [mine, open] = await Promise.all([api("GET", "/me/bookings"), api("GET", "/me/reviewable").catch(() => [])]);
+    bookings = mine;
+    reviewable = new Set(open.map((r) => r.bookingId));
   } catch (err) {
     if (!active()) return;
     listEl.removeAttribute("aria-busy");
@@ -41,10 +45,10 @@ export async function bookingsView(main, { active }) {
     return;
   }
   // Each booking carries its show's summary (movie, cinema, time): no request per show.
-  for (const booking of bookings) listEl.append(item(booking, booking.show));
+  for (const booking of bookings) listEl.append(item(booking, booking.show, reviewable.has(booking.id)));
 }
 
-function item(booking, show) {
+function item(booking, show, canReview) {
   const li = h("li", { class: "booking card", "data-testid": "booking", "data-booking-id": booking.id, "data-status": booking.status });
   render();
   return li;
@@ -55,6 +59,11 @@ function item(booking, show) {
     const card = booking.payment?.card;
     const canCancel = ["confirmed", "pending_payment", "payment_failed"].includes(booking.status) && (!show || Date.parse(show.startsAt) > Date.now());
     const canPay = ["pending_payment", "payment_failed"].includes(booking.status);
+    // Said on every live booking: until when cancelling refunds, and how much.
+    const open = booking.cancelUntil && Date.parse(booking.cancelUntil) > Date.now();
+    const cancelTerms = !canCancel ? null : open
+      ? `Free until ${dateTime(booking.cancelUntil, tz)}${booking.status === "confirmed" ? `: full refund of ${money(booking.amount, booking.currency)}` : ""}`
+      : booking.cancelUntil ? "Closed: no refund" : null;
     li.dataset.status = booking.status;
     li.setAttribute("aria-labelledby", titleId);
     append(clear(li), [
@@ -67,11 +76,13 @@ function item(booking, show) {
         h("dt", null, "Amount"), h("dd", null, money(booking.amount, booking.currency)),
         card ? [h("dt", null, "Card"), h("dd", null, `${cardBrand(card.brand)} •••• ${card.last4}`)] : null,
         booking.refund ? [h("dt", null, "Refund"), h("dd", null, `${money(booking.refund.amount, booking.refund.currency)} (${booking.refund.status})`)] : null,
-        h("dt", null, "Reference"), h("dd", null, h("code", null, booking.id))),
+        h("dt", null, "Booking code"), h("dd", null, h("strong", { "data-testid": "booking-code" }, booking.code ?? booking.id)),
+        cancelTerms ? [h("dt", null, "Cancellation"), h("dd", { "data-testid": "booking-cancel-terms" }, cancelTerms)] : null),
       booking.reason ? h("p", { class: "muted" }, booking.reason) : null,
       booking.lines?.length ? h("details", null, h("summary", null, "Price breakdown"),
-        renderQuote({ currency: booking.currency, total: booking.amount, lines: booking.lines }, { testid: "booking-quote" })) : null,
+        renderQuote({ currency: booking.currency, total: booking.amount, lines: booking.lines, charges: booking.charges }, { testid: "booking-quote" })) : null,
       h("div", { class: "actions" },
+        booking.status === "confirmed" ? h("a", { class: "button button--primary", href: `#/ticket/${encodeURIComponent(booking.id)}`, "data-testid": "view-ticket" }, "View ticket") : null,
         canPay ? h("a", {
           class: "button", href: `#/show/${encodeURIComponent(booking.showId)}`,
           onclick: () => {
@@ -79,22 +90,19 @@ function item(booking, show) {
             if (user) sessionStorage.setItem(`marquee.hold.${user.id}.${booking.showId}`, JSON.stringify({ holdId: booking.holdId, bookingId: booking.id }));
           },
         }, "Pay now") : null,
-        canCancel ? cancelControl() : null)]);
+        canCancel ? cancelControl() : null),
+      // Offered once the ticket was let in or the show has ended; the server decides.
+      canReview && booking.status === "confirmed" ? reviewForm(booking.id, show?.movieTitle ?? "the film") : null]);
   }
 
   function cancelControl() {
     const wrap = h("div", { class: "cancel" });
     const start = h("button", { type: "button", class: "button button--quiet", "data-testid": "cancel-booking" }, "Cancel booking");
-    start.addEventListener("click", () => {
-      const paid = booking.status === "confirmed";
-      const yes = h("button", { type: "button", class: "button button--danger", "data-testid": "confirm-cancel" }, paid ? `Yes, cancel and refund ${money(booking.amount, booking.currency)}` : "Yes, cancel");
-      const no = h("button", { type: "button", class: "button button--quiet" }, "Keep booking");
-      const question = h("p", { id: `q-${booking.id}` }, `Cancel seats ${booking.seats.join(", ")}?`);
-      no.addEventListener("click", () => {
-        wrap.replaceChildren(start);
-        start.focus();
-      });
-      yes.addEventListener("click", async () => {
+    start.addEventListener("click", () => askFirst(wrap, start, {
+      question: `Cancel seats ${booking.seats.join(", ")}?`,
+      yes: booking.status === "confirmed" ? `Yes, cancel and refund ${money(booking.amount, booking.currency)}` : "Yes, cancel",
+      yesTestid: "confirm-cancel", no: "Keep booking", noTestid: "keep-booking",
+      async onYes(yes) {
         try {
           const updated = await busy(yes, () => api("POST", `/bookings/${encodeURIComponent(booking.id)}/cancel`, { idempotencyKey: `cancel-${booking.id}` }), "Cancelling…");
           booking = updated;
@@ -105,10 +113,8 @@ function item(booking, show) {
         } catch (err) {
           showError(describeError(err));
         }
-      });
-      wrap.replaceChildren(h("div", { role: "group", "aria-labelledby": question.id }, question, h("div", { class: "actions" }, yes, no)));
-      yes.focus();
-    });
+      },
+    }));
     wrap.append(start);
     return wrap;
   }

@@ -4,8 +4,8 @@
 // server; the page only reports what it answered.
 import { api, describeError } from "../api.js";
 import { busy, field, formError, h } from "../dom.js";
-import { dateTime, todayYmd } from "../format.js";
-import { announce, setTitle, showError } from "../ui.js";
+import { bpsPercent as pct, dateTime, money, todayYmd } from "../format.js";
+import { announce, askFirst, setTitle, showError } from "../ui.js";
 
 const percent = (multiplier) => {
   const change = Math.round((multiplier - 1) * 1000) / 10;
@@ -33,9 +33,10 @@ export async function pricingView(main, { active }) {
 
   async function load() {
     let rules;
+    let fees;
     let audit;
     try {
-      [{ rules }, audit] = await Promise.all([api("GET", "/admin/pricing/rules"), api("GET", "/admin/pricing/audit?limit=20")]);
+      [{ rules, fees }, audit] = await Promise.all([api("GET", "/admin/pricing/rules"), api("GET", "/admin/pricing/audit?limit=20")]);
     } catch (err) {
       showError(describeError(err));
       return;
@@ -43,28 +44,38 @@ export async function pricingView(main, { active }) {
     if (!active()) return;
     festivalsSlot.replaceChildren(...festivals(rules.festivals, load));
     railsSlot.replaceChildren(...guardRails(rules.guardRails, load));
-    otherSlot.replaceChildren(...otherRules(rules));
+    otherSlot.replaceChildren(...otherRules(rules, fees));
     auditSlot.replaceChildren(...auditLog(audit));
   }
   await load();
+}
+
+/** A festival's Remove button, which asks first: its prices change for every show it covers. */
+function removeCell(f, reload) {
+  const cell = h("td");
+  const remove = h("button", { type: "button", class: "button", "data-testid": `festival-remove-${f.id}`, "aria-label": `Remove ${f.name}` }, "Remove");
+  remove.addEventListener("click", () => askFirst(cell, remove, {
+    question: `Remove ${f.name}? Prices of the shows it covers change at once.`,
+    yes: `Yes, remove ${f.name}`, yesTestid: `festival-confirm-remove-${f.id}`, no: "Keep", noTestid: `festival-keep-${f.id}`,
+    async onYes(button) {
+      try {
+        await busy(button, () => api("DELETE", `/admin/pricing/festivals/${encodeURIComponent(f.id)}`), "Removing…");
+        announce(`${f.name} removed.`);
+        await reload();
+      } catch (err) {
+        showError(describeError(err));
+      }
+    },
+  }));
+  cell.append(remove);
+  return cell;
 }
 
 function festivals(list, reload) {
   const rows = list.map((f) => h("tr", { "data-testid": "festival-row", "data-festival": f.id },
     h("td", null, f.name), h("td", null, `${f.from} to ${f.to}`), h("td", null, f.cities?.length ? f.cities.join(", ") : "Everywhere"),
     h("td", { class: "num" }, percent(f.multiplier)),
-    h("td", null, h("button", {
-      type: "button", class: "button", "data-testid": `festival-remove-${f.id}`, "aria-label": `Remove ${f.name}`,
-      async onclick(e) {
-        try {
-          await busy(e.currentTarget, () => api("DELETE", `/admin/pricing/festivals/${encodeURIComponent(f.id)}`), "Removing…");
-          announce(`${f.name} removed.`);
-          await reload();
-        } catch (err) {
-          showError(describeError(err));
-        }
-      },
-    }, "Remove"))));
+    removeCell(f, reload)));
   const table = h("div", { class: "table-wrap" }, h("table", { class: "data" },
     h("thead", null, h("tr", null, ["Festival", "Dates (cinema-local)", "Cities", "Price change", ""].map((c) => h("th", { scope: "col" }, c)))),
     h("tbody", null, rows.length ? rows : h("tr", null, h("td", { colspan: "5", class: "muted" }, "No festivals.")))));
@@ -133,7 +144,13 @@ function guardRails(rails, reload) {
   return [h("h2", { id: "rails-h" }, "Guard rails"), h("p", { class: "muted" }, "Every show's price stays within these, whatever the other rules say."), form];
 }
 
-function otherRules(rules) {
+/** "₹20.00 fee a ticket + 18% GST; tickets: 5% GST up to ₹100.00, 18% above". */
+function feeText(s) {
+  const slabs = s.ticketGst.map((slab, i) => (slab.upTo !== undefined ? `${pct(slab.rateBps)} GST up to ${money(slab.upTo)}` : `${pct(slab.rateBps)}${i ? " above" : " GST"}`)).join(", ");
+  return `${money(s.feePerTicket)} convenience fee a ticket + ${pct(s.feeGstBps)} GST on it; tickets: ${slabs}`;
+}
+
+function otherRules(rules, fees) {
   const item = (label, value) => h("li", null, h("strong", null, `${label}: `), value);
   const bands = (list) => (list.length ? list.map((b) => `${b.name} ${percent(b.multiplier)}`).join("; ") : "none");
   return [
@@ -144,7 +161,9 @@ function otherRules(rules) {
       item("Times of day", bands(rules.timeBands)),
       item("Lead time", bands(rules.leadTime)),
       item("Cities", Object.entries(rules.cities).map(([city, m]) => `${city} ${percent(m)}`).join("; ") || "none"),
-      item("Customer zones", bands(rules.zones))),
+      item("Customer zones", bands(rules.zones)),
+      fees ? h("li", { "data-testid": "fees-default" }, h("strong", null, "GST and fees: "), feeText(fees.default)) : null,
+      fees ? Object.entries({ ...fees.cities, ...fees.cinemas }).map(([where, s]) => item(`GST and fees in ${where}`, feeText(s))) : null),
     h("p", { class: "muted" }, "These are edited through the API (PUT /api/admin/pricing/…); see the README."),
   ];
 }

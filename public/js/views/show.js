@@ -6,7 +6,7 @@ import { append, busy, clear, field, formError, h } from "../dom.js";
 import { cardBrand, clock, countdown, dateTime, duration, money } from "../format.js";
 import { renderQuote } from "../quote.js";
 import { createSeatMap, seatLegend } from "../seatmap.js";
-import { announce, setTitle, showError } from "../ui.js";
+import { announce, askFirst, setTitle, showError } from "../ui.js";
 
 const MAX_SEATS = 10;
 const STATUS_WORDS = { held: "held by someone else", booked: "already booked", not_for_sale: "not for sale" };
@@ -71,6 +71,8 @@ export async function showView(main, { params, active, onLeave }) {
   const estimateSlot = h("div", { class: "estimate" });
   const holdSlot = h("section", { class: "panel-section", "data-testid": "hold-panel", hidden: true });
   const doneSlot = h("section", { class: "panel-section", "data-testid": "booking-confirmation", hidden: true });
+  const bar = h("div", { class: "action-bar", "data-testid": "action-bar", role: "region", "aria-label": "Your seats and next step" });
+  document.body.classList.add("with-action-bar");
 
   append(clear(main), [
     h("div", { class: "show-head" },
@@ -83,7 +85,8 @@ export async function showView(main, { params, active, onLeave }) {
     started() ? h("p", { class: "notice", role: "note" }, "This show has started: booking is closed.") : null,
     h("div", { class: "show-layout" },
       h("div", { class: "map-column" }, seatLegend(), map.el),
-      h("aside", { class: "panel", "aria-label": "Your booking" }, doneSlot, holdSlot, selectionSlot))]);
+      h("aside", { class: "panel", "aria-label": "Your booking" }, doneSlot, holdSlot, selectionSlot)),
+    bar]);
 
   // ---------- selection ----------
   function renderSelection() {
@@ -111,10 +114,92 @@ export async function showView(main, { params, active, onLeave }) {
         const button = h("button", { type: "button", class: "button button--primary", "data-testid": "hold-button", disabled: started() },
           st.hold ? `Hold these ${ids.length} instead` : `Hold ${ids.length} seat${ids.length === 1 ? "" : "s"}`);
         button.addEventListener("click", () => hold(button));
+        const stranded = map.orphansLeft(ids);
+        // A warning, not a refusal: the customer may know the seat will go to a friend.
+        if (stranded.length) children.push(h("p", { class: "notice", "data-testid": "orphan-warning" }, `These seats leave ${list(stranded)} on ${stranded.length === 1 ? "its" : "their"} own, which few people book. Shifting your group by a seat avoids that.`));
         children.push(h("div", { class: "actions" }, button));
       }
     }
+    if (user && !started() && !(st.hold && same && ids.length)) children.push(bestForm());
     selectionSlot.replaceChildren(...children);
+    renderBar();
+  }
+
+  /** "Best available N": the server picks seats side by side in the best rows and holds them. */
+  function bestForm() {
+    const categories = [...new Set(map.seats().filter((s) => s.status !== "not_for_sale" && s.price != null).map((s) => s.category))];
+    const count = h("select", { name: "count", "data-testid": "best-count", "aria-label": "How many seats" },
+      Array.from({ length: MAX_SEATS }, (_, i) => h("option", { value: String(i + 1) }, String(i + 1))));
+    count.value = String(Math.max(1, Math.min(MAX_SEATS, st.selected.size || 2)));
+    const category = h("select", { name: "category", "data-testid": "best-category", "aria-label": "Seat category" }, categories.map((c) => {
+      const price = map.seats().find((s) => s.category === c && s.price != null)?.price;
+      return h("option", { value: c }, `${c}${price != null ? ` · ${money(price, currency)}` : ""}`);
+    }));
+    const go = h("button", { type: "submit", class: "button", "data-testid": "best-button" }, "Pick best seats");
+    const form = h("form", { class: "best-form", "data-testid": "best-form", "aria-labelledby": "best-title" },
+      h("h3", { id: "best-title" }, "Or let us pick"),
+      h("div", { class: "best-row" }, count, category, go),
+      h("p", { class: "hint" }, "Seats side by side in the best rows, nearest the middle."));
+    form.addEventListener("submit", (e) => {
+      e.preventDefault();
+      hold(go, { category: category.value, count: Number(count.value) });
+    });
+    return form;
+  }
+
+  // ---------- the phone's action bar: seats, total, countdown, the one next step ----------
+  function renderBar() {
+    const ids = map.order(st.selected);
+    const held = st.hold?.seats ?? [];
+    const same = !!st.hold && ids.length === held.length && ids.every((id) => held.includes(id));
+    st.barTimer = null;
+    if (!doneSlot.hidden && !st.hold && !ids.length) {
+      bar.replaceChildren(h("div", { class: "bar-summary" }, h("span", { class: "bar-seats" }, "Booking confirmed")),
+        h("a", { class: "button button--primary", href: `#/ticket/${encodeURIComponent(doneSlot.dataset.bookingId ?? "")}`, "data-testid": "bar-ticket" }, "View ticket"));
+      return;
+    }
+    if (!ids.length) {
+      const pick = h("button", { type: "button", class: "button", "data-testid": "bar-best" }, "Pick for me");
+      pick.addEventListener("click", () => {
+        const form = selectionSlot.querySelector("[data-testid=best-form]");
+        form?.scrollIntoView({ block: "center", behavior: "smooth" });
+        form?.querySelector("select")?.focus({ preventScroll: true });
+      });
+      bar.replaceChildren(h("div", { class: "bar-summary" }, h("span", { class: "bar-seats" }, `Choose up to ${MAX_SEATS} seats`), h("span", { class: "muted" }, "Tap the seats you want")),
+        user && !started() ? pick : null);
+      return;
+    }
+    const summary = h("div", { class: "bar-summary" }, h("span", { class: "bar-seats", "data-testid": "bar-seats" }, list(ids)));
+    if (same) {
+      const timer = h("span", { class: "bar-timer", role: "timer", "aria-label": "Time left to pay" }, countdown(Date.parse(st.hold.expiresAt) - serverNow()));
+      st.barTimer = timer;
+      summary.append(h("span", null, h("span", { class: "bar-total", "data-testid": "bar-total" }, money(st.hold.quote.total, currency)), " · ", timer, " left"));
+      const pay = h("button", { type: "button", class: "button button--primary", "data-testid": "bar-pay" }, "Pay");
+      pay.addEventListener("click", goPay);
+      bar.replaceChildren(summary, pay);
+      return;
+    }
+    const total = st.estimate && ids.every((id) => id in (st.estimate.seatPrices ?? {})) && Object.keys(st.estimate.seatPrices).length === ids.length ? money(st.estimate.total, currency) : "…";
+    summary.append(h("span", null, h("span", { class: "bar-total", "data-testid": "bar-total" }, total), h("span", { class: "muted" }, " incl. GST and fees")));
+    const action = !user
+      ? h("a", { class: "button button--primary", href: `#/login?next=${encodeURIComponent(`#/show/${showId}`)}`, onclick: () => sessionStorage.setItem(pickKey, JSON.stringify(ids)) }, "Log in")
+      : h("button", { type: "button", class: "button button--primary", "data-testid": "bar-hold", disabled: started() }, st.hold ? "Hold instead" : `Hold ${ids.length}`);
+    if (user) action.addEventListener("click", () => hold(action));
+    bar.replaceChildren(summary, action);
+  }
+
+  /** The bar's Pay: submits the card form when it is filled in, else brings it into view. */
+  function goPay() {
+    const form = holdSlot.querySelector("form.payment");
+    if (!form) return;
+    const number = form.querySelector("[name=cardnumber]");
+    const cvc = form.querySelector("[name=cvc]");
+    if (number.value.trim() && cvc.value.trim()) {
+      form.requestSubmit();
+      return;
+    }
+    form.scrollIntoView({ block: "start", behavior: "smooth" });
+    (number.value.trim() ? cvc : number).focus({ preventScroll: true });
   }
 
   let estimateAbort = null;
@@ -123,6 +208,7 @@ export async function showView(main, { params, active, onLeave }) {
     clearTimeout(estimateTimer);
     estimateAbort?.abort();
     const ids = map.order(st.selected);
+    st.estimate = null;
     if (!ids.length) {
       estimateSlot.replaceChildren();
       return;
@@ -133,6 +219,8 @@ export async function showView(main, { params, active, onLeave }) {
       try {
         const quote = await api("GET", `/shows/${encodeURIComponent(showId)}/quote?seats=${encodeURIComponent(ids.join(","))}`, { signal: controller.signal });
         if (controller.signal.aborted) return;
+        st.estimate = quote;
+        renderBar();
         estimateSlot.replaceChildren(renderQuote(quote, { testid: "quote-estimate", order: map.order, caption: "Price estimate. Holding the seats locks the price." }));
       } catch (err) {
         if (err?.name === "AbortError") return;
@@ -165,12 +253,13 @@ export async function showView(main, { params, active, onLeave }) {
   }
 
   // ---------- hold ----------
-  async function hold(button) {
-    const seats = map.order(st.selected);
+  /** Holds the selection, or with `best` ({category, count}) the best seats the server picks. */
+  async function hold(button, best) {
+    const seats = best ? [] : map.order(st.selected);
     const previous = st.hold;
     seats.forEach((s) => st.pending.add(s));
     try {
-      const created = await busy(button, () => api("POST", `/shows/${encodeURIComponent(showId)}/holds`, { body: { seats }, idempotencyKey: newKey() }), "Holding…");
+      const created = await busy(button, () => api("POST", `/shows/${encodeURIComponent(showId)}/holds`, { body: best ? { best } : { seats }, idempotencyKey: newKey() }), best ? "Finding seats…" : "Holding…");
       if (!active()) return;
       setHold(created, null);
       for (const s of previous?.seats ?? []) if (!created.seats.includes(s)) map.setStatus(s, "available") || map.update(s);
@@ -234,9 +323,15 @@ export async function showView(main, { params, active, onLeave }) {
     st.timerEl = timer;
     st.warned = new Set();
     const release = h("button", { type: "button", class: "button button--quiet", "data-testid": "release-hold" }, "Release these seats");
-    release.addEventListener("click", async () => {
+    const releaseSlot = h("div", { class: "actions" }, release);
+    // Releasing gives the seats to whoever clicks next: it is asked once more, and "keep" is the default.
+    release.addEventListener("click", () => askFirst(releaseSlot, release, {
+      question: `Release ${list(current.seats)}? Anyone may take them straight away.`,
+      yes: "Yes, release them", yesTestid: "confirm-release", no: "Keep my seats", noTestid: "keep-hold", onYes: doRelease,
+    }));
+    const doRelease = async (button) => {
       try {
-        await busy(release, () => api("DELETE", `/holds/${encodeURIComponent(current.id)}`), "Releasing…");
+        await busy(button, () => api("DELETE", `/holds/${encodeURIComponent(current.id)}`), "Releasing…");
         if (!active()) return;
         for (const s of current.seats) map.setStatus(s, "available");
         st.selected.clear();
@@ -247,14 +342,24 @@ export async function showView(main, { params, active, onLeave }) {
         showError(describeError(err));
         checkHold();
       }
-    });
+    };
     holdSlot.replaceChildren(
       h("h2", { tabindex: "-1" }, `Held for you: ${list(current.seats)}`),
       h("p", { class: "countdown" }, "Time left to pay: ", timer, h("span", { class: "muted" }, ` (until ${clock(current.expiresAt, tz)})`)),
       renderQuote(current.quote, { testid: "hold-quote", order: map.order, caption: "Locked price: exactly what you will pay." }),
-      h("div", { class: "actions" }, release),
+      cancellationTerms(current.quote),
+      releaseSlot,
       paymentForm(current));
     holdSlot.hidden = false;
+  }
+
+  /** Until when the booking can be cancelled, and for how much, said before paying. */
+  function cancellationTerms(quote) {
+    if (!show.cancelUntil) return null;
+    const open = Date.parse(show.cancelUntil) > serverNow();
+    return h("p", { class: "terms", "data-testid": "cancel-terms" }, open
+      ? `Free cancellation until ${dateTime(show.cancelUntil, tz)}: a full refund of ${money(quote.total, currency)}.`
+      : "This booking cannot be cancelled: cancelling closed before the show.");
   }
 
   // ---------- payment ----------
@@ -353,10 +458,12 @@ export async function showView(main, { params, active, onLeave }) {
       heading,
       h("p", null, `Seats ${list(booking.seats)} for ${show.movie.title}, ${dateTime(show.startsAt, tz)} at ${show.cinema.name} (${show.screen.name}).`),
       h("p", null, `Paid ${money(booking.amount, booking.currency)}${card ? ` with ${cardBrand(card.brand)} •••• ${card.last4}` : ""}.`),
-      h("p", null, "Booking reference ", h("code", { "data-testid": "booking-id" }, booking.id)),
-      h("p", { class: "actions" }, h("a", { class: "button", href: "#/bookings", "data-testid": "go-bookings" }, "See my bookings")));
+      h("p", { class: "actions" },
+        h("a", { class: "button button--primary", href: `#/ticket/${encodeURIComponent(booking.id)}`, "data-testid": "go-ticket" }, "View ticket"),
+        h("a", { class: "button", href: "#/bookings", "data-testid": "go-bookings" }, "See my bookings")));
     doneSlot.dataset.bookingId = booking.id;
     doneSlot.hidden = false;
+    renderBar();
     announce(`Booking confirmed: ${list(booking.seats)}, paid ${money(booking.amount, booking.currency)}.`);
     heading.focus();
   }
@@ -365,14 +472,16 @@ export async function showView(main, { params, active, onLeave }) {
     const seats = st.hold?.seats ?? [];
     stopTimer();
     dropHold();
-    // Those already seen free stay selected, so holding them again is one click.
-    st.selected = new Set(seats.filter((s) => map.seat(s)?.status === "available"));
+    // The seats stay selected, so holding them again is one click; any someone else has taken
+    // since are dropped from the selection (with a message) as the live feed reports them.
+    st.selected = new Set(seats.filter((s) => ["available", "held"].includes(map.seat(s)?.status)));
+    for (const s of seats) if (map.seat(s)?.status === "held") map.setStatus(s, "available");
     for (const s of seats) map.update(s);
     renderSelection();
     scheduleEstimate();
     showError(message
       ? `${message} (seats ${list(seats)}).`
-      : `Your hold on ${list(seats)} expired and the seats were released. Hold them again if they are still free.`);
+      : `Your hold on ${list(seats)} expired and the seats were released. They are still selected: hold them again if they are still free.`);
   }
 
   // ---------- countdown and hold checks ----------
@@ -390,6 +499,10 @@ export async function showView(main, { params, active, onLeave }) {
     const left = Date.parse(st.hold.expiresAt) - serverNow();
     st.timerEl.textContent = countdown(left);
     st.timerEl.parentElement.classList.toggle("urgent", left < 60_000);
+    if (st.barTimer) {
+      st.barTimer.textContent = countdown(left);
+      st.barTimer.classList.toggle("urgent", left < 60_000);
+    }
     for (const mark of [120_000, 60_000]) {
       if (left <= mark && left > mark - 5_000 && !st.warned.has(mark)) {
         st.warned.add(mark);
@@ -513,6 +626,7 @@ export async function showView(main, { params, active, onLeave }) {
   }
 
   onLeave(() => {
+    document.body.classList.remove("with-action-bar");
     st.es?.close();
     st.es = null;
     stopTimer();

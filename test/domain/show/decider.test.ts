@@ -634,3 +634,67 @@ test("ending a hold copies only its own bucket of ended holds, so a show with a 
   t.is(endedHold(state, "last")?.end, "released");
   t.is(endedHold(state, "h1999")?.end, "expired");
 });
+
+// ---- admission at the door ----
+const admit = (bookingId: string, door: string, usherId = "usher-1"): ShowCommand => ({ type: "AdmitTicket", bookingId, door, usherId });
+
+test("a confirmed ticket is admitted once; a second scan at any door is refused, naming the first door and time", (t) => {
+  const state = given(scheduled(), held("h1", "u1", ["A1", "A2"]), confirmed("b1", "h1"));
+  const at = STARTS - 20 * MIN;
+  const events = accepted(t, decide(state, admit("b1", "Door 2"), at));
+  t.deepEqual(events, [{ type: "TicketAdmitted", bookingId: "b1", door: "Door 2", usherId: "usher-1", at }]);
+  const next = events.reduce(evolve, state);
+  t.deepEqual(next.bookings.b1!.admitted, { at, door: "Door 2", usherId: "usher-1" });
+  const again = rejected(t, decide(next, admit("b1", "Door 1", "usher-2"), at + MIN), "TICKET_ALREADY_ADMITTED");
+  t.deepEqual(again.admitted, { at, door: "Door 2", usherId: "usher-1" });
+  t.regex(again.message, /Door 2/);
+});
+
+test("a cancelled or unknown booking is not admitted", (t) => {
+  const state = given(scheduled(), held("h1", "u1", ["A1"]), confirmed("b1", "h1"), cancelled("b1"));
+  rejected(t, decide(state, admit("b1", "Door 1"), STARTS - MIN), "TICKET_CANCELLED");
+  rejected(t, decide(state, admit("b-none", "Door 1"), STARTS - MIN), "BOOKING_NOT_FOUND");
+});
+
+test("admitting moves no seat: the seat map does not change", (t) => {
+  const state = given(scheduled(), held("h1", "u1", ["A1"]), confirmed("b1", "h1"));
+  const events = accepted(t, decide(state, admit("b1", "Door 1"), STARTS - MIN));
+  t.deepEqual(seatStatuses(events.reduce(evolve, state)), seatStatuses(state));
+  t.deepEqual([...seatsTouched(state, events)], []);
+});
+
+// ---- best available ----
+const ROWS = [{ row: "A", seats: ["A1", "A2", "A3", "A4"].map((id, column) => ({ id, column, category: "standard" })) }];
+const holdBest = (holdId: string, userId: string, seats: string[], count: number): ShowCommand =>
+  ({ ...hold(holdId, userId, seats), best: { category: "standard", count, rows: ROWS } } as ShowCommand);
+
+test("best available holds the pick when it is still the best, in the same step", (t) => {
+  const state = given(scheduled());
+  const events = accepted(t, decide(state, holdBest("h1", "u1", ["A1", "A2"], 2), T0));
+  t.like(events[0], { type: "SeatsHeld", seats: ["A1", "A2"] });
+});
+
+test("best available holds the best seats now when someone overtook the pick, at the same quoted price", (t) => {
+  // u2 took A1-A2 after u1's pick was made: the best two are now A3-A4, priced the same.
+  const state = given(scheduled(), held("h2", "u2", ["A1", "A2"]));
+  const events = accepted(t, decide(state, holdBest("h1", "u1", ["A1", "A2"], 2), T0 + 1));
+  t.like(events[0], { type: "SeatsHeld", seats: ["A3", "A4"] });
+  const quote = (events[0] as Extract<ShowEvent, { type: "SeatsHeld" }>).quote;
+  t.deepEqual(quote.lines.map((l) => l.seat), ["A3", "A4"]);
+  t.deepEqual(quote.seatPrices, { A3: 1500, A4: 1500 });
+  t.is(quote.total, 3000);
+  rejected(t, decide(state, holdBest("h1", "u1", ["A3", "A4"], 3), T0 + 1), "NO_BEST_SEATS");
+});
+
+test("best available asks the caller to quote again when the moved pick cannot keep the quoted price", (t) => {
+  const state = given(scheduled(), held("h2", "u2", ["A1", "A2"]));
+  const uneven = { ...quoteFor(["A1", "A2"]), seatPrices: { A1: 1500, A2: 1800 } };
+  const cmd = { ...holdBest("h1", "u1", ["A1", "A2"], 2), quote: uneven } as ShowCommand;
+  t.deepEqual(rejected(t, decide(state, cmd, T0 + 1), "BEST_SEATS_MOVED").seats, ["A3", "A4"]);
+});
+
+test("a ticket that was let in cannot be cancelled and refunded", (t) => {
+  const at = STARTS - 3 * HOUR;
+  const state = given(scheduled(), held("h1", "u1", ["A1"]), confirmed("b1", "h1"), { type: "TicketAdmitted", bookingId: "b1", door: "Door 1", usherId: "usher-1", at });
+  t.like(rejected(t, decide(state, cancel("b1", "u1"), at + MIN), "TICKET_ALREADY_ADMITTED").admitted, { door: "Door 1" });
+});
