@@ -4,30 +4,22 @@
 // from the text layout format and a show, watches its occupancy and revenue move live, and
 // manages a festival and the guard rails on the pricing page.
 // Screenshots of the main pages go to test-results/screenshots/.
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import test, { type ExecutionContext } from "ava";
+import type { ExecutionContext } from "ava";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { startServer } from "../helpers/http.ts";
+import { CHROMIUM, missingBinaries, testNeeding } from "../helpers/services.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
+const test = testNeeding(missingBinaries(CHROMIUM));
 const SHOTS = fileURLToPath(new URL("../../test-results/screenshots/", import.meta.url));
 const WAIT = { timeout: 10_000 };
 
 interface ShowSummary { id: string; city: string; localDate: string; startsAt: string; movieTitle: string }
 interface Seat { id: string; row: string; status: string; price: number | null }
 
-/** Chromium, or undefined after skipping (failing under CI=true) when it is not installed. */
-async function launch(t: ExecutionContext): Promise<Browser | undefined> {
-  if (!existsSync(CHROMIUM)) {
-    const message = `${CHROMIUM} is missing: install Debian's Chromium (apt-get install chromium) to run the web end-to-end tests`;
-    if (process.env.CI === "true") t.fail(message);
-    else {
-      t.log(`SKIPPED: ${message}`);
-      t.pass();
-    }
-    return undefined;
-  }
+/** Chromium for one test, closed in its teardown. */
+async function launch(t: ExecutionContext): Promise<Browser> {
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
   t.teardown(() => browser.close());
   return browser;
@@ -46,12 +38,11 @@ async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `${SHOTS}${name}.png`, fullPage: true });
 }
 
-/** A server and a browser page for one test; undefined when Chromium is missing (the test skips). */
+/** A server and a browser page for one test. */
 async function start(t: ExecutionContext) {
   t.timeout(90_000);
   const api = await startServer(t);
   const browser = await launch(t);
-  if (!browser) return undefined;
   const errors: string[] = [];
   return { api, browser, page: await open(browser, errors), errors };
 }
@@ -59,9 +50,7 @@ async function start(t: ExecutionContext) {
 const inr = (minor: number) => `₹${(minor / 100).toLocaleString("en-IN", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 
 test("a customer signs up, holds seats another browser sees turn held live, pays and finds the booking confirmed", async (t) => {
-  const session = await start(t);
-  if (!session) return;
-  const { api, browser, page, errors } = session;
+  const { api, browser, page, errors } = await start(t);
 
   // Sign up.
   await page.goto(`${api.url}/#/signup`);
@@ -178,9 +167,7 @@ test("a customer signs up, holds seats another browser sees turn held live, pays
 });
 
 test("an admin creates a movie, a cinema from the text layout and a show, watches occupancy and revenue live, and manages festivals and guard rails", async (t) => {
-  const session = await start(t);
-  if (!session) return;
-  const { api, page, errors } = session;
+  const { api, page, errors } = await start(t);
 
   await page.goto(`${api.url}/#/login`);
   await page.getByTestId("login-email").fill("admin@marquee.local");

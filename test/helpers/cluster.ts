@@ -14,7 +14,6 @@ export { freePort };
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { hasBinary } from "./services.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const READY_TIMEOUT_MS = 30_000;
@@ -196,20 +195,6 @@ function logOnFailure(t: ExecutionContext, label: string, output: RingBuffer): v
   t.teardown(() => {
     if (!t.passed && !output.reported) t.log(formatOutput(label, output));
   });
-}
-
-// ---------------------------------------------------------------------------------------------
-// Binaries
-
-/** True when every named binary (e.g. "nats-server", "redis-server") is installed; otherwise
- * logs a SKIPPED message saying what to install and returns false (fails the test under CI=true). */
-export function requireBinaries(t: ExecutionContext, ...names: string[]): boolean {
-  const missing = names.filter((name) => !hasBinary(name));
-  if (missing.length === 0) return true;
-  const message = `${missing.join(" and ")} not found on PATH: install ${missing.length === 1 ? "it" : "them"} (Debian: apt-get install ${missing.join(" ")})`;
-  if (process.env.CI === "true") t.fail(message);
-  else t.log(`SKIPPED: ${message}`);
-  return false;
 }
 
 // ---------------------------------------------------------------------------------------------
