@@ -1,6 +1,6 @@
 // Assembles the platform from a config: one store, the services this node runs, one broker.
 import { ServiceBroker } from "moleculer";
-import { brokerOptions, type MarqueeConfig, type ServiceName } from "./moleculer.config.ts";
+import { brokerOptions, DEFAULT_ADMIN_PASSWORD, type MarqueeConfig, type ServiceName } from "./moleculer.config.ts";
 import { MemoryStore } from "./infra/memory-store.ts";
 import { RedisStore } from "./infra/redis-store.ts";
 import type { Store } from "./infra/store.ts";
@@ -57,4 +57,17 @@ export async function startMarquee(config: MarqueeConfig, store: Store = storeFo
       await store.close();
     },
   };
+}
+
+/** What `npm start` prints once the gateway listens: where the web app and the API are, and how an admin signs in. */
+export function startBanner(config: MarqueeConfig, port: number, nodeID: string): string[] {
+  const host = ["0.0.0.0", "::", ""].includes(config.host) ? "localhost" : config.host.includes(":") ? `[${config.host}]` : config.host;
+  const base = `http://${host}:${port}`;
+  const password = config.adminPassword === DEFAULT_ADMIN_PASSWORD
+    ? `password "${DEFAULT_ADMIN_PASSWORD}" (the default: set ADMIN_PASSWORD to change it)`
+    : "the password set in ADMIN_PASSWORD";
+  return [
+    `marquee: node ${nodeID} ready: web app ${base}/ , API ${base}/api`,
+    `marquee: admin sign-in: ${config.adminEmail} with ${password}`,
+  ];
 }

@@ -1,6 +1,6 @@
 // `npm start`: reads the environment once, starts this node, stops cleanly on SIGINT/SIGTERM.
 import { readConfig } from "./moleculer.config.ts";
-import { startMarquee } from "./app.ts";
+import { startBanner, startMarquee } from "./app.ts";
 import { replCommands } from "./operators/commands.ts";
 
 let config;
@@ -18,7 +18,9 @@ const marquee = await startMarquee(config).catch((error: unknown) => {
 });
 
 if (marquee.port) {
-  console.log(`marquee: gateway on http://localhost:${marquee.port}/api (node ${marquee.broker.nodeID}); admin ${config.adminEmail} / ADMIN_PASSWORD`);
+  // JSON logs stay one JSON object per line, banner included.
+  const say = config.logFormat === "json" ? (line: string) => marquee.broker.logger.info(line) : console.log;
+  for (const line of startBanner(config, marquee.port, marquee.broker.nodeID)) say(line);
 }
 
 // `npm start -- --repl`: the operator REPL on this node (Ctrl-D stops the node).

@@ -16,6 +16,8 @@ export interface MarqueeConfig {
   redisUrl: string | undefined;
   services: ServiceName[];
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | false;
+  /** "short": one human line per entry; "json": pino's one JSON object per line, for collectors. */
+  logFormat: "short" | "json";
   holdTtlMs: number;
   maxSeatsPerHold: number;
   /** How much a hold may be stretched, once, while its payment is being charged. */
@@ -72,6 +74,13 @@ function services(raw: string | undefined): ServiceName[] {
 }
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace"] as const;
+export const DEFAULT_ADMIN_PASSWORD = "marquee-admin";
+
+function logFormat(raw: string | undefined): MarqueeConfig["logFormat"] {
+  const format = (raw || "short").toLowerCase();
+  if (format !== "short" && format !== "json") throw new Error(`LOG_FORMAT must be "short" or "json", got "${raw}"`);
+  return format;
+}
 
 export function readConfig(env: Env = process.env): MarqueeConfig {
   const logLevel = (env.LOG_LEVEL ?? "info").toLowerCase();
@@ -86,12 +95,13 @@ export function readConfig(env: Env = process.env): MarqueeConfig {
     redisUrl: env.REDIS_URL || undefined,
     services: services(env.SERVICES),
     logLevel: logLevel === "off" || logLevel === "false" ? false : (LOG_LEVELS as readonly string[]).includes(logLevel) ? (logLevel as MarqueeConfig["logLevel"]) : "info",
+    logFormat: logFormat(env.LOG_FORMAT),
     holdTtlMs: int(env, "HOLD_TTL_MS", 8 * 60_000, 1),
     maxSeatsPerHold: int(env, "MAX_SEATS_PER_HOLD", 10, 1),
     paymentGraceMs: int(env, "PAYMENT_GRACE_MS", 60_000, 0),
     cancelCutoffMs: int(env, "CANCEL_CUTOFF_MS", 2 * 3_600_000, 0),
     adminEmail: (env.ADMIN_EMAIL ?? "admin@marquee.local").toLowerCase(),
-    adminPassword: env.ADMIN_PASSWORD ?? "marquee-admin",
+    adminPassword: env.ADMIN_PASSWORD ?? DEFAULT_ADMIN_PASSWORD,
     tokenSecret,
     tokenTtlSeconds: int(env, "TOKEN_TTL_SECONDS", 12 * 3600, 1),
     scryptN: int(env, "SCRYPT_N", 16_384, 2),
@@ -114,7 +124,7 @@ export function brokerOptions(cfg: MarqueeConfig): BrokerOptions {
     nodeID: cfg.nodeID,
     // A URL string ("nats://host:4222") is what Moleculer resolves; its typings only list names.
     transporter: (cfg.transporter ?? null) as BrokerOptions["transporter"],
-    logger: cfg.logLevel === false ? false : { type: "Console", options: { level: cfg.logLevel, formatter: "short" } },
+    logger: loggerOptions(cfg),
     // Explicit timeouts: a request never hangs past this, whatever the failure.
     requestTimeout: 10_000,
     // Moleculer's defaults notice a dead node after 20-60 s; a killed node must be noticed in
@@ -131,3 +141,10 @@ export function brokerOptions(cfg: MarqueeConfig): BrokerOptions {
   };
 }
 
+
+function loggerOptions(cfg: MarqueeConfig): BrokerOptions["logger"] {
+  if (cfg.logLevel === false) return false;
+  if (cfg.logFormat === "short") return { type: "Console", options: { level: cfg.logLevel, formatter: "short" } };
+  // pino writes numeric levels by default; collectors filter on names.
+  return { type: "Pino", options: { level: cfg.logLevel, pino: { options: { formatters: { level: (label: string) => ({ level: label }) } } } } };
+}

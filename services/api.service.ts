@@ -6,6 +6,7 @@ import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import type { Context, ServiceSchema } from "moleculer";
 import ApiGateway from "moleculer-web";
+import { logRequests } from "../infra/access-log.ts";
 import { tokenVerifier } from "../infra/auth/tokens.ts";
 import { LiveFeed, type SeatStatuses } from "../infra/live-feed.ts";
 import type { SeatChange } from "../infra/seat-changes.ts";
@@ -51,6 +52,11 @@ export default function apiService({ config }: ServiceDeps): ServiceSchema {
       // The web app (public/), served at / by the same gateway.
       assets: { folder: fileURLToPath(new URL("../public", import.meta.url)), options: { index: "index.html" } },
       log4XXResponses: false,
+      // One line per request comes from logRequests (started below); the route table and
+      // moleculer-web's own request lines are for debugging.
+      logRequest: "debug",
+      logResponse: null,
+      logRouteRegistration: "debug",
       logRequestParams: null,
       logResponseData: null,
       routes: [
@@ -175,6 +181,10 @@ export default function apiService({ config }: ServiceDeps): ServiceSchema {
         }
         return ctx.meta.caller;
       },
+    },
+
+    started() {
+      logRequests(this.server, this.logger, config.logFormat === "json");
     },
 
     events: {
