@@ -12,6 +12,7 @@ import catalogService from "./services/catalog.service.ts";
 import paymentService from "./services/payment.service.ts";
 import pricingService from "./services/pricing.service.ts";
 import showActor from "./services/show.actor.ts";
+import { registerMetrics } from "./services/metrics.ts";
 import { showRouting } from "./services/show.routing.ts";
 
 const FACTORIES: Record<ServiceName, ServiceFactory> = {
@@ -40,6 +41,7 @@ export function storeFor(config: MarqueeConfig): Store {
 
 export async function startMarquee(config: MarqueeConfig, store: Store = storeFor(config)): Promise<Marquee> {
   const broker = new ServiceBroker({ ...brokerOptions(config), middlewares: [showRouting({ config, store })] });
+  registerMetrics(broker);
   for (const name of config.services) broker.createService(FACTORIES[name]({ config, store }));
   try {
     await broker.start();

@@ -1,5 +1,6 @@
 // The one place that reads the environment. Everything else receives a MarqueeConfig.
 import type { BrokerOptions } from "moleculer";
+import { PrometheusReporter } from "./infra/prometheus.ts";
 
 export const ALL_SERVICES = ["api", "admin", "show", "catalog", "pricing", "payment", "auth"] as const;
 export type ServiceName = (typeof ALL_SERVICES)[number];
@@ -45,6 +46,14 @@ export interface MarqueeConfig {
   maxActiveShows: number;
   /** An actor untouched this long is passivated (longer than a hold can live). */
   showIdleMs: number;
+  /** Moleculer's metrics and ours; a gateway serves them at GET /metrics. */
+  metrics: boolean;
+  /** A port of its own for /metrics (Moleculer's Prometheus server), for nodes without a gateway. */
+  metricsPort: number | undefined;
+  /** Bearer token GET /metrics on the gateway asks for; unset: only loopback clients may read it. */
+  metricsToken: string | undefined;
+  /** Where finished spans go; undefined: tracing is off. */
+  tracing: { exporter: "zipkin"; url: string } | { exporter: "console" } | undefined;
 }
 
 type Env = Record<string, string | undefined>;
@@ -82,6 +91,15 @@ function logFormat(raw: string | undefined): MarqueeConfig["logFormat"] {
   return format;
 }
 
+function tracing(env: Env): MarqueeConfig["tracing"] {
+  const exporter = (env.TRACING_EXPORTER ?? "").toLowerCase();
+  if (!exporter || exporter === "off") return undefined;
+  if (exporter === "console") return { exporter };
+  // Jaeger and the OpenTelemetry collector both take Zipkin's v2 JSON (port 9411).
+  if (exporter === "zipkin") return { exporter, url: env.TRACING_URL || "http://127.0.0.1:9411" };
+  throw new Error(`TRACING_EXPORTER must be zipkin, console or off, got "${env.TRACING_EXPORTER}"`);
+}
+
 export function readConfig(env: Env = process.env): MarqueeConfig {
   const logLevel = (env.LOG_LEVEL ?? "info").toLowerCase();
   const tokenSecret = env.TOKEN_SECRET ?? "marquee-dev-secret-change-me-in-production";
@@ -114,6 +132,10 @@ export function readConfig(env: Env = process.env): MarqueeConfig {
     leaseTtlMs: int(env, "LEASE_TTL_MS", 2_000, 300),
     maxActiveShows: int(env, "MAX_ACTIVE_SHOWS", 10_000, 1),
     showIdleMs: int(env, "SHOW_IDLE_MS", 15 * 60_000, 1_000),
+    metrics: bool(env, "METRICS", true),
+    metricsPort: env.METRICS_PORT ? int(env, "METRICS_PORT", 0) : undefined,
+    metricsToken: env.METRICS_TOKEN || undefined,
+    tracing: tracing(env),
   };
 }
 
@@ -138,6 +160,9 @@ export function brokerOptions(cfg: MarqueeConfig): BrokerOptions {
     retryPolicy: { enabled: clustered, retries: 4, delay: 100, maxDelay: 1_000, factor: 2, check: (error: Error) => Boolean((error as { retryable?: boolean }).retryable) },
     circuitBreaker: { enabled: clustered, threshold: 0.5, minRequestCount: 20, windowTime: 10, halfOpenTime: 2_000, check: (error: Error) => Boolean((error as { retryable?: boolean }).retryable) },
     validator: true,
+    // Typed as reporter names or option objects only; Moleculer also takes an instance.
+    metrics: { enabled: cfg.metrics, collectProcessMetrics: cfg.metrics, reporter: cfg.metrics ? [new PrometheusReporter(cfg.metricsPort) as never] : [] },
+    tracing: tracingOptions(cfg),
   };
 }
 
@@ -147,4 +172,13 @@ function loggerOptions(cfg: MarqueeConfig): BrokerOptions["logger"] {
   if (cfg.logFormat === "short") return { type: "Console", options: { level: cfg.logLevel, formatter: "short" } };
   // pino writes numeric levels by default; collectors filter on names.
   return { type: "Pino", options: { level: cfg.logLevel, pino: { options: { formatters: { level: (label: string) => ({ level: label }) } } } } };
+}
+
+function tracingOptions(cfg: MarqueeConfig): BrokerOptions["tracing"] {
+  if (!cfg.tracing) return { enabled: false };
+  const exporter = cfg.tracing.exporter === "zipkin"
+    ? { type: "Zipkin" as const, options: { baseURL: cfg.tracing.url, interval: 2 } }
+    : { type: "Console" as const, options: { width: 100 } };
+  // Span ids are the request ids the access log prints, so a log line leads to its trace.
+  return { enabled: true, exporter, events: true };
 }

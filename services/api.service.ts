@@ -2,16 +2,19 @@
 // Every endpoint that needs a caller checks it in the action it reaches (admin.*, auth.me), so
 // an alias added here can never skip the check by accident.
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { createHash, timingSafeEqual } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import type { Context, ServiceSchema } from "moleculer";
 import ApiGateway from "moleculer-web";
 import { logRequests } from "../infra/access-log.ts";
 import { tokenVerifier } from "../infra/auth/tokens.ts";
+import { prometheusText } from "../infra/prometheus.ts";
 import { LiveFeed, type SeatStatuses } from "../infra/live-feed.ts";
 import type { SeatChange } from "../infra/seat-changes.ts";
 import type { CallMeta, ServiceDeps } from "./deps.ts";
-import { NotFoundError, UnauthorizedError } from "./errors.ts";
+import { ForbiddenError, MarqueeError, NotFoundError, UnauthorizedError } from "./errors.ts";
+import { gauge } from "./metrics.ts";
 
 interface GatewayRequest extends IncomingMessage { $ctx?: Context<unknown, CallMeta> }
 interface HttpError extends Error { code?: unknown; status?: number; type?: string; data?: unknown; expose?: boolean }
@@ -19,6 +22,8 @@ interface HttpError extends Error { code?: unknown; status?: number; type?: stri
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 const HEARTBEAT_MS = 15_000;
 type Watch = (req: GatewayRequest & { $params: Record<string, unknown> }, res: ServerResponse) => Promise<void>;
+type Serve = (req: GatewayRequest, res: ServerResponse) => void;
+const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
 
 /** Turns anything thrown into the public error shape; internals of a 5xx never leak. */
 export function publicError(err: HttpError): { status: number; body: { name: string; message: string; code: number; type: string; data?: unknown } } {
@@ -42,6 +47,8 @@ export function publicError(err: HttpError): { status: number; body: { name: str
 export default function apiService({ config }: ServiceDeps): ServiceSchema {
   const verifyToken = tokenVerifier(config.tokenSecret);
   const feed = new LiveFeed();
+  let watching = 0;
+  const metricsToken = config.metricsToken === undefined ? undefined : createHash("sha256").update(config.metricsToken).digest();
   return {
     name: "api",
     mixins: [ApiGateway],
@@ -60,6 +67,22 @@ export default function apiService({ config }: ServiceDeps): ServiceSchema {
       logRequestParams: null,
       logResponseData: null,
       routes: [
+        {
+          // Prometheus scrapes this node's metrics (a main node without a gateway: METRICS_PORT).
+          path: "/metrics",
+          authentication: false,
+          mappingPolicy: "restrict",
+          autoAliases: false,
+          aliases: {
+            "GET /"(this: { serveMetrics: Serve }, req: GatewayRequest, res: ServerResponse, next: (error?: unknown) => void) {
+              try {
+                this.serveMetrics(req, res);
+              } catch (error) {
+                next(error);
+              }
+            },
+          },
+        },
         {
           path: "/api",
           authentication: true,
@@ -150,8 +173,11 @@ export default function apiService({ config }: ServiceDeps): ServiceSchema {
         let open = true;
         const send = (chunk: string) => { if (open) res.write(chunk); };
         const watcher = feed.watch(showId, send);
+        gauge(this.broker, "marquee.sse.watchers", ++watching);
         const close = () => {
+          if (!open) return;
           open = false;
+          gauge(this.broker, "marquee.sse.watchers", --watching);
           watcher.close();
           clearInterval(heartbeat);
         };
@@ -167,6 +193,23 @@ export default function apiService({ config }: ServiceDeps): ServiceSchema {
           close();
           throw error;
         }
+      },
+
+      /**
+       * Metrics name shows, revenue and nodes: with METRICS_TOKEN set they need it as a bearer
+       * token; without, only a client on this machine may read them.
+       */
+      serveMetrics(req: GatewayRequest, res: ServerResponse) {
+        const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "")?.[1];
+        const allowed = metricsToken === undefined
+          ? LOOPBACK.has(req.socket.remoteAddress ?? "")
+          : bearer !== undefined && timingSafeEqual(createHash("sha256").update(bearer).digest(), metricsToken);
+        if (!allowed && metricsToken) throw new UnauthorizedError("Send Authorization: Bearer <METRICS_TOKEN>", "INVALID_TOKEN");
+        if (!allowed) throw new ForbiddenError("Metrics are served to this machine only; set METRICS_TOKEN to scrape them from elsewhere", "METRICS_LOCAL_ONLY");
+        const text = prometheusText(this.broker);
+        if (text === undefined) throw new MarqueeError("Metrics are off on this node (METRICS=off)", 404, "METRICS_OFF");
+        res.writeHead(200, { "Content-Type": "text/plain; version=0.0.4; charset=utf-8" });
+        res.end(text);
       },
 
       async authenticate(ctx: Context<unknown, CallMeta>, _route: unknown, req: IncomingMessage) {

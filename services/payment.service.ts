@@ -8,6 +8,7 @@ import { idempotent } from "./idempotency.ts";
 import { callerOf, mayAccess } from "./caller.ts";
 import type { CallMeta, ServiceDeps } from "./deps.ts";
 import { newId } from "./ids.ts";
+import { count } from "./metrics.ts";
 import { cardParam } from "./params.ts";
 import { NotFoundError, UnprocessableError } from "./errors.ts";
 
@@ -60,6 +61,10 @@ export default function paymentService({ store }: ServiceDeps): ServiceSchema {
             const outcome = refund(payment, { id: newId("re"), amount: request.amount, reason: request.reason }, Date.now());
             if ("type" in outcome) throw new UnprocessableError(outcome.message, outcome.type, { paymentId: payment.id });
             await store.put("payments", payment.id, outcome.payment);
+            // Inside the idempotent step, so a retried refund is counted once.
+            const labels = { currency: outcome.refund.currency, reason: outcome.refund.reason };
+            count(this.broker, "marquee.refunds.total", labels);
+            count(this.broker, "marquee.refunds.amount.total", labels, outcome.refund.amount);
             return outcome.refund;
           });
         },
