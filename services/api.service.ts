@@ -9,7 +9,10 @@ import type { Context, ServiceSchema } from "moleculer";
 import ApiGateway from "moleculer-web";
 import { logRequests } from "../infra/access-log.ts";
 import { tokenVerifier } from "../infra/auth/tokens.ts";
+import { docsFile } from "../infra/api-docs.ts";
+import { openApiDocument, type Route } from "../infra/openapi.ts";
 import { prometheusText } from "../infra/prometheus.ts";
+import { errorSchema, successes } from "./api.responses.ts";
 import { LiveFeed, type SeatStatuses } from "../infra/live-feed.ts";
 import type { SeatChange } from "../infra/seat-changes.ts";
 import type { CallMeta, ServiceDeps } from "./deps.ts";
@@ -22,7 +25,9 @@ interface HttpError extends Error { code?: unknown; status?: number; type?: stri
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 const HEARTBEAT_MS = 15_000;
 type Watch = (req: GatewayRequest & { $params: Record<string, unknown> }, res: ServerResponse) => Promise<void>;
-type Serve = (req: GatewayRequest, res: ServerResponse) => void;
+type Serve = (req: GatewayRequest, res: ServerResponse, file?: string) => Promise<void>;
+/** Gateway actions that pass their params on unchecked: the document shows the params of the action that checks them. */
+const FORWARDED: Record<string, string> = { "admin.createMovie": "catalog.createMovie", "admin.createCinema": "catalog.createCinema", "admin.createShow": "catalog.createShow" };
 const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
 
 /** Turns anything thrown into the public error shape; internals of a 5xx never leak. */
@@ -74,7 +79,7 @@ export default function apiService({ config }: ServiceDeps): ServiceSchema {
           mappingPolicy: "restrict",
           autoAliases: false,
           aliases: {
-            "GET /"(this: { serveMetrics: Serve }, req: GatewayRequest, res: ServerResponse, next: (error?: unknown) => void) {
+            "GET /"(this: { serveMetrics: (req: GatewayRequest, res: ServerResponse) => void }, req: GatewayRequest, res: ServerResponse, next: (error?: unknown) => void) {
               try {
                 this.serveMetrics(req, res);
               } catch (error) {
@@ -92,6 +97,13 @@ export default function apiService({ config }: ServiceDeps): ServiceSchema {
           bodyParsers: { json: { strict: true, limit: config.maxBodyBytes }, urlencoded: false },
           aliases: {
             "GET health": "api.health",
+            "GET openapi.json": "api.openapi",
+            "GET docs"(this: { serveDocs: Serve }, req: GatewayRequest, res: ServerResponse, next: (error?: unknown) => void) {
+              this.serveDocs(req, res).catch(next);
+            },
+            "GET docs/:file"(this: { serveDocs: Serve }, req: GatewayRequest & { $params: Record<string, unknown> }, res: ServerResponse, next: (error?: unknown) => void) {
+              this.serveDocs(req, res, String(req.$params.file)).catch(next);
+            },
             "GET shows/:showId/events"(this: { watchShow: Watch }, req: GatewayRequest & { $params: Record<string, unknown> }, res: ServerResponse, next: (error?: unknown) => void) {
               this.watchShow(req, res).catch(next);
             },
@@ -212,6 +224,13 @@ export default function apiService({ config }: ServiceDeps): ServiceSchema {
         res.end(text);
       },
 
+      async serveDocs(_req: GatewayRequest, res: ServerResponse, name?: string) {
+        const file = await docsFile(name);
+        if (!file) throw new NotFoundError("File", String(name).slice(0, 100));
+        res.writeHead(200, { "Content-Type": file.contentType, "Cache-Control": "public, max-age=3600" });
+        res.end(file.body);
+      },
+
       async authenticate(ctx: Context<unknown, CallMeta>, _route: unknown, req: IncomingMessage) {
         const header = req.headers.authorization;
         if (!header) return null;
@@ -241,6 +260,24 @@ export default function apiService({ config }: ServiceDeps): ServiceSchema {
     },
 
     actions: {
+      /** OpenAPI 3.1, generated from the routes above and the params schemas of the actions they call. */
+      openapi: {
+        handler() {
+          const settings = this.settings as { routes: { path: string; aliases: Record<string, unknown> }[] };
+          const params = new Map(this.broker.registry.getActionList({ skipInternal: true }).map((a) => [a.name, (a.action as { params?: Record<string, never> } | undefined)?.params]));
+          const routes: Route[] = settings.routes.flatMap((route) => Object.entries(route.aliases).map(([alias, target]) => {
+            const [method, path] = alias.split(" ") as [string, string];
+            const full = `${route.path}${path === "/" ? "" : `/${path}`}`;
+            if (typeof target !== "string") return { method, path: full };
+            return { method, path: full, action: target, params: params.get(FORWARDED[target] ?? target) };
+          }));
+          return openApiDocument({
+            title: "Marquee", version: "0.1.0", routes, successes, errorSchema,
+            description: "Movie tickets: shows, seat holds, bookings and payments. Errors are {name, message, code, type, data}.",
+          });
+        },
+      },
+
       health: {
         handler(this: { broker: { nodeID: string }; server?: { address(): AddressInfo | string | null } }) {
           return { status: "ok", nodeID: this.broker.nodeID, uptimeSeconds: Math.round(process.uptime()), time: new Date().toISOString() };
