@@ -1,5 +1,6 @@
 // The one place that reads the environment. Everything else receives a MarqueeConfig.
 import type { BrokerOptions } from "moleculer";
+import { platformChannel } from "./infra/operator-channel.ts";
 import { PrometheusReporter } from "./infra/prometheus.ts";
 
 export const ALL_SERVICES = ["api", "admin", "show", "catalog", "pricing", "payment", "auth"] as const;
@@ -52,6 +53,11 @@ export interface MarqueeConfig {
   metricsPort: number | undefined;
   /** Bearer token GET /metrics on the gateway asks for; unset: only loopback clients may read it. */
   metricsToken: string | undefined;
+  /**
+   * The loopback port `npm run repl` listens on to attach to a single-process platform, which
+   * dials it; undefined: no operator channel (a cluster, NODE_ENV=production, or OPERATOR_PORT=off).
+   */
+  operatorPort: number | undefined;
   /** Where finished spans go; undefined: tracing is off. */
   tracing: { exporter: "zipkin"; url: string } | { exporter: "console" } | undefined;
 }
@@ -100,6 +106,14 @@ function tracing(env: Env): MarqueeConfig["tracing"] {
   throw new Error(`TRACING_EXPORTER must be zipkin, console or off, got "${env.TRACING_EXPORTER}"`);
 }
 
+function operatorPort(env: Env): number | undefined {
+  const raw = (env.OPERATOR_PORT ?? "").toLowerCase();
+  if (raw === "off") return undefined;
+  if (raw) return int(env, "OPERATOR_PORT", 4446, 1);
+  // A cluster's operators join it with TRANSPORTER; production opens nothing it was not asked to.
+  return env.TRANSPORTER || env.NODE_ENV === "production" ? undefined : 4446;
+}
+
 export function readConfig(env: Env = process.env): MarqueeConfig {
   const logLevel = (env.LOG_LEVEL ?? "info").toLowerCase();
   const tokenSecret = env.TOKEN_SECRET ?? "marquee-dev-secret-change-me-in-production";
@@ -136,6 +150,7 @@ export function readConfig(env: Env = process.env): MarqueeConfig {
     metricsPort: env.METRICS_PORT ? int(env, "METRICS_PORT", 0) : undefined,
     metricsToken: env.METRICS_TOKEN || undefined,
     tracing: tracing(env),
+    operatorPort: operatorPort(env),
   };
 }
 
@@ -145,7 +160,7 @@ export function brokerOptions(cfg: MarqueeConfig): BrokerOptions {
     namespace: cfg.namespace,
     nodeID: cfg.nodeID,
     // A URL string ("nats://host:4222") is what Moleculer resolves; its typings only list names.
-    transporter: (cfg.transporter ?? null) as BrokerOptions["transporter"],
+    transporter: (cfg.transporter ?? (cfg.operatorPort !== undefined ? platformChannel(cfg.operatorPort) : null)) as BrokerOptions["transporter"],
     logger: loggerOptions(cfg),
     // Explicit timeouts: a request never hangs past this, whatever the failure.
     requestTimeout: 10_000,

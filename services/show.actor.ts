@@ -330,7 +330,7 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
       /** What this node owns: its shards with their lease epochs, and its live actors. */
       owners: {
         handler() {
-          return { nodeID: this.broker.nodeID, shards: leases.held(), activeShows: actors.size };
+          return { nodeID: this.broker.nodeID, shards: leases.held(), activeShows: actors.size, shardCount: config.showShards };
         },
       },
 

@@ -329,6 +329,8 @@ export async function startNode(t: ExecutionContext, env: Record<string, string>
     ...process.env,
     LOG_LEVEL: "warn",
     HOST: "127.0.0.1",
+    // No operator channel: test nodes must not be found by a REPL a developer has open.
+    OPERATOR_PORT: "off",
     SCRYPT_N: "1024",
     ...env,
     NODE_ID: nodeID,
