@@ -103,7 +103,7 @@ function tracing(env: Env): MarqueeConfig["tracing"] {
   if (exporter === "console") return { exporter };
   // Jaeger and the OpenTelemetry collector both take Zipkin's v2 JSON (port 9411).
   if (exporter === "zipkin") return { exporter, url: env.TRACING_URL || "http://127.0.0.1:9411" };
-  throw new Error(`TRACING_EXPORTER must be zipkin, console or off, got "${env.TRACING_EXPORTER}"`);
+  throw new Error(`TRACING_EXPORTER must be zipkin, console or off, got "${env.TRACING_EXPORTER}"; for Jaeger or an OpenTelemetry collector use zipkin with TRACING_URL at their Zipkin port (9411)`);
 }
 
 function operatorPort(env: Env): number | undefined {
