@@ -71,5 +71,6 @@ export function startBanner(config: MarqueeConfig, port: number, nodeID: string)
   return [
     `marquee: node ${nodeID} ready: web app ${base}/ , API ${base}/api`,
     `marquee: admin sign-in: ${config.adminEmail} with ${password}`,
+    ...(config.operatorPort !== undefined && !config.transporter ? [`marquee: operators: \`npm run repl\` attaches to this process (127.0.0.1:${config.operatorPort})`] : []),
   ];
 }

@@ -9,6 +9,8 @@ test("the banner shows the web app and API addresses and the default admin passw
   const lines = startBanner(readConfig({}), 3000, "n1");
   t.is(lines[0], "marquee: node n1 ready: web app http://localhost:3000/ , API http://localhost:3000/api");
   t.is(lines[1], 'marquee: admin sign-in: admin@marquee.local with password "marquee-admin" (the default: set ADMIN_PASSWORD to change it)');
+  t.is(lines[2], "marquee: operators: `npm run repl` attaches to this process (127.0.0.1:4446)");
+  t.is(startBanner(readConfig({ NODE_ENV: "production" }), 3000, "n1").length, 2, "no operator channel, no line about it");
 });
 
 test("the banner never prints a password the operator set, only where it came from", (t) => {
