@@ -100,11 +100,15 @@ test("compose runs NATS, Redis with fsync on every write, two main and two edge 
   t.truthy(compose.services.nats.image);
   for (const name of ["main", "edge"]) {
     t.is(compose.services[name].deploy.replicas, 2, name);
-    const cfg = readConfig(compose.services[name].environment);
+    const cfg = readConfig(withDefaults(compose.services[name].environment));
     t.is(cfg.transporter, "nats://nats:4222");
     t.is(cfg.redisUrl, "redis://redis:6379");
   }
 });
+
+/** A compose environment as compose fills it in with nothing set: ${NAME:-default} becomes default. */
+const withDefaults = (env: Record<string, string>) =>
+  Object.fromEntries(Object.entries(env).map(([k, v]) => [k, String(v).replace(/\$\{\w+:-([^}]*)\}/g, "$1")]));
 
 /** Every file `node index.ts` loads from this repository, following relative imports. */
 function runtimeFiles(entry: string, seen = new Set<string>()): Set<string> {
@@ -122,4 +126,16 @@ test("the image is multi-stage on Node 24, runs as a non-root user with a health
   const copied = [...dockerfile.matchAll(/^COPY (?!--from)(.+) \S+$/gm)].flatMap((m) => m[1]!.split(/\s+/));
   const needed = new Set([...runtimeFiles(join(ROOT, "index.ts")), ...runtimeFiles(join(ROOT, "scripts/healthcheck.ts"))].map((f) => relative(ROOT, f).split("/")[0]!));
   t.deepEqual([...needed].filter((top) => !copied.includes(top)), []);
+});
+
+test("compose's Prometheus scrapes edge nodes with their token and main nodes on their METRICS_PORT", (t) => {
+  const compose = parse(readFileSync(join(ROOT, "compose.yaml"), "utf8"), { merge: true });
+  const prometheus = parse(readFileSync(join(ROOT, "deploy/prometheus/prometheus.yml"), "utf8"));
+  const job = (name: string) => prometheus.scrape_configs.find((j: { job_name: string }) => j.job_name === name);
+  const edge = readConfig(withDefaults(compose.services.edge.environment));
+  const main = readConfig(withDefaults(compose.services.main.environment));
+  t.is(job("marquee-edge").authorization.credentials, edge.metricsToken);
+  t.deepEqual(job("marquee-edge").dns_sd_configs[0], { names: ["edge"], type: "A", port: edge.port });
+  t.deepEqual(job("marquee-main").dns_sd_configs[0], { names: ["main"], type: "A", port: main.metricsPort });
+  t.is(compose.services.grafana.volumes.filter((v: string) => v.startsWith("./deploy/grafana/marquee.json:")).length, 1);
 });
