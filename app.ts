@@ -1,6 +1,6 @@
 // Assembles the platform from a config: one store, the services this node runs, one broker.
 import { ServiceBroker } from "moleculer";
-import { brokerOptions, type MarqueeConfig, type ServiceName } from "./moleculer.config.ts";
+import { brokerOptions, DEV_ADMIN_PASSWORD, type MarqueeConfig, type ServiceName } from "./moleculer.config.ts";
 import { MemoryStore } from "./infra/memory-store.ts";
 import { RedisStore } from "./infra/redis-store.ts";
 import type { Store } from "./infra/store.ts";
@@ -14,6 +14,7 @@ import pricingService from "./services/pricing.service.ts";
 import showActor from "./services/show.actor.ts";
 import ticketsService from "./services/tickets.service.ts";
 import reviewsService from "./services/reviews.service.ts";
+import { registerMetrics } from "./services/metrics.ts";
 import { showRouting } from "./services/show.routing.ts";
 import { storeFaults } from "./services/store-faults.ts";
 import { IDEMPOTENCY_RECORDS } from "./services/idempotency.ts";
@@ -49,6 +50,7 @@ export function storeFor(config: MarqueeConfig): Store {
 
 export async function startMarquee(config: MarqueeConfig, store: Store = storeFor(config)): Promise<Marquee> {
   const broker = new ServiceBroker({ ...brokerOptions(config), middlewares: [storeFaults, showRouting({ config, store })] });
+  registerMetrics(broker);
   for (const name of config.services) broker.createService(FACTORIES[name]({ config, store }));
   try {
     await broker.start();
@@ -66,4 +68,18 @@ export async function startMarquee(config: MarqueeConfig, store: Store = storeFo
       await store.close();
     },
   };
+}
+
+/** What `npm start` prints once the gateway listens: where the web app and the API are, and how an admin signs in. */
+export function startBanner(config: MarqueeConfig, port: number, nodeID: string): string[] {
+  const host = ["0.0.0.0", "::", ""].includes(config.host) ? "localhost" : config.host.includes(":") ? `[${config.host}]` : config.host;
+  const base = `http://${host}:${port}`;
+  const password = config.adminPassword === DEV_ADMIN_PASSWORD
+    ? `password "${DEV_ADMIN_PASSWORD}" (the default: set ADMIN_PASSWORD to change it)`
+    : "the password set in ADMIN_PASSWORD";
+  return [
+    `marquee: node ${nodeID} ready: web app ${base}/ , API ${base}/api`,
+    `marquee: admin sign-in: ${config.adminEmail} with ${password}`,
+    ...(config.operatorPort !== undefined && !config.transporter ? [`marquee: operators: \`npm run repl\` attaches to this process (127.0.0.1:${config.operatorPort})`] : []),
+  ];
 }

@@ -1,6 +1,6 @@
 // `npm start`: reads the environment once, starts this node, stops cleanly on SIGINT/SIGTERM.
 import { insecureDefaults, readConfig } from "./moleculer.config.ts";
-import { startMarquee } from "./app.ts";
+import { startBanner, startMarquee } from "./app.ts";
 import { replCommands } from "./operators/commands.ts";
 
 let config;
@@ -11,9 +11,6 @@ try {
   process.exit(2);
 }
 
-// Development keeps its defaults so `npm start` just works, but says so where nobody can miss it.
-for (const problem of insecureDefaults(config)) console.warn(`marquee: WARNING (development only; NODE_ENV=production refuses this): ${problem}`);
-
 const marquee = await startMarquee(config).catch((error: unknown) => {
   console.error(`marquee: could not start: ${(error as Error).message}`);
   if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") console.error(`marquee: port ${config.port} is taken; set PORT to a free one`);
@@ -21,8 +18,15 @@ const marquee = await startMarquee(config).catch((error: unknown) => {
 });
 
 if (marquee.port) {
-  console.log(`marquee: gateway on http://localhost:${marquee.port}/api (node ${marquee.broker.nodeID}); admin ${config.adminEmail} / ADMIN_PASSWORD`);
+  // JSON logs stay one JSON object per line, banner included.
+  const say = config.logFormat === "json" ? (line: string) => marquee.broker.logger.info(line) : console.log;
+  for (const line of startBanner(config, marquee.port, marquee.broker.nodeID)) say(line);
 }
+
+// Development keeps its defaults so `npm start` just works, but says so where nobody can miss it
+// (through the logger with LOG_FORMAT=json, so every line stays JSON).
+const warn = config.logFormat === "json" ? (line: string) => marquee.broker.logger.warn(line) : console.warn;
+for (const problem of insecureDefaults(config)) warn(`marquee: WARNING (development only; NODE_ENV=production refuses this): ${problem}`);
 
 // `npm start -- --repl`: the operator REPL on this node (Ctrl-D stops the node).
 if (process.argv.includes("--repl")) {

@@ -1,6 +1,8 @@
 // The one place that reads the environment. Everything else receives a MarqueeConfig.
 import { createHmac } from "node:crypto";
 import type { BrokerOptions } from "moleculer";
+import { platformChannel } from "./infra/operator-channel.ts";
+import { PrometheusReporter } from "./infra/prometheus.ts";
 
 export const ALL_SERVICES = ["api", "admin", "show", "catalog", "pricing", "payment", "auth", "tickets", "reviews"] as const;
 export type ServiceName = (typeof ALL_SERVICES)[number];
@@ -23,6 +25,8 @@ export interface MarqueeConfig {
   idempotencyRetentionMs: number;
   services: ServiceName[];
   logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | false;
+  /** "short": one human line per entry; "json": pino's one JSON object per line, for collectors. */
+  logFormat: "short" | "json";
   holdTtlMs: number;
   maxSeatsPerHold: number;
   /** How much a hold may be stretched, once, while its payment is being charged. */
@@ -71,6 +75,19 @@ export interface MarqueeConfig {
   maxActiveShows: number;
   /** An actor untouched this long is passivated (longer than a hold can live). */
   showIdleMs: number;
+  /** Moleculer's metrics and ours; a gateway serves them at GET /metrics. */
+  metrics: boolean;
+  /** A port of its own for /metrics (Moleculer's Prometheus server), for nodes without a gateway. */
+  metricsPort: number | undefined;
+  /** Bearer token GET /metrics on the gateway asks for; unset: only loopback clients may read it. */
+  metricsToken: string | undefined;
+  /**
+   * The loopback port `npm run repl` listens on to attach to a single-process platform, which
+   * dials it; undefined: no operator channel (a cluster, NODE_ENV=production, or OPERATOR_PORT=off).
+   */
+  operatorPort: number | undefined;
+  /** Where finished spans go; undefined: tracing is off. */
+  tracing: { exporter: "zipkin"; url: string } | { exporter: "console" } | undefined;
 }
 
 type Env = Record<string, string | undefined>;
@@ -101,9 +118,32 @@ function services(raw: string | undefined): ServiceName[] {
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace"] as const;
 
+function logFormat(raw: string | undefined): MarqueeConfig["logFormat"] {
+  const format = (raw || "short").toLowerCase();
+  if (format !== "short" && format !== "json") throw new Error(`LOG_FORMAT must be "short" or "json", got "${raw}"`);
+  return format;
+}
+
+function tracing(env: Env): MarqueeConfig["tracing"] {
+  const exporter = (env.TRACING_EXPORTER ?? "").toLowerCase();
+  if (!exporter || exporter === "off") return undefined;
+  if (exporter === "console") return { exporter };
+  // Jaeger and the OpenTelemetry collector both take Zipkin's v2 JSON (port 9411).
+  if (exporter === "zipkin") return { exporter, url: env.TRACING_URL || "http://127.0.0.1:9411" };
+  throw new Error(`TRACING_EXPORTER must be zipkin, console or off, got "${env.TRACING_EXPORTER}"; for Jaeger or an OpenTelemetry collector use zipkin with TRACING_URL at their Zipkin port (9411)`);
+}
+
+function operatorPort(env: Env): number | undefined {
+  const raw = (env.OPERATOR_PORT ?? "").toLowerCase();
+  if (raw === "off") return undefined;
+  if (raw) return int(env, "OPERATOR_PORT", 4446, 1);
+  // A cluster's operators join it with TRANSPORTER; production opens nothing it was not asked to.
+  return env.TRANSPORTER || env.NODE_ENV === "production" ? undefined : 4446;
+}
+
 // Published in this repository, so anyone can sign an admin token or log in with them.
 const DEV_TOKEN_SECRET = "marquee-dev-secret-change-me-in-production";
-const DEV_ADMIN_PASSWORD = "marquee-admin";
+export const DEV_ADMIN_PASSWORD = "marquee-admin";
 const MIN_SECRET_BYTES = 32;
 
 /** What a deployment still takes from the development defaults, each saying what to set instead. */
@@ -139,6 +179,7 @@ export function readConfig(env: Env = process.env): MarqueeConfig {
     idempotencyRetentionMs: int(env, "IDEMPOTENCY_RETENTION_MS", 24 * 3_600_000, 60_000),
     services: services(env.SERVICES),
     logLevel: logLevel === "off" || logLevel === "false" ? false : (LOG_LEVELS as readonly string[]).includes(logLevel) ? (logLevel as MarqueeConfig["logLevel"]) : "info",
+    logFormat: logFormat(env.LOG_FORMAT),
     holdTtlMs: int(env, "HOLD_TTL_MS", 8 * 60_000, 1),
     maxSeatsPerHold: int(env, "MAX_SEATS_PER_HOLD", 10, 1),
     paymentGraceMs: int(env, "PAYMENT_GRACE_MS", 60_000, 0),
@@ -166,6 +207,11 @@ export function readConfig(env: Env = process.env): MarqueeConfig {
     leaseTtlMs: int(env, "LEASE_TTL_MS", 2_000, 300),
     maxActiveShows: int(env, "MAX_ACTIVE_SHOWS", 10_000, 1),
     showIdleMs: int(env, "SHOW_IDLE_MS", 15 * 60_000, 1_000),
+    metrics: bool(env, "METRICS", true),
+    metricsPort: env.METRICS_PORT ? int(env, "METRICS_PORT", 0) : undefined,
+    metricsToken: env.METRICS_TOKEN || undefined,
+    tracing: tracing(env),
+    operatorPort: operatorPort(env),
   };
 }
 
@@ -175,8 +221,8 @@ export function brokerOptions(cfg: MarqueeConfig): BrokerOptions {
     namespace: cfg.namespace,
     nodeID: cfg.nodeID,
     // A URL string ("nats://host:4222") is what Moleculer resolves; its typings only list names.
-    transporter: (cfg.transporter ?? null) as BrokerOptions["transporter"],
-    logger: cfg.logLevel === false ? false : { type: "Console", options: { level: cfg.logLevel, formatter: "short" } },
+    transporter: (cfg.transporter ?? (cfg.operatorPort !== undefined ? platformChannel(cfg.operatorPort) : null)) as BrokerOptions["transporter"],
+    logger: loggerOptions(cfg),
     // Explicit timeouts: a request never hangs past this, whatever the failure.
     requestTimeout: 10_000,
     // Moleculer's defaults notice a dead node after 20-60 s; a killed node must be noticed in
@@ -190,6 +236,25 @@ export function brokerOptions(cfg: MarqueeConfig): BrokerOptions {
     retryPolicy: { enabled: clustered, retries: 4, delay: 100, maxDelay: 1_000, factor: 2, check: (error: Error) => Boolean((error as { retryable?: boolean }).retryable) },
     circuitBreaker: { enabled: clustered, threshold: 0.5, minRequestCount: 20, windowTime: 10, halfOpenTime: 2_000, check: (error: Error) => Boolean((error as { retryable?: boolean }).retryable) },
     validator: true,
+    // Typed as reporter names or option objects only; Moleculer also takes an instance.
+    metrics: { enabled: cfg.metrics, collectProcessMetrics: cfg.metrics, reporter: cfg.metrics ? [new PrometheusReporter(cfg.metricsPort) as never] : [] },
+    tracing: tracingOptions(cfg),
   };
 }
 
+
+function loggerOptions(cfg: MarqueeConfig): BrokerOptions["logger"] {
+  if (cfg.logLevel === false) return false;
+  if (cfg.logFormat === "short") return { type: "Console", options: { level: cfg.logLevel, formatter: "short" } };
+  // pino writes numeric levels by default; collectors filter on names.
+  return { type: "Pino", options: { level: cfg.logLevel, pino: { options: { formatters: { level: (label: string) => ({ level: label }) } } } } };
+}
+
+function tracingOptions(cfg: MarqueeConfig): BrokerOptions["tracing"] {
+  if (!cfg.tracing) return { enabled: false };
+  const exporter = cfg.tracing.exporter === "zipkin"
+    ? { type: "Zipkin" as const, options: { baseURL: cfg.tracing.url, interval: 2 } }
+    : { type: "Console" as const, options: { width: 100 } };
+  // Span ids are the request ids the access log prints, so a log line leads to its trace.
+  return { enabled: true, exporter, events: true };
+}

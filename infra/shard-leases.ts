@@ -26,6 +26,8 @@ export interface ShardLeasesOptions {
   ttlMs: number;
   /** A shard was lost (renewal refused or too late): stop serving its shows at once. */
   onLost: (shard: number) => void;
+  /** A shard's lease was granted to this node (for metrics). */
+  onAcquired?: (shard: number) => void;
   clock?: () => number;
 }
 
@@ -35,7 +37,7 @@ export class ShardLeases {
   readonly #o: Required<ShardLeasesOptions>;
 
   constructor(options: ShardLeasesOptions) {
-    this.#o = { clock: Date.now, ...options };
+    this.#o = { clock: Date.now, onAcquired: () => undefined, ...options };
   }
 
   /** Serving stops this long before the lease could lapse in the store. */
@@ -71,6 +73,7 @@ export class ShardLeases {
     const grant = await this.#o.store.acquireLease(shardLease(shard), this.#o.nodeID, this.#o.ttlMs);
     if (!grant.granted) throw new NotOwnerError(shard, grant.owner, grant.remainingMs);
     this.#held.set(shard, { epoch: grant.epoch, validUntil: asked + this.#o.ttlMs - this.#margin, since: asked });
+    this.#o.onAcquired(shard);
     return { lease: shardLease(shard), epoch: grant.epoch };
   }
 

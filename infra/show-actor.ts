@@ -15,6 +15,8 @@ export interface ShowActorOptions {
   clock?: () => number;
   /** Called after each committed batch, in order; for notifications, never for correctness. */
   onCommitted?: (showId: string, events: ShowEvent[], state: ShowState) => void;
+  /** Called with the size of every batch the mailbox hands over (for metrics). */
+  onBatch?: (size: number) => void;
   /** Called when an expiry could not be processed (the store is down); it will be retried. */
   onError?: (error: unknown) => void;
   /**
@@ -57,6 +59,7 @@ export class ShowActor {
   readonly #clock: () => number;
   readonly #onCommitted: ShowActorOptions["onCommitted"];
   readonly #onError: ShowActorOptions["onError"];
+  readonly #onBatch: ShowActorOptions["onBatch"];
   readonly #fence: ShowActorOptions["fence"];
   readonly #beforeAppend: ShowActorOptions["beforeAppend"];
   readonly #snapshotEvery: number;
@@ -69,6 +72,7 @@ export class ShowActor {
     this.#clock = options.clock ?? Date.now;
     this.#onCommitted = options.onCommitted;
     this.#onError = options.onError;
+    this.#onBatch = options.onBatch;
     this.#fence = options.fence;
     this.#beforeAppend = options.beforeAppend;
     this.#snapshotEvery = options.snapshotEvery ?? 500;
@@ -123,6 +127,7 @@ export class ShowActor {
   }
 
   async #run(batch: ShowCommand[]): Promise<Outcome<Reply>[]> {
+    this.#onBatch?.(batch.length);
     const now = this.#clock();
     let state = this.#state;
     const events: ShowEvent[] = [];

@@ -2,15 +2,25 @@
 // the broker and its arguments to the text it prints, so tests run them without a terminal.
 // Operators act as an admin: anyone who can reach the transporter can call any action anyway.
 import type { ServiceBroker } from "moleculer";
+import { localClock, localDate } from "../domain/zone.ts";
 import type { Caller } from "../services/deps.ts";
 import { showNodes } from "../services/show.routing.ts";
 
 export const OPERATOR: Caller = { id: "operator", email: "operator@repl", name: "Operator (REPL)", role: "admin" };
 const meta = { caller: OPERATOR };
 
-interface ShowSummary { id: string; movieTitle: string; cinemaName: string; city: string; startsAt: string }
+interface ShowSummary { id: string; movieTitle: string; cinemaName: string; city: string; timezone: string; startsAt: string }
 interface Stats { forSale: number; held: number; booked: number; available: number; bookings: number; revenue: Record<string, number> }
 interface SeatDef { id: string; row: string; number: number; column: number; forSale: boolean }
+
+/** A pricing multiplier as people read it: x0.907, not x0.9066666666666667. */
+export const times = (multiplier: number) => `x${Number(multiplier.toFixed(3))}`;
+
+/** When a show starts on its cinema's clock, as its id and the web app show it. */
+const cinemaTime = (show: ShowSummary) => {
+  const at = Date.parse(show.startsAt);
+  return `${localDate(at, show.timezone)} ${localClock(at, show.timezone)}`;
+};
 
 const money = (revenue: Record<string, number>) => Object.entries(revenue).map(([c, v]) => `${(v / 100).toFixed(2)} ${c}`).join(", ") || "-";
 
@@ -36,14 +46,16 @@ export const commands: OperatorCommand[] = [
       { option: "--limit <n>", description: "at most this many (default 20)" },
     ],
     async run(broker, args) {
+      if (args.date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(args.date)) throw new Error(`--date must be a cinema-local date YYYY-MM-DD (e.g. 2026-12-24), got "${args.date}"`);
+      if (args.limit !== undefined && !(Number(args.limit) > 0)) throw new Error(`--limit must be a positive number, got "${args.limit}"`);
       const shows = await broker.call<ShowSummary[], object>("catalog.listShows", { ...(args.city ? { city: args.city } : {}), ...(args.date ? { date: args.date } : {}) });
       const picked = shows.slice(0, Number(args.limit ?? 20));
       const stats = await Promise.all(picked.map((s) => broker.call<Stats, object>("show.stats", { showId: s.id }).catch(() => undefined)));
       const rows = picked.map((s, i) => {
         const st = stats[i];
-        return [s.id, s.movieTitle, s.cinemaName, s.startsAt, st ? `${st.booked}/${st.forSale} booked, ${st.held} held` : "unavailable", st ? money(st.revenue) : "-"];
+        return [s.id, s.movieTitle, s.cinemaName, s.city, cinemaTime(s), st ? `${st.booked}/${st.forSale} booked, ${st.held} held` : "unavailable", st ? money(st.revenue) : "-"];
       });
-      return `${table([["show", "movie", "cinema", "starts", "occupancy", "revenue"], ...rows])}\n${shows.length} shows${shows.length > picked.length ? `, first ${picked.length} listed` : ""}`;
+      return `${table([["show", "movie", "cinema", "city", "starts (cinema time)", "occupancy", "revenue"], ...rows])}\n${shows.length} shows${shows.length > picked.length ? `, first ${picked.length} listed` : ""}`;
     },
   },
   {
@@ -73,9 +85,13 @@ export const commands: OperatorCommand[] = [
     async run(broker) {
       const nodes = showNodes(broker).sort();
       const owned = await Promise.all(nodes.map((nodeID) =>
-        broker.call<{ nodeID: string; shards: { shard: number; epoch: number }[]; activeShows: number }, object>("show.owners", {}, { nodeID }).catch(() => ({ nodeID, shards: [], activeShows: 0 }))));
+        broker.call<{ nodeID: string; shards: { shard: number; epoch: number }[]; activeShows: number; shardCount?: number }, object>("show.owners", {}, { nodeID }).catch(() => ({ nodeID, shards: [], activeShows: 0, shardCount: undefined }))));
       const rows = owned.map((o) => [o.nodeID, String(o.shards.length), String(o.activeShows), o.shards.sort((a, b) => a.shard - b.shard).map((s) => `${s.shard}@${s.epoch}`).join(" ") || "-"]);
-      return table([["node", "shards", "active shows", "shard@epoch"], ...rows]);
+      const total = owned.find((o) => o.shardCount)?.shardCount;
+      const taken = owned.reduce((n, o) => n + o.shards.length, 0);
+      // Leases are taken on demand: a shard nobody has asked about since start has no owner yet.
+      const note = total === undefined ? "" : `\n${taken} of ${total} shards owned; a node takes a shard's lease when one of its shows is first used, so the other ${total - taken} have no owner until then${nodes.length === 1 ? " (one node: every shard will be its own)" : ""}`;
+      return table([["node", "shards", "active shows", "shard@epoch"], ...rows]) + note;
     },
   },
   {
@@ -91,8 +107,8 @@ export const commands: OperatorCommand[] = [
     description: "Recompute a show's prices now, outside the hourly cap (audited)",
     async run(broker, args) {
       const priced = await broker.call<{ multiplier: number; categoryPrices: Record<string, number>; factors: { factor: string; multiplier: number }[] }, object>("pricing.reprice", { showId: args.showId }, { meta });
-      const factors = priced.factors.map((f) => `${f.factor} x${f.multiplier}`).join(", ") || "none";
-      return `${args.showId}: x${priced.multiplier.toFixed(3)} (${factors})\n${Object.entries(priced.categoryPrices).map(([c, p]) => `  ${c}: ${(p / 100).toFixed(2)}`).join("\n")}`;
+      const factors = priced.factors.map((f) => `${f.factor} ${times(f.multiplier)}`).join(", ") || "none";
+      return `${args.showId}: ${times(priced.multiplier)} (${factors})\n${Object.entries(priced.categoryPrices).map(([c, p]) => `  ${c}: ${(p / 100).toFixed(2)}`).join("\n")}`;
     },
   },
   {
@@ -109,6 +125,16 @@ export const commands: OperatorCommand[] = [
   },
 ];
 
+/** One line for a failed command; a validation error names each field and what is wrong with it. */
+export function errorLine(error: unknown): string {
+  const e = error as { message?: string; type?: string; data?: unknown };
+  if (e.type === "VALIDATION_ERROR" && Array.isArray(e.data)) {
+    const problems = (e.data as { field?: string; message?: string }[]).map((p) => p.message ?? `${p.field} is not valid`);
+    return `error: ${problems.join(" ")} (VALIDATION_ERROR)`;
+  }
+  return `error: ${e.message ?? String(error)}${e.type ? ` (${e.type})` : ""}`;
+}
+
 /** The commands in moleculer-repl's custom command format; failures print, never crash the REPL. */
 export function replCommands() {
   return commands.map((c) => ({
@@ -119,8 +145,7 @@ export function replCommands() {
       try {
         console.log(await c.run(broker, { ...args, ...args.options }));
       } catch (error) {
-        const e = error as { message?: string; type?: string };
-        console.log(`error: ${e.message ?? String(error)}${e.type ? ` (${e.type})` : ""}`);
+        console.log(errorLine(error));
       }
     },
   }));

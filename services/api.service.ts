@@ -3,19 +3,26 @@
 // accessOf), and every endpoint that needs a caller checks again in the action it reaches
 // (admin.*, auth.me), so an alias added here can never skip the check by accident.
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import { createHash, timingSafeEqual } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import type { Context, ServiceBroker, ServiceSchema } from "moleculer";
 import ApiGateway from "moleculer-web";
+import { logRequests } from "../infra/access-log.ts";
 import { tokenVerifier } from "../infra/auth/tokens.ts";
+import { docsFile } from "../infra/api-docs.ts";
+import { openApiDocument, type Route } from "../infra/openapi.ts";
+import { prometheusText } from "../infra/prometheus.ts";
+import { errorSchema, successes } from "./api.responses.ts";
 import { LiveFeed, type SeatStatuses } from "../infra/live-feed.ts";
 import { followLink, type TransporterLink } from "../infra/transporter-link.ts";
 import type { SeatChange } from "../infra/seat-changes.ts";
 import type { CallMeta, ServiceDeps } from "./deps.ts";
 import { setSecurityHeaders } from "./security-headers.ts";
 import { BadRequestError, ForbiddenError, MarqueeError, NotFoundError, PayloadTooLargeError, ServiceUnavailableError, UnauthorizedError, UnsupportedMediaTypeError } from "./errors.ts";
+import { gauge } from "./metrics.ts";
 
 interface GatewayRequest extends IncomingMessage { $ctx?: Context<unknown, CallMeta> }
 interface HttpError extends Error { code?: unknown; status?: number; type?: string; data?: unknown; expose?: boolean }
@@ -40,6 +47,10 @@ const accessOf = (alias: { path?: string; action?: string }): Access =>
 
 const HEARTBEAT_MS = 15_000;
 type Watch = (req: GatewayRequest & { $params: Record<string, unknown> }, res: ServerResponse) => Promise<void>;
+type Serve = (req: GatewayRequest, res: ServerResponse, file?: string) => Promise<void>;
+/** Gateway actions that pass their params on unchecked: the document shows the params of the action that checks them. */
+const FORWARDED: Record<string, string> = { "admin.createMovie": "catalog.createMovie", "admin.createCinema": "catalog.createCinema", "admin.createShow": "catalog.createShow" };
+const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
 
 /**
  * Who is on the other end: the socket's peer, or behind a trusted proxy the address that proxy
@@ -119,6 +130,8 @@ export default function apiService({ config, store }: ServiceDeps): ServiceSchem
   const feed = new LiveFeed();
   // Until started() follows the real transporter client.
   let link: TransporterLink = { up: () => true, stop: () => undefined };
+  let watching = 0;
+  const metricsToken = config.metricsToken === undefined ? undefined : createHash("sha256").update(config.metricsToken).digest();
   return {
     name: "api",
     mixins: [ApiGateway],
@@ -132,6 +145,11 @@ export default function apiService({ config, store }: ServiceDeps): ServiceSchem
       // An HTTP request is answered once. Retried whole, moleculer-web would find the URL it
       // already rewrote and answer 404; calls to services keep their own retries.
       rootCallOptions: { retries: 0 },
+      // One line per request comes from logRequests (started below); the route table and
+      // moleculer-web's own request lines are for debugging.
+      logRequest: "debug",
+      logResponse: null,
+      logRouteRegistration: "debug",
       logRequestParams: null,
       logResponseData: null,
       routes: [
@@ -144,6 +162,22 @@ export default function apiService({ config, store }: ServiceDeps): ServiceSchem
             "GET jsqr.js"(_req: IncomingMessage, res: ServerResponse) {
               res.writeHead(200, { "Content-Type": "text/javascript; charset=utf-8", "X-Content-Type-Options": "nosniff", "Cache-Control": "public, max-age=86400" });
               res.end(jsqrSource());
+            },
+          },
+        },
+        {
+          // Prometheus scrapes this node's metrics (a main node without a gateway: METRICS_PORT).
+          path: "/metrics",
+          authentication: false,
+          mappingPolicy: "restrict",
+          autoAliases: false,
+          aliases: {
+            "GET /"(this: { serveMetrics: (req: GatewayRequest, res: ServerResponse) => void }, req: GatewayRequest, res: ServerResponse, next: (error?: unknown) => void) {
+              try {
+                this.serveMetrics(req, res);
+              } catch (error) {
+                next(error);
+              }
             },
           },
         },
@@ -169,6 +203,13 @@ export default function apiService({ config, store }: ServiceDeps): ServiceSchem
           aliases: withHead({
             "GET health": "api.health",
             "GET ready": "api.ready",
+            "GET openapi.json": "api.openapi",
+            "GET docs"(this: { serveDocs: Serve }, req: GatewayRequest, res: ServerResponse, next: (error?: unknown) => void) {
+              this.serveDocs(req, res).catch(next);
+            },
+            "GET docs/:file"(this: { serveDocs: Serve }, req: GatewayRequest & { $params: Record<string, unknown> }, res: ServerResponse, next: (error?: unknown) => void) {
+              this.serveDocs(req, res, String(req.$params.file)).catch(next);
+            },
             "GET shows/:showId/events"(this: { watchShow: Watch }, req: GatewayRequest & { $params: Record<string, unknown> }, res: ServerResponse, next: (error?: unknown) => void) {
               this.watchShow(req, res).catch(next);
             },
@@ -273,8 +314,11 @@ export default function apiService({ config, store }: ServiceDeps): ServiceSchem
         let open = true;
         const send = (chunk: string) => { if (open) res.write(chunk); };
         const watcher = feed.watch(showId, send);
+        gauge(this.broker, "marquee.sse.watchers", ++watching);
         const close = () => {
+          if (!open) return;
           open = false;
+          gauge(this.broker, "marquee.sse.watchers", --watching);
           watcher.close();
           clearInterval(heartbeat);
         };
@@ -324,6 +368,30 @@ export default function apiService({ config, store }: ServiceDeps): ServiceSchem
         ctx.meta.idempotencyKey = key;
       },
 
+      /**
+       * Metrics name shows, revenue and nodes: with METRICS_TOKEN set they need it as a bearer
+       * token; without, only a client on this machine may read them.
+       */
+      serveMetrics(req: GatewayRequest, res: ServerResponse) {
+        const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "")?.[1];
+        const allowed = metricsToken === undefined
+          ? LOOPBACK.has(req.socket.remoteAddress ?? "")
+          : bearer !== undefined && timingSafeEqual(createHash("sha256").update(bearer).digest(), metricsToken);
+        if (!allowed && metricsToken) throw new UnauthorizedError("Send Authorization: Bearer <METRICS_TOKEN>", "INVALID_TOKEN");
+        if (!allowed) throw new ForbiddenError("Metrics are served to this machine only; set METRICS_TOKEN to scrape them from elsewhere", "METRICS_LOCAL_ONLY");
+        const text = prometheusText(this.broker);
+        if (text === undefined) throw new MarqueeError("Metrics are off on this node (METRICS=off)", 404, "METRICS_OFF");
+        res.writeHead(200, { "Content-Type": "text/plain; version=0.0.4; charset=utf-8" });
+        res.end(text);
+      },
+
+      async serveDocs(_req: GatewayRequest, res: ServerResponse, name?: string) {
+        const file = await docsFile(name);
+        if (!file) throw new NotFoundError("File", String(name).slice(0, 100));
+        res.writeHead(200, { "Content-Type": file.contentType, "Cache-Control": "public, max-age=3600" });
+        res.end(file.body);
+      },
+
       async authenticate(ctx: Context<unknown, CallMeta>, _route: unknown, req: IncomingMessage) {
         const header = req.headers.authorization;
         if (!header) return null;
@@ -338,10 +406,11 @@ export default function apiService({ config, store }: ServiceDeps): ServiceSchem
       },
     },
 
-    started(this: { broker: ServiceBroker; server?: Server }) {
+    started(this: { broker: ServiceBroker; server?: Server; logger: Parameters<typeof logRequests>[1] }) {
       link = followLink((this.broker.transit?.tx as { client?: unknown } | undefined)?.client);
       // Ahead of moleculer-web's handler, so every answer carries them: the web app, the API, errors.
       this.server?.prependListener("request", (req, res) => setSecurityHeaders(req, res, config.trustProxy));
+      if (this.server) logRequests(this.server, this.logger, config.logFormat === "json");
     },
 
     stopped() {
@@ -359,6 +428,24 @@ export default function apiService({ config, store }: ServiceDeps): ServiceSchem
     },
 
     actions: {
+      /** OpenAPI 3.1, generated from the routes above and the params schemas of the actions they call. */
+      openapi: {
+        handler() {
+          const settings = this.settings as { routes: { path: string; aliases: Record<string, unknown> }[] };
+          const params = new Map(this.broker.registry.getActionList({ skipInternal: true }).map((a) => [a.name, (a.action as { params?: Record<string, never> } | undefined)?.params]));
+          const routes: Route[] = settings.routes.flatMap((route) => Object.entries(route.aliases).map(([alias, target]) => {
+            const [method, path] = alias.split(" ") as [string, string];
+            const full = `${route.path}${path === "/" ? "" : `/${path}`}`;
+            if (typeof target !== "string") return { method, path: full };
+            return { method, path: full, action: target, params: params.get(FORWARDED[target] ?? target) };
+          }));
+          return openApiDocument({
+            title: "Marquee", version: "0.1.0", routes, successes, errorSchema,
+            description: "Movie tickets: shows, seat holds, bookings and payments. Errors are {name, message, code, type, data}.",
+          });
+        },
+      },
+
       health: {
         handler(this: { broker: { nodeID: string }; server?: { address(): AddressInfo | string | null } }) {
           return { status: "ok", nodeID: this.broker.nodeID, uptimeSeconds: Math.round(process.uptime()), time: new Date().toISOString() };

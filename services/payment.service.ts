@@ -9,6 +9,7 @@ import { cardProblem, digitsOf, type CardInput } from "../domain/payment/card.ts
 import { charge, paymentIdOf, refund, refundNow, voided, type Payment, type Refund } from "../domain/payment/payment.ts";
 import { callerOf, mayAccess } from "./caller.ts";
 import type { CallMeta, ServiceDeps } from "./deps.ts";
+import { count } from "./metrics.ts";
 import { cardParam } from "./params.ts";
 import { NotFoundError, UnprocessableError } from "./errors.ts";
 
@@ -86,7 +87,12 @@ export default function paymentService({ config, store }: ServiceDeps): ServiceS
           // Indexed before it is written: a crash between the two leaves an index entry with no
           // refund behind it, never a refund the payment does not count.
           await store.addToSet(`paymentRefunds:${paymentId}`, refundId);
-          if (await store.putIfAbsent("refunds", refundId, outcome)) return outcome;
+          if (await store.putIfAbsent("refunds", refundId, outcome)) {
+            const labels = { currency: outcome.currency, reason };
+            count(this.broker, "marquee.refunds.total", labels);
+            count(this.broker, "marquee.refunds.amount.total", labels, outcome.amount);
+            return outcome;
+          }
           return refundNow((await store.get<Refund>("refunds", refundId))!, Date.now());
         },
       },

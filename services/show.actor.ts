@@ -5,10 +5,10 @@
 // shard-leases.ts); every write is fenced by the lease's epoch, so a node that lost its lease,
 // however paused or cut off, cannot write a single event. Idle actors are passivated (an LRU
 // bounded by count and idle time) and come back from the store on demand.
-import { Context, type ServiceSchema } from "moleculer";
+import { Context, type ServiceBroker, type ServiceSchema } from "moleculer";
 import { LRUCache } from "lru-cache";
 import { attemptOutcome, type Payment, type Refund } from "../domain/payment/payment.ts";
-import type { BestSeats, PaymentOutcome, RefundPolicy, RefundRequested, ShowCommand, ShowEvent, ShowState } from "../domain/show/types.ts";
+import type { BestSeats, PaymentOutcome, RefundPolicy, RefundRequested, Rejection, ShowCommand, ShowEvent, ShowState } from "../domain/show/types.ts";
 import {
   bookingHistory, bookingOf, bookingsOf, type BookingView, demand, hasUnsettledMoney, holdView, ledger, moneyDue, occupancy, seatsBookedBy, seatsNow, seatStatuses,
   seatsTouched, stats,
@@ -25,6 +25,7 @@ import { bookingIdParam, holdIdParam, idParam as id } from "./params.ts";
 import { showNodes } from "./show.routing.ts";
 import { MarqueeError, NotFoundError, rejectionError, ServiceUnavailableError } from "./errors.ts";
 import { bookingCode } from "../domain/ticket/ticket.ts";
+import { count, gauge, observe } from "./metrics.ts";
 
 interface CatalogShow {
   id: string;
@@ -51,6 +52,24 @@ export function notOwner(showId: string, shard: number, owner: string | undefine
     owner ? `Show ${showId} is served by node ${owner}` : `Show ${showId} is moving between nodes; retry in a moment`,
     Math.max(1, Math.ceil(remainingMs / 1000)), "NOT_OWNER", { showId, shard, ...(owner ? { owner } : {}) },
   );
+}
+
+/** Counts what a committed batch sold: holds placed, bookings confirmed (and their amount) or cancelled. */
+function countSales(broker: ServiceBroker, events: ShowEvent[], state: ShowState): void {
+  for (const event of events) {
+    if (event.type === "SeatsHeld") count(broker, "marquee.holds.total");
+    else if (event.type === "BookingCancelled") count(broker, "marquee.bookings.cancelled.total");
+    else if (event.type === "BookingConfirmed") {
+      count(broker, "marquee.bookings.total");
+      const booking = state.bookings[event.bookingId];
+      if (booking) count(broker, "marquee.revenue.total", { currency: booking.currency }, booking.amount);
+    }
+  }
+}
+
+function countConflicts(broker: ServiceBroker, rejection: Rejection): void {
+  if (rejection.code !== "SEAT_UNAVAILABLE") return;
+  for (const reason of new Set(rejection.seats.map((s) => s.reason))) count(broker, "marquee.hold.conflicts.total", { reason });
 }
 
 export default function showActor({ config, store }: ServiceDeps): ServiceSchema {
@@ -135,7 +154,11 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
             return fence;
           },
           beforeAppend: listMoney,
-          onCommitted: (sid, events, state) => seatChanges.add(sid, state.version, events.length, state, seatsTouched(state, events)),
+          onCommitted: (sid, events, state) => {
+            seatChanges.add(sid, state.version, events.length, state, seatsTouched(state, events));
+            countSales(this.broker, events, state);
+          },
+          onBatch: (size) => observe(this.broker, "marquee.show.batch.size", size),
           onError: (error) => this.logger.warn(`show ${showId}: expiring holds failed, will retry`, error),
         });
         if (!actor.scheduled) {
@@ -179,7 +202,10 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
             if (error instanceof StoreUnavailableError) actors.delete(showId);
             throw error;
           }
-          if (!reply.ok) throw rejectionError(reply.rejection, showId);
+          if (!reply.ok) {
+            countConflicts(this.broker, reply.rejection);
+            throw rejectionError(reply.rejection, showId);
+          }
           return reply;
         }
       },
@@ -261,14 +287,24 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
         try {
           await stopShard(s);
           await leases.release(s);
+          count(this.broker, "marquee.lease.moves.total", { change: "handed_over" });
         } finally {
           handingOver.delete(s);
         }
       },
 
+      /** Actors in memory, what waits in their mailboxes and the shards owned, for /metrics. */
+      async sample(): Promise<void> {
+        gauge(this.broker, "marquee.show.actors.active", actors.size);
+        gauge(this.broker, "marquee.shards.owned", leases.held().length);
+        const queued = await Promise.all([...actors.values()].map((live) => live.then((a) => a.queued, () => 0)));
+        gauge(this.broker, "marquee.show.mailbox.depth", queued.reduce((sum, n) => sum + n, 0));
+      },
+
       /** Renews leases; in a cluster, moves shards that have a better home to it. */
       async tick(): Promise<void> {
         await leases.renew();
+        if (this.broker.isMetricsEnabled()) void this.sample();
         if (!this.broker.transit) return;
         const nodes: string[] = showNodes(this.broker);
         const moves = leases.held()
@@ -461,7 +497,7 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
       /** What this node owns: its shards with their lease epochs, and its live actors. */
       owners: {
         handler() {
-          return { nodeID: this.broker.nodeID, shards: leases.held(), activeShows: actors.size };
+          return { nodeID: this.broker.nodeID, shards: leases.held(), activeShows: actors.size, shardCount: config.showShards };
         },
       },
 
@@ -483,7 +519,9 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
         // so nobody else can ever hold its leases, and a long one spares a busy event loop from
         // losing them to a late renewal.
         store, nodeID: this.broker.nodeID, ttlMs: this.broker.transit || config.redisUrl ? config.leaseTtlMs : ONE_PROCESS_LEASE_MS,
+        onAcquired: () => count(this.broker, "marquee.lease.moves.total", { change: "acquired" }),
         onLost: (s) => {
+          count(this.broker, "marquee.lease.moves.total", { change: "lost" });
           this.logger.warn(`show: lost the lease of shard ${s}; its shows stop here`);
           void stopShard(s);
         },

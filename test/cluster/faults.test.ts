@@ -1,21 +1,23 @@
 // Fault tests on a real cluster: private nats-server and redis-server processes on free ports,
 // two gateway (edge) nodes and two main nodes as separate processes. Serial, so one cluster
 // runs at a time and heartbeats are not starved by a busy machine.
-import test, { type ExecutionContext } from "ava";
+import type { ExecutionContext } from "ava";
 import { ServiceBroker } from "moleculer";
 import { activeHold, endedHold, evolve, initialState } from "../../domain/show/decider.ts";
 import type { ShowEvent } from "../../domain/show/types.ts";
 import { shardLease, shardOf } from "../../infra/placement.ts";
 import { RedisStore } from "../../infra/redis-store.ts";
 import { journalKey } from "../../infra/show-actor.ts";
-import { httpJson, requireBinaries, startCluster, startNats, startNode, startRedis, type Cluster, type MarqueeNode, MAIN_SERVICES } from "../helpers/cluster.ts";
+import { httpJson, startCluster, startNats, startNode, startRedis, type Cluster, type MarqueeNode, MAIN_SERVICES } from "../helpers/cluster.ts";
+import { missingBinaries, testNeeding } from "../helpers/services.ts";
+
+const clusterTest = testNeeding(missingBinaries("nats-server", "redis-server"));
 
 const VISA = { number: "4242424242424242", expMonth: 12, expYear: 2099, cvc: "123" };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function bootstrap(t: ExecutionContext, env: Record<string, string> = {}, size: { mains?: number; edges?: number } = {}) {
   t.timeout(180_000);
-  if (!requireBinaries(t, "nats-server", "redis-server")) return undefined;
   const nats = await startNats(t);
   const redis = await startRedis(t, { aof: true });
   const cluster = await startCluster(t, { nats, redis, env, ...size });
@@ -73,9 +75,8 @@ async function assertNoDoubleSale(t: ExecutionContext, store: RedisStore, showId
 
 const ownerOf = async (store: RedisStore, showId: string) => (await store.leaseHolder(shardLease(shardOf(showId, 64))))?.owner;
 
-test.serial("24 customers on two gateways race for the same seat of each of 12 shows: exactly one wins each", async (t) => {
+clusterTest.serial("24 customers on two gateways race for the same seat of each of 12 shows: exactly one wins each", async (t) => {
   const env = await bootstrap(t);
-  if (!env) return t.pass();
   const { edge, shows, store } = env;
   const tokens = await Promise.all(Array.from({ length: 24 }, (_, i) => customer(edge(i))));
   const targets = shows.slice(0, 12);
@@ -114,9 +115,8 @@ test.serial("24 customers on two gateways race for the same seat of each of 12 s
   t.is(owners.size, 2);
 });
 
-test.serial("kill -9 of a main node under traffic: confirmed bookings survive, holds resume on every show it served, no seat is sold twice", async (t) => {
+clusterTest.serial("kill -9 of a main node under traffic: confirmed bookings survive, holds resume on every show it served, no seat is sold twice", async (t) => {
   const env = await bootstrap(t);
-  if (!env) return t.pass();
   const { edge, shows, store, cluster } = env;
   const targets = shows.slice(0, 8);
   const tokens = await Promise.all(Array.from({ length: 8 }, (_, i) => customer(edge(i))));
@@ -173,9 +173,8 @@ test.serial("kill -9 of a main node under traffic: confirmed bookings survive, h
   for (const show of targets) await assertNoDoubleSale(t, store, show.id);
 });
 
-test.serial("a main node joining takes over a share of the shows without a pause longer than a lease", async (t) => {
+clusterTest.serial("a main node joining takes over a share of the shows without a pause longer than a lease", async (t) => {
   const env = await bootstrap(t, {}, { mains: 1, edges: 2 });
-  if (!env) return t.pass();
   const { edge, shows, store, cluster, nats, redis } = env;
   const targets = shows.slice(0, 16);
   const tokens = await Promise.all(targets.map((_, i) => customer(edge(i))));
@@ -208,9 +207,8 @@ test.serial("a main node joining takes over a share of the shows without a pause
   for (const show of targets) await assertNoDoubleSale(t, store, show.id);
 });
 
-test.serial("an owner paused past its lease cannot write a single event after it resumes", async (t) => {
+clusterTest.serial("an owner paused past its lease cannot write a single event after it resumes", async (t) => {
   const env = await bootstrap(t, { LEASE_TTL_MS: "1500", HOLD_TTL_MS: "4000" });
-  if (!env) return t.pass();
   const { edge, shows, store, cluster, nats } = env;
   const show = shows[0]!;
   const token = await customer(edge(0));
@@ -252,9 +250,8 @@ test.serial("an owner paused past its lease cannot write a single event after it
   t.is(after.filter((e) => e.type === "HoldExpired" && e.holdId === first.body.id).length, 1, "G1 expired once, by the new owner");
 });
 
-test.serial("Redis killed and restarted from its AOF loses nothing acknowledged; NATS restarted, nodes reconnect and serve", async (t) => {
+clusterTest.serial("Redis killed and restarted from its AOF loses nothing acknowledged; NATS restarted, nodes reconnect and serve", async (t) => {
   const env = await bootstrap(t);
-  if (!env) return t.pass();
   const { edge, shows, redis, nats } = env;
   const token = await customer(edge(0));
   const booking = await book(edge(0), token, shows[1]!.id, ["A1", "A2"]);
@@ -273,9 +270,8 @@ test.serial("Redis killed and restarted from its AOF loses nothing acknowledged;
   t.is(seats.find((s) => s.id === "A1")?.status, "booked");
 });
 
-test.serial("a cold restart of the whole cluster brings every booking and hold back from Redis", async (t) => {
+clusterTest.serial("a cold restart of the whole cluster brings every booking and hold back from Redis", async (t) => {
   const env = await bootstrap(t);
-  if (!env) return t.pass();
   const { edge, shows, cluster, nats, redis } = env;
   const token = await customer(edge(0));
   const booking = await book(edge(0), token, shows[3]!.id, ["B1"]);

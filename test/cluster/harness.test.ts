@@ -1,8 +1,8 @@
 // The fault-test harness itself: private servers survive a SIGKILL + restart on the same port.
-import test from "ava";
 import { createConnection } from "node:net";
 import { Redis } from "ioredis";
-import { requireBinaries, startNats, startRedis } from "../helpers/cluster.ts";
+import { startNats, startRedis } from "../helpers/cluster.ts";
+import { missingBinaries, testNeeding } from "../helpers/services.ts";
 
 function client(url: string): Redis {
   const redis = new Redis(url, { maxRetriesPerRequest: 1, connectTimeout: 2_000, retryStrategy: () => null });
@@ -10,8 +10,7 @@ function client(url: string): Redis {
   return redis;
 }
 
-test("private redis with AOF keeps an acknowledged write across SIGKILL and restart", async (t) => {
-  if (!requireBinaries(t, "redis-server")) return t.pass();
+testNeeding(missingBinaries("redis-server"))("private redis with AOF keeps an acknowledged write across SIGKILL and restart", async (t) => {
   const server = await startRedis(t, { aof: true });
   const before = client(server.url);
   t.teardown(() => before.disconnect());
@@ -24,8 +23,7 @@ test("private redis with AOF keeps an acknowledged write across SIGKILL and rest
   t.is(server.url, `redis://127.0.0.1:${server.port}`);
 });
 
-test("private nats comes back on the same port after restart", async (t) => {
-  if (!requireBinaries(t, "nats-server")) return t.pass();
+testNeeding(missingBinaries("nats-server"))("private nats comes back on the same port after restart", async (t) => {
   const nats = await startNats(t);
   const greet = (): Promise<string> => new Promise((resolve, reject) => {
     const socket = createConnection({ host: "127.0.0.1", port: nats.port });

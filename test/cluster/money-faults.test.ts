@@ -3,12 +3,16 @@
 // is frozen past the request timeout; in a cluster the edge dies right after the processor took a
 // charge, with and without the show's owner dying at the same moment. Once the documented
 // settlement time has passed, the history checker must find nothing wrong.
-import test, { type ExecutionContext } from "ava";
+import type { ExecutionContext } from "ava";
 import type { Answer } from "../../domain/booking/history.ts";
 import { shardLease, shardOf } from "../../infra/placement.ts";
 import { RedisStore } from "../../infra/redis-store.ts";
 import { answerOf, verifyRun } from "../helpers/history.ts";
-import { httpJson, requireBinaries, startCluster, startNats, startNode, startRedis, type MarqueeNode } from "../helpers/cluster.ts";
+import { httpJson, startCluster, startNats, startNode, startRedis, type MarqueeNode } from "../helpers/cluster.ts";
+import { missingBinaries, testNeeding } from "../helpers/services.ts";
+
+const soloTest = testNeeding(missingBinaries("redis-server"));
+const clusterTest = testNeeding(missingBinaries("nats-server", "redis-server"));
 
 const VISA = { number: "4242424242424242", expMonth: 12, expYear: new Date().getFullYear() + 2, cvc: "123" };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -80,7 +84,6 @@ async function assertSettled(t: ExecutionContext, url: string, run: Traffic): Pr
 
 async function soloNode(t: ExecutionContext) {
   t.timeout(180_000);
-  if (!requireBinaries(t, "redis-server")) return undefined;
   const redis = await startRedis(t, { aof: true });
   const env = { ...SETTLE_ENV, REDIS_URL: redis.url, NAMESPACE: `money-${process.pid}-${Date.now()}` };
   let node = await startNode(t, env, { name: "solo" });
@@ -91,7 +94,7 @@ async function soloNode(t: ExecutionContext) {
   };
 }
 
-test.serial("one node killed -9 mid-traffic and restarted: every charge ends confirmed or refunded", async (t) => {
+soloTest.serial("one node killed -9 mid-traffic and restarted: every charge ends confirmed or refunded", async (t) => {
   const solo = await soloNode(t);
   if (!solo) return t.pass();
   const run = await traffic(solo.url, solo.showIds);
@@ -102,7 +105,7 @@ test.serial("one node killed -9 mid-traffic and restarted: every charge ends con
   await assertSettled(t, solo.url(), run);
 });
 
-test.serial("Redis killed and restarted from its AOF mid-traffic: every charge ends confirmed or refunded", async (t) => {
+soloTest.serial("Redis killed and restarted from its AOF mid-traffic: every charge ends confirmed or refunded", async (t) => {
   const solo = await soloNode(t);
   if (!solo) return t.pass();
   const run = await traffic(solo.url, solo.showIds);
@@ -115,7 +118,7 @@ test.serial("Redis killed and restarted from its AOF mid-traffic: every charge e
   await assertSettled(t, solo.url(), run);
 });
 
-test.serial("Redis frozen past the request timeout mid-traffic, then resumed: every charge ends confirmed or refunded", async (t) => {
+soloTest.serial("Redis frozen past the request timeout mid-traffic, then resumed: every charge ends confirmed or refunded", async (t) => {
   const solo = await soloNode(t);
   if (!solo) return t.pass();
   const run = await traffic(solo.url, solo.showIds);
@@ -130,7 +133,6 @@ test.serial("Redis frozen past the request timeout mid-traffic, then resumed: ev
 
 async function clusterWithFaultyEdge(t: ExecutionContext) {
   t.timeout(180_000);
-  if (!requireBinaries(t, "nats-server", "redis-server")) return undefined;
   const nats = await startNats(t);
   const redis = await startRedis(t, { aof: true });
   const cluster = await startCluster(t, { nats, redis, env: SETTLE_ENV });
@@ -154,7 +156,7 @@ async function payThroughDyingEdge(t: ExecutionContext, faulty: MarqueeNode, hea
   return { token, bookingId: booking.body.id as string };
 }
 
-test.serial("the edge killed right after the processor took the charge: the show's owner confirms it within the settlement time", async (t) => {
+clusterTest.serial("the edge killed right after the processor took the charge: the show's owner confirms it within the settlement time", async (t) => {
   const env = await clusterWithFaultyEdge(t);
   if (!env) return t.pass();
   const { faulty, healthy, showIds } = env;
@@ -164,7 +166,7 @@ test.serial("the edge killed right after the processor took the charge: the show
   await assertSettled(t, healthy, { ...run, answers: [{ bookingId, action: "pay", bookingStatus: "confirmed" }] });
 });
 
-test.serial("the edge and the show's owner killed at the moment of the charge: another node takes the show and settles the charge", async (t) => {
+clusterTest.serial("the edge and the show's owner killed at the moment of the charge: another node takes the show and settles the charge", async (t) => {
   const env = await clusterWithFaultyEdge(t);
   if (!env) return t.pass();
   const { faulty, healthy, showIds, cluster, redis } = env;

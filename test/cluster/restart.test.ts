@@ -2,10 +2,10 @@
 // node id (the default is host-pid), and must serve the shows the dead one had touched as soon
 // as the dead holder's leases lapse (LEASE_TTL_MS), not answer NOT_OWNER until some long lease
 // runs out.
-import test from "ava";
 import { shardLease, shardOf } from "../../infra/placement.ts";
 import { RedisStore } from "../../infra/redis-store.ts";
-import { httpJson, requireBinaries, startNode, startRedis } from "../helpers/cluster.ts";
+import { httpJson, startNode, startRedis } from "../helpers/cluster.ts";
+import { missingBinaries, testNeeding } from "../helpers/services.ts";
 
 const LEASE_TTL_MS = 2_000;
 
@@ -20,9 +20,8 @@ async function laterShow(url: string): Promise<{ id: string }> {
   }
 }
 
-test.serial("one node with Redis killed -9 and restarted under a new id serves its shows again once the old lease lapses", async (t) => {
+testNeeding(missingBinaries("redis-server")).serial("one node with Redis killed -9 and restarted under a new id serves its shows again once the old lease lapses", async (t) => {
   t.timeout(120_000);
-  if (!requireBinaries(t, "redis-server")) return t.pass();
   const redis = await startRedis(t, { aof: true });
   const namespace = `restart-${process.pid}-${Date.now()}`;
   const env = { REDIS_URL: redis.url, NAMESPACE: namespace, LEASE_TTL_MS: String(LEASE_TTL_MS) };

@@ -2,12 +2,15 @@
 // Redis killed, and Redis frozen (SIGSTOP) past the request timeout. Clients must get a 503
 // STORE_UNAVAILABLE with Retry-After before the request timeout instead of a 500 or a hang,
 // readiness must say what is wrong, and the node must recover by itself once Redis is back.
-import test, { type ExecutionContext } from "ava";
+import type { ExecutionContext } from "ava";
 import { replay } from "../../domain/show/decider.ts";
 import type { ShowEvent } from "../../domain/show/types.ts";
 import { RedisStore } from "../../infra/redis-store.ts";
 import { journalKey } from "../../infra/show-actor.ts";
-import { httpJson, requireBinaries, startNode, startRedis, replyWhen, type JsonReply } from "../helpers/cluster.ts";
+import { httpJson, startNode, startRedis, replyWhen, type JsonReply } from "../helpers/cluster.ts";
+import { missingBinaries, testNeeding } from "../helpers/services.ts";
+
+const test = testNeeding(missingBinaries("redis-server"));
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Moleculer's request timeout: an answer must come well before it, not at it. */
@@ -17,7 +20,6 @@ const PASSWORD = "correct horse battery";
 
 async function oneNode(t: ExecutionContext, env: Record<string, string> = {}) {
   t.timeout(120_000);
-  if (!requireBinaries(t, "redis-server")) return undefined;
   // With its append-only file, a restarted Redis still knows the accounts made before the kill.
   const redis = await startRedis(t, { aof: true });
   const namespace = `store-faults-${process.pid}-${Date.now()}`;

@@ -2,8 +2,10 @@
 // every call must answer a fast 503 with Retry-After (not a 404 saying the resource does not
 // exist, nor a wait for the request timeout), readiness must say the transporter is down,
 // and the edge must recover by itself once NATS is back.
-import test from "ava";
-import { httpJson, requireBinaries, startCluster, startNats, startRedis, replyWhen } from "../helpers/cluster.ts";
+import { httpJson, startCluster, startNats, startRedis, replyWhen } from "../helpers/cluster.ts";
+import { missingBinaries, testNeeding } from "../helpers/services.ts";
+
+const test = testNeeding(missingBinaries("nats-server", "redis-server"));
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Moleculer's request timeout: an answer must come well before it, not at it. */
@@ -11,7 +13,6 @@ const ANSWER_WITHIN_MS = 8_000;
 
 test.serial("with NATS down, a gateway answers every call with a 503 and Retry-After until NATS is back, and readiness names the transporter", async (t) => {
   t.timeout(120_000);
-  if (!requireBinaries(t, "nats-server", "redis-server")) return t.pass();
   const nats = await startNats(t);
   const redis = await startRedis(t);
   const cluster = await startCluster(t, { nats, redis, mains: 1, edges: 1 });

@@ -4,10 +4,13 @@
 // page's one message region says only what is true now; the ticket it buys gets in at the door
 // once, and the usher's second try is refused. It buys with best-available seats, and the customer, let in, rates the film. Screenshots of every step go to
 // test-results/screenshots/journey-<width>-<step>.png.
-import test, { type ExecutionContext } from "ava";
+import type { ExecutionContext } from "ava";
 import type { Page } from "playwright-core";
 import { startServer, type Client } from "../helpers/http.ts";
 import { launch, open, shot, WAIT } from "../helpers/browser.ts";
+import { CHROMIUM, missingBinaries, testNeeding } from "../helpers/services.ts";
+
+const test = testNeeding(missingBinaries(CHROMIUM));
 
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true } as const;
 const DESKTOP = { viewport: { width: 1280, height: 800 } } as const;

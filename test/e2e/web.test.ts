@@ -4,19 +4,21 @@
 // from the text layout format and a show, watches its occupancy and revenue move live, and
 // manages a festival and the guard rails on the pricing page.
 // Screenshots of the main pages go to test-results/screenshots/.
-import test, { type ExecutionContext } from "ava";
-import { startServer } from "../helpers/http.ts";
+import type { ExecutionContext } from "ava";
 import { launch, open, shot, WAIT } from "../helpers/browser.ts";
+import { startServer } from "../helpers/http.ts";
+import { CHROMIUM, missingBinaries, testNeeding } from "../helpers/services.ts";
+
+const test = testNeeding(missingBinaries(CHROMIUM));
 
 interface ShowSummary { id: string; city: string; localDate: string; startsAt: string; movieTitle: string }
 interface Seat { id: string; row: string; status: string; price: number | null }
 
-/** A server and a browser page for one test; undefined when Chromium is missing (the test skips). */
+/** A server and a browser page for one test. */
 async function start(t: ExecutionContext) {
   t.timeout(90_000);
   const api = await startServer(t);
   const browser = await launch(t);
-  if (!browser) return undefined;
   const errors: string[] = [];
   return { api, browser, page: await open(browser, errors), errors };
 }
@@ -24,9 +26,7 @@ async function start(t: ExecutionContext) {
 const inr = (minor: number) => `₹${(minor / 100).toLocaleString("en-IN", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 
 test("a customer signs up, holds seats another browser sees turn held live, pays and finds the booking confirmed", async (t) => {
-  const session = await start(t);
-  if (!session) return;
-  const { api, browser, page, errors } = session;
+  const { api, browser, page, errors } = await start(t);
 
   // Sign up.
   await page.goto(`${api.url}/#/signup`);
@@ -162,9 +162,7 @@ test("a customer signs up, holds seats another browser sees turn held live, pays
 });
 
 test("an admin creates a movie, a cinema from the text layout and a show, watches occupancy and revenue live, and manages festivals and guard rails", async (t) => {
-  const session = await start(t);
-  if (!session) return;
-  const { api, page, errors } = session;
+  const { api, page, errors } = await start(t);
 
   await page.goto(`${api.url}/#/login`);
   await page.getByTestId("login-email").fill("admin@marquee.local");

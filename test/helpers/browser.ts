@@ -1,25 +1,16 @@
-// Debian's Chromium driven by playwright-core for the web app's end-to-end tests: launching (or
-// skipping when it is not installed), pages that record script errors, and screenshots.
-import { existsSync, mkdirSync } from "node:fs";
+// Debian's Chromium driven by playwright-core for the web app's end-to-end tests: launching,
+// pages that record script errors, and screenshots. Whether Chromium is there is decided when a
+// test file loads (testNeeding(missingBinaries(CHROMIUM))), so a missing one is reported as a skip.
+import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { ExecutionContext } from "ava";
 import { chromium, type Browser, type BrowserContextOptions, type Page } from "playwright-core";
-
-const CHROMIUM = "/usr/bin/chromium";
+import { CHROMIUM } from "./services.ts";
 export const SHOTS = fileURLToPath(new URL("../../test-results/screenshots/", import.meta.url));
 export const WAIT = { timeout: 10_000 };
 
-/** Chromium, or undefined after skipping (failing under CI=true) when it is not installed. */
-export async function launch(t: ExecutionContext): Promise<Browser | undefined> {
-  if (!existsSync(CHROMIUM)) {
-    const message = `${CHROMIUM} is missing: install Debian's Chromium (apt-get install chromium) to run the web end-to-end tests`;
-    if (process.env.CI === "true") t.fail(message);
-    else {
-      t.log(`SKIPPED: ${message}`);
-      t.pass();
-    }
-    return undefined;
-  }
+/** Chromium for one test, closed in its teardown. */
+export async function launch(t: ExecutionContext): Promise<Browser> {
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
   t.teardown(() => browser.close());
   return browser;

@@ -14,7 +14,6 @@ export { freePort };
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { hasBinary } from "./services.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const READY_TIMEOUT_MS = 30_000;
@@ -199,20 +198,6 @@ function logOnFailure(t: ExecutionContext, label: string, output: RingBuffer): v
 }
 
 // ---------------------------------------------------------------------------------------------
-// Binaries
-
-/** True when every named binary (e.g. "nats-server", "redis-server") is installed; otherwise
- * logs a SKIPPED message saying what to install and returns false (fails the test under CI=true). */
-export function requireBinaries(t: ExecutionContext, ...names: string[]): boolean {
-  const missing = names.filter((name) => !hasBinary(name));
-  if (missing.length === 0) return true;
-  const message = `${missing.join(" and ")} not found on PATH: install ${missing.length === 1 ? "it" : "them"} (Debian: apt-get install ${missing.join(" ")})`;
-  if (process.env.CI === "true") t.fail(message);
-  else t.log(`SKIPPED: ${message}`);
-  return false;
-}
-
-// ---------------------------------------------------------------------------------------------
 // A private server process (nats-server, redis-server) on a free port
 
 /** A server process a test started on a free port; stopped in the test's teardown. */
@@ -350,6 +335,8 @@ export async function startNode(t: ExecutionContext, env: Record<string, string>
     ...process.env,
     LOG_LEVEL: "warn",
     HOST: "127.0.0.1",
+    // No operator channel: test nodes must not be found by a REPL a developer has open.
+    OPERATOR_PORT: "off",
     SCRYPT_N: "1024",
     SIGNUP_MAX_PER_ADDRESS: "100000",
     ...env,

@@ -1,10 +1,10 @@
-import test from "ava";
 import { RedisStore } from "../../infra/redis-store.ts";
 import { startServer } from "../helpers/http.ts";
-import { requireRedis, SHARED_REDIS } from "../helpers/services.ts";
+import { SHARED_REDIS, testNeeding, unreachableRedis } from "../helpers/services.ts";
+
+const test = testNeeding(await unreachableRedis());
 
 test("on Redis, a hold's Idempotency-Key is remembered for the configured window and then forgotten, not kept forever", async (t) => {
-  if (!(await requireRedis(t))) return t.pass();
   const api = await startServer(t, { redisUrl: SHARED_REDIS, idempotencyRetentionMs: 3_600_000 });
   const redis = new RedisStore(SHARED_REDIS, `marquee:${api.marquee.config.namespace}`);
   t.teardown(async () => {

@@ -1,5 +1,5 @@
 import test from "ava";
-import { commands } from "../../operators/commands.ts";
+import { commands, errorLine, OPERATOR, times } from "../../operators/commands.ts";
 import { startServer } from "../helpers/http.ts";
 
 const command = (name: string) => commands.find((c) => c.command.split(" ")[0] === name)!;
@@ -54,4 +54,36 @@ test("festival adds a festival that prices the show's day, and reprice applies i
   t.regex(await command("reprice").run(broker, { showId }), /festival x1\.5/);
   const after = (await api.request("GET", `/api/shows/${showId}`)).body.seats.find((s: { id: string }) => s.id === "A3").price;
   t.true(after > before);
+});
+
+test("shows prints each show's city and its start on the cinema's own clock", async (t) => {
+  const { api, broker, showId } = await setup(t);
+  const show = (await api.request("GET", "/api/shows?city=Mumbai")).body.find((s: { id: string }) => s.id === showId);
+  const local = new Intl.DateTimeFormat("sv-SE", { timeZone: show.timezone, dateStyle: "short", timeStyle: "short" }).format(new Date(show.startsAt));
+  const out = await command("shows").run(broker, { city: "Mumbai", limit: "500" });
+  t.regex(out.split("\n")[0]!, /city\s+starts \(cinema time\)/);
+  const line = out.split("\n").find((l) => l.startsWith(showId))!;
+  t.true(line.includes(`Mumbai  ${local}`), line);
+  t.false(line.includes("Z "), "no UTC timestamps");
+});
+
+test("a bad option or parameter names the field it is about", async (t) => {
+  const { broker } = await setup(t);
+  await t.throwsAsync(command("shows").run(broker, { date: "tomorrow" }), { message: /--date must be a cinema-local date YYYY-MM-DD .*"tomorrow"/ });
+  const refused = await broker.call("pricing.upsert", { collection: "festivals", id: "x", name: "X", from: "soon", to: "2027-01-01", multiplier: 1.1 }, { meta: { caller: OPERATOR } }).catch((e: unknown) => e);
+  t.regex(errorLine(refused), /^error: .*'from'.* \(VALIDATION_ERROR\)$/);
+});
+
+test("reprice rounds multipliers to at most three decimals", async (t) => {
+  const { broker, showId } = await setup(t);
+  const out = await command("reprice").run(broker, { showId });
+  t.regex(out, /x\d/);
+  t.notRegex(out, /x\d+\.\d{4,}/);
+  t.is(times(0.9066666666666667), "x0.907");
+});
+
+test("owners on one node says how many of the shards it owns and why the rest have no owner", async (t) => {
+  const { broker } = await setup(t);
+  const out = await command("owners").run(broker, {});
+  t.regex(out, /1 of 64 shards owned; a node takes a shard's lease when one of its shows is first used.*one node/);
 });
