@@ -10,6 +10,7 @@ export type EmailCheck = { ok: true; email: string } | { ok: false; code: "INVAL
 
 // C0 and C1 controls, DEL, and the invisible format characters (zero-width space and joiners,
 // bidi overrides, the BOM) that make two addresses look alike or text render out of order.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]/u;
 
 /** NFKC, trimmed, lower-cased; refuses control and invisible characters. */

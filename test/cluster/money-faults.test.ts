@@ -69,7 +69,7 @@ async function assertSettled(t: ExecutionContext, url: string, run: Traffic): Pr
   const login = await tryJson(url, "POST", "/api/auth/login", { body: { email: "admin@marquee.local", password: "marquee-admin" } });
   const adminToken = login.body?.token as string;
   const deadline = Date.now() + SETTLEMENT_BOUND_MS;
-  let problems: string[] = [];
+  let problems: string[];
   for (;;) {
     problems = await verifyRun((path, token) => tryJson(url, "GET", path, { token }), { adminToken, customerTokens: run.tokens, showIds: run.showIds, answers: run.answers, settled: true })
       .catch((error: unknown) => [`reading the run back failed: ${(error as Error).message}`]);
