@@ -1,12 +1,12 @@
-// One actor per show. This file only wires the ShowActor runtime (infra/show-actor.ts) and the
-// pure decider (domain/show) into Moleculer actions; every rule lives in the decider.
+// One actor per show. This file wires the show host (infra/show-host.ts: which actors live on
+// this node, activation under the shard's lease, passivation, hand-over), the ShowActor runtime
+// (infra/show-actor.ts) and the pure decider (domain/show) into Moleculer actions, and settles
+// the money of the shows it serves; every rule lives in the decider.
 //
 // In a cluster a show is served only by the node that holds its shard's lease (infra/
 // shard-leases.ts); every write is fenced by the lease's epoch, so a node that lost its lease,
-// however paused or cut off, cannot write a single event. Idle actors are passivated (an LRU
-// bounded by count and idle time) and come back from the store on demand.
+// however paused or cut off, cannot write a single event.
 import { Context, type ServiceBroker, type ServiceSchema } from "moleculer";
-import { LRUCache } from "lru-cache";
 import { attemptOutcome, type Payment, type Refund } from "../domain/payment/payment.ts";
 import type { BestSeats, PaymentOutcome, RefundPolicy, RefundRequested, Rejection, ShowCommand, ShowEvent, ShowState } from "../domain/show/types.ts";
 import {
@@ -17,8 +17,9 @@ import type { Quote } from "../domain/pricing/quote.ts";
 import { preferredNode, shardOf } from "../infra/placement.ts";
 import { SeatChangeOutbox } from "../infra/seat-changes.ts";
 import { NotOwnerError, ShardLeases } from "../infra/shard-leases.ts";
-import { ActorStoppedError, journalKey, ShowActor, type Reply } from "../infra/show-actor.ts";
-import { StaleEpochError, StoreUnavailableError } from "../infra/store.ts";
+import { ShowHost, type Accepted } from "../infra/show-host.ts";
+import { journalKey, ShowActor, type Reply } from "../infra/show-actor.ts";
+import type { Fence } from "../infra/store.ts";
 import type { ServiceDeps } from "./deps.ts";
 import { newId } from "./ids.ts";
 import { bookingIdParam, holdIdParam, idParam as id } from "./params.ts";
@@ -74,26 +75,10 @@ function countConflicts(broker: ServiceBroker, rejection: Rejection): void {
 
 export default function showActor({ config, store }: ServiceDeps): ServiceSchema {
   let leases: ShardLeases;
+  let host: ShowHost;
   let seatChanges: SeatChangeOutbox<ShowState>;
   let ticker: NodeJS.Timeout | undefined;
   let reconciler: NodeJS.Timeout | undefined;
-  const handingOver = new Set<number>();
-  // Actors being passivated: a show is activated again only after its old actor has finished
-  // what it accepted, so two actors of one show never exist on one node.
-  const retiring = new Map<string, Promise<void>>();
-  const retire = (showId: string, live: Promise<ShowActor>) => {
-    const done: Promise<void> = live.then((a) => a.stop(), () => undefined).finally(() => {
-      if (retiring.get(showId) === done) retiring.delete(showId);
-    });
-    retiring.set(showId, done);
-  };
-  const actors = new LRUCache<string, Promise<ShowActor>>({
-    max: config.maxActiveShows,
-    ttl: config.showIdleMs,
-    ttlAutopurge: true,
-    updateAgeOnGet: true,
-    dispose: (live, showId, reason) => { if (reason !== "set") retire(showId, live); },
-  });
   const shard = (showId: string) => shardOf(showId, config.showShards);
 
   // Listed before the events are stored (in mailbox order), so the reconciler finds every show
@@ -103,56 +88,24 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
     else if (events.some((e) => e.type === "RefundRequested")) await store.addToSet(UNSETTLED, showId);
   };
 
-  /** Stops every actor of a shard and waits until they have finished what they accepted. */
-  const stopShard = async (s: number) => {
-    for (const showId of [...actors.keys()]) if (shard(showId) === s) actors.delete(showId);
-    await Promise.all([...retiring].filter(([showId]) => shard(showId) === s).map(([, done]) => done));
-  };
-
   return {
     name: "show",
 
     methods: {
       /** The live actor of a show on this node, which must own the show's shard. */
-      async actor(ctx: Context, showId: string): Promise<ShowActor> {
-        const s = shard(showId);
-        if (handingOver.has(s)) throw notOwner(showId, s, undefined);
-        if (!leases.fence(s) && this.broker.transit) {
-          // A free shard is taken by its preferred node only; anyone else points the caller
-          // there, so a shard handed over for rebalancing does not bounce straight back.
-          const preferred = preferredNode(s, showNodes(this.broker));
-          if (preferred && preferred !== this.broker.nodeID) throw notOwner(showId, s, preferred);
-        }
+      async actor(_ctx: Context, showId: string): Promise<ShowActor> {
         try {
-          await leases.claim(s);
+          return await host.actor(showId);
         } catch (error) {
-          if (error instanceof NotOwnerError) throw notOwner(showId, s, error.owner, error.remainingMs);
+          if (error instanceof NotOwnerError) throw notOwner(showId, error.shard, error.owner, error.remainingMs);
           throw error;
-        }
-        for (;;) {
-          const pending = retiring.get(showId);
-          if (pending) await pending;
-          let live = actors.get(showId);
-          if (!live) {
-            const activating: Promise<ShowActor> = this.activate(ctx, showId, s);
-            live = activating;
-            actors.set(showId, activating);
-            // A failed activation must not stick: the next request tries again.
-            activating.catch(() => { if (actors.peek(showId) === activating) actors.delete(showId); });
-          }
-          const actor = await live;
-          if (!actor.stopped) return actor;
         }
       },
 
-      async activate(ctx: Context, showId: string, s: number): Promise<ShowActor> {
+      /** Loads a show's actor and, the first time, schedules it from the catalog. */
+      async activate(showId: string, fence: () => Fence): Promise<ShowActor> {
         const actor = await ShowActor.activate(showId, {
-          store,
-          fence: () => {
-            const fence = leases.fence(s);
-            if (!fence) throw new NotOwnerError(s, undefined, 0);
-            return fence;
-          },
+          store, fence,
           beforeAppend: listMoney,
           onCommitted: (sid, events, state) => {
             seatChanges.add(sid, state.version, events.length, state, seatsTouched(state, events));
@@ -162,7 +115,7 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
           onError: (error) => this.logger.warn(`show ${showId}: expiring holds failed, will retry`, error),
         });
         if (!actor.scheduled) {
-          const show = await ctx.call<CatalogShow | null, { showId: string }>("catalog.getShow", { showId }).catch((error: unknown) => {
+          const show = await this.broker.call<CatalogShow | null, { showId: string }>("catalog.getShow", { showId }).catch((error: unknown) => {
             if (error instanceof Error && (error as MarqueeError).code === 404) return null;
             throw error;
           });
@@ -176,38 +129,20 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
         return actor;
       },
 
-      async command(ctx: Context, showId: string, command: ShowCommand): Promise<Extract<Reply, { ok: true }>> {
-        for (let attempt = 0; ; attempt++) {
-          const actor: ShowActor = await this.actor(ctx, showId);
-          let reply: Reply;
-          try {
-            reply = await actor.execute(command);
-          } catch (error) {
-            // Passivated between lookup and post: activate again.
-            if (error instanceof ActorStoppedError && attempt < 3) continue;
-            if (error instanceof NotOwnerError && attempt < 2) {
-              // This node's own lease ran out before the write (a renewal delayed by a busy
-              // event loop), and nothing was written: claim it again, which finds it still ours
-              // or free, or names the node that has it now.
-              leases.forget(shard(showId));
-              continue;
-            }
-            if (error instanceof StaleEpochError || error instanceof NotOwnerError) {
-              // Another node owns the shard now: drop everything this node had of it.
-              leases.forget(shard(showId));
-              throw notOwner(showId, shard(showId), undefined);
-            }
-            // A write that timed out may still land in the journal: the actor's state can no
-            // longer be trusted to match it, so the next command replays the journal instead.
-            if (error instanceof StoreUnavailableError) actors.delete(showId);
-            throw error;
-          }
-          if (!reply.ok) {
-            countConflicts(this.broker, reply.rejection);
-            throw rejectionError(reply.rejection, showId);
-          }
-          return reply;
+      /** A command on the show's actor: its reply when accepted, its rejection as an error. */
+      async command(_ctx: Context, showId: string, command: ShowCommand): Promise<Accepted> {
+        let reply: Reply;
+        try {
+          reply = await host.execute(showId, command);
+        } catch (error) {
+          if (error instanceof NotOwnerError) throw notOwner(showId, error.shard, error.owner, error.remainingMs);
+          throw error;
         }
+        if (!reply.ok) {
+          countConflicts(this.broker, reply.rejection);
+          throw rejectionError(reply.rejection, showId);
+        }
+        return reply;
       },
 
       /**
@@ -215,7 +150,7 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
        * answers with the booking as it stands. A refund the processor cannot be reached for stays
        * requested: the reconciler issues it again (refund ids make that safe).
        */
-      async settled(ctx: Context, showId: string, bookingId: string, reply: Extract<Reply, { ok: true }>): Promise<BookingView> {
+      async settled(ctx: Context, showId: string, bookingId: string, reply: Accepted): Promise<BookingView> {
         const requested = reply.events.filter((e): e is RefundRequested => e.type === "RefundRequested");
         let state = reply.state;
         for (const r of requested) {
@@ -283,22 +218,15 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
 
       /** Finishes the shard's shows and gives its lease up, so the next caller finds a new owner at once. */
       async handOver(s: number): Promise<void> {
-        handingOver.add(s);
-        try {
-          await stopShard(s);
-          await leases.release(s);
-          count(this.broker, "marquee.lease.moves.total", { change: "handed_over" });
-        } finally {
-          handingOver.delete(s);
-        }
+        await host.handOver(s);
+        count(this.broker, "marquee.lease.moves.total", { change: "handed_over" });
       },
 
       /** Actors in memory, what waits in their mailboxes and the shards owned, for /metrics. */
       async sample(): Promise<void> {
-        gauge(this.broker, "marquee.show.actors.active", actors.size);
+        gauge(this.broker, "marquee.show.actors.active", host.size);
         gauge(this.broker, "marquee.shards.owned", leases.held().length);
-        const queued = await Promise.all([...actors.values()].map((live) => live.then((a) => a.queued, () => 0)));
-        gauge(this.broker, "marquee.show.mailbox.depth", queued.reduce((sum, n) => sum + n, 0));
+        gauge(this.broker, "marquee.show.mailbox.depth", await host.queued());
       },
 
       /** Renews leases; in a cluster, moves shards that have a better home to it. */
@@ -497,7 +425,7 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
       /** What this node owns: its shards with their lease epochs, and its live actors. */
       owners: {
         handler() {
-          return { nodeID: this.broker.nodeID, shards: leases.held(), activeShows: actors.size, shardCount: config.showShards };
+          return { nodeID: this.broker.nodeID, shards: leases.held(), activeShows: host.size, shardCount: config.showShards };
         },
       },
 
@@ -523,8 +451,19 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
         onLost: (s) => {
           count(this.broker, "marquee.lease.moves.total", { change: "lost" });
           this.logger.warn(`show: lost the lease of shard ${s}; its shows stop here`);
-          void stopShard(s);
+          void host.stopShard(s);
         },
+      });
+      host = new ShowHost({
+        leases, shardOf: shard, maxActive: config.maxActiveShows, idleMs: config.showIdleMs,
+        // In a cluster a free shard is taken by its preferred node only; anyone else points the
+        // caller there, so a shard handed over for rebalancing does not bounce straight back.
+        elsewhere: (s) => {
+          if (!this.broker.transit) return undefined;
+          const preferred = preferredNode(s, showNodes(this.broker));
+          return preferred && preferred !== this.broker.nodeID ? preferred : undefined;
+        },
+        activate: (showId, fence) => this.activate(showId, fence),
       });
     },
 
@@ -548,8 +487,7 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
       clearInterval(ticker);
       clearInterval(reconciler);
       // A graceful stop hands every shard over at once instead of letting leases run out.
-      await Promise.all(leases.held().map(({ shard: s }) => this.handOver(s).catch(() => undefined)));
-      actors.clear();
+      await host.stop();
       seatChanges.flush();
     },
   };
