@@ -11,6 +11,7 @@ import { LiveFeed, type SeatStatuses } from "../infra/live-feed.ts";
 import type { SeatChange } from "../infra/seat-changes.ts";
 import type { CallMeta, ServiceDeps } from "./deps.ts";
 import { NotFoundError, UnauthorizedError } from "./errors.ts";
+import { loadShedding } from "./load-shedding.ts";
 
 interface GatewayRequest extends IncomingMessage { $ctx?: Context<unknown, CallMeta> }
 interface HttpError extends Error { code?: unknown; status?: number; type?: string; data?: unknown; expose?: boolean }
@@ -41,6 +42,7 @@ export function publicError(err: HttpError): { status: number; body: { name: str
 export default function apiService({ config }: ServiceDeps): ServiceSchema {
   const verifyToken = tokenVerifier(config.tokenSecret);
   const feed = new LiveFeed();
+  const shedding = loadShedding(config);
   return {
     name: "api",
     mixins: [ApiGateway],
@@ -60,6 +62,7 @@ export default function apiService({ config }: ServiceDeps): ServiceSchema {
           // Only the aliases below exist; nothing else on the broker is reachable over HTTP.
           mappingPolicy: "restrict",
           autoAliases: false,
+          use: [shedding.middleware],
           bodyParsers: { json: { strict: true, limit: config.maxBodyBytes }, urlencoded: false },
           aliases: {
             "GET health": "api.health",
@@ -116,7 +119,8 @@ export default function apiService({ config }: ServiceDeps): ServiceSchema {
 
       onError(this: { logger: { error: (...a: unknown[]) => void } }, req: GatewayRequest, res: ServerResponse, err: HttpError) {
         const { status, body } = publicError(err);
-        if (status >= 500) this.logger.error(`${req.method} ${req.url} failed`, err);
+        // A shed request is the node working as designed; logging each one would cost more than refusing it.
+        if (status >= 500 && body.type !== "OVERLOADED") this.logger.error(`${req.method} ${req.url} failed`, err);
         // A stream (server-sent events) already answered: all that is left is to close it.
         if (res.headersSent) {
           res.end();
