@@ -180,10 +180,10 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
 
     actions: {
       hold: {
-        params: { ...showParams, holdId: holdIdParam, userId: id, seats: { type: "array", items: "string", max: 1000 }, quote: { type: "object" } },
-        async handler(ctx: Context<{ showId: string; holdId: string; userId: string; seats: string[]; quote: Quote }>) {
-          const { showId, holdId, userId, seats, quote } = ctx.params;
-          const reply = await this.command(ctx, showId, { type: "HoldSeats", holdId, userId, seats, quote, ttlMs: config.holdTtlMs, maxSeats: config.maxSeatsPerHold });
+        params: { ...showParams, holdId: holdIdParam, userId: id, seats: { type: "array", items: "string", max: 1000 }, quote: { type: "object" }, maxPerAccount: { type: "number", integer: true, positive: true, optional: true } },
+        async handler(ctx: Context<{ showId: string; holdId: string; userId: string; seats: string[]; quote: Quote; maxPerAccount?: number }>) {
+          const { showId, holdId, userId, seats, quote, maxPerAccount } = ctx.params;
+          const reply = await this.command(ctx, showId, { type: "HoldSeats", holdId, userId, seats, quote, ttlMs: config.holdTtlMs, maxSeats: config.maxSeatsPerHold, ...(maxPerAccount !== undefined ? { maxPerAccount } : {}) });
           return holdView(reply.state, holdId, userId);
         },
       },

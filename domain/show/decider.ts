@@ -67,6 +67,15 @@ function ownHold(state: ShowState, holdId: string, userId: string, now: number):
 
 const isRejection = (x: Hold | Rejection): x is Rejection => "code" in x;
 
+function seatsBookedByUser(state: ShowState, userId: string): number {
+  let seats = 0;
+  for (const id in state.bookings) {
+    const booking = state.bookings[id]!;
+    if (booking.userId === userId && booking.status === "confirmed") seats += booking.seats.length;
+  }
+  return seats;
+}
+
 function decideHold(state: ShowState, cmd: HoldSeats, now: number): Decision {
   if (now >= state.startsAt) return reject({ code: "SHOW_STARTED", message: "This show has already started; pick a later show" });
   if (cmd.seats.length === 0) return reject({ code: "NO_SEATS", message: "Choose at least one seat" });
@@ -82,6 +91,15 @@ function decideHold(state: ShowState, cmd: HoldSeats, now: number): Decision {
   if (existing) {
     if (existing.userId === cmd.userId) return accept();
     return reject({ code: "HOLD_NOT_FOUND", message: `Hold ${cmd.holdId} was not found` });
+  }
+
+  // The new hold replaces the user's previous one, so only their bookings count beside it.
+  if (cmd.maxPerAccount !== undefined) {
+    const booked = seatsBookedByUser(state, cmd.userId);
+    if (booked + cmd.seats.length > cmd.maxPerAccount) {
+      const left = Math.max(0, cmd.maxPerAccount - booked);
+      return reject({ code: "TICKET_LIMIT", message: `At most ${cmd.maxPerAccount} tickets per account for this show; you have ${booked}, so ${left} more`, max: cmd.maxPerAccount, booked });
+    }
   }
 
   // A user has one hold per show: a new hold replaces the old one, unless it is being paid for.

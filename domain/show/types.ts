@@ -73,7 +73,11 @@ export interface ShowState {
 
 // ---- commands ----
 export interface ScheduleShow { type: "ScheduleShow"; showId: string; startsAt: number; seats: { id: string; forSale: boolean }[] }
-export interface HoldSeats { type: "HoldSeats"; holdId: string; userId: string; seats: string[]; quote: Quote; ttlMs: number; maxSeats: number }
+export interface HoldSeats {
+  type: "HoldSeats"; holdId: string; userId: string; seats: string[]; quote: Quote; ttlMs: number; maxSeats: number;
+  /** During an on-sale: the most seats this user may have on the show, booked and held together. */
+  maxPerAccount?: number;
+}
 export interface ReleaseHold { type: "ReleaseHold"; holdId: string; userId: string }
 export interface ExpireHolds { type: "ExpireHolds" }
 /** An operator ends a hold now (a stuck kiosk, a support case); a hold being paid for is left alone. */
@@ -115,6 +119,7 @@ export type Rejection =
   | { code: "HOLD_ENDED"; message: string; end: HoldEnd }
   | { code: "HOLD_IN_PAYMENT"; message: string }
   | { code: "BOOKING_NOT_FOUND"; message: string }
-  | { code: "CANCEL_WINDOW_CLOSED"; message: string; cutoffAt: number };
+  | { code: "CANCEL_WINDOW_CLOSED"; message: string; cutoffAt: number }
+  | { code: "TICKET_LIMIT"; message: string; max: number; booked: number };
 
 export type Decision = { ok: true; events: ShowEvent[] } | { ok: false; rejection: Rejection };
