@@ -107,8 +107,8 @@ export function readConfig(env: Env = process.env): MarqueeConfig {
     leaseTtlMs: int(env, "LEASE_TTL_MS", 2_000, 300),
     maxActiveShows: int(env, "MAX_ACTIVE_SHOWS", 10_000, 1),
     showIdleMs: int(env, "SHOW_IDLE_MS", 15 * 60_000, 1_000),
-    shedMaxWrites: int(env, "SHED_MAX_WRITES", 64, 0),
-    shedMaxReads: int(env, "SHED_MAX_READS", 256, 0),
+    shedMaxWrites: int(env, "SHED_MAX_WRITES", 256, 0),
+    shedMaxReads: int(env, "SHED_MAX_READS", 1024, 0),
   };
 }
 

@@ -119,8 +119,7 @@ export default function apiService({ config }: ServiceDeps): ServiceSchema {
 
       onError(this: { logger: { error: (...a: unknown[]) => void } }, req: GatewayRequest, res: ServerResponse, err: HttpError) {
         const { status, body } = publicError(err);
-        // A shed request is the node working as designed; logging each one would cost more than refusing it.
-        if (status >= 500 && body.type !== "OVERLOADED") this.logger.error(`${req.method} ${req.url} failed`, err);
+        if (status >= 500) this.logger.error(`${req.method} ${req.url} failed`, err);
         // A stream (server-sent events) already answered: all that is left is to close it.
         if (res.headersSent) {
           res.end();

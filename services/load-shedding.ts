@@ -1,14 +1,32 @@
 // The gateway's hook into load shedding (domain/load/admission.ts): a route middleware that
 // takes a slot for each request before any action is called and gives it back when the answer
 // is sent (or the client hangs up). A full class is refused at once with 503 OVERLOADED and
-// Retry-After, which the gateway's onError writes like any other error.
+// Retry-After, in the public error shape. The refusal is written here rather than thrown:
+// moleculer-web logs every thrown 5xx with its stack, which under a burst costs more than the
+// refusal itself, and a shed request is the node working as designed, not a failure.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { AdmissionLimiter, loadClassOf } from "../domain/load/admission.ts";
+import { AdmissionLimiter, loadClassOf, type LoadClass } from "../domain/load/admission.ts";
 import type { MarqueeConfig } from "../moleculer.config.ts";
-import { ServiceUnavailableError } from "./errors.ts";
 
 /** Seconds a refused client should wait: a burst drains in well under a second, and a 1 s hint spreads the retries out. */
 const RETRY_AFTER_SECONDS = 1;
+
+const refusals: Record<LoadClass, Buffer> = {
+  write: refusal("write"),
+  read: refusal("read"),
+};
+
+function refusal(kind: LoadClass): Buffer {
+  return Buffer.from(JSON.stringify({
+    name: "ServiceUnavailableError", message: "The service is busy right now; try again in a moment", code: 503, type: "OVERLOADED",
+    data: { retryAfter: RETRY_AFTER_SECONDS, class: kind },
+  }));
+}
+
+function refuse(res: ServerResponse, kind: LoadClass): void {
+  res.writeHead(503, { "Content-Type": "application/json; charset=utf-8", "Retry-After": String(RETRY_AFTER_SECONDS), "Content-Length": refusals[kind].length });
+  res.end(refusals[kind]);
+}
 
 export function loadShedding(config: Pick<MarqueeConfig, "shedMaxWrites" | "shedMaxReads">) {
   const limiter = new AdmissionLimiter({ write: config.shedMaxWrites || Infinity, read: config.shedMaxReads || Infinity });
@@ -16,9 +34,7 @@ export function loadShedding(config: Pick<MarqueeConfig, "shedMaxWrites" | "shed
     const kind = loadClassOf(req.method ?? "GET", req.originalUrl ?? req.url ?? "/");
     if (!kind) return next();
     const release = limiter.enter(kind);
-    if (!release) {
-      return next(new ServiceUnavailableError("The service is busy right now; try again in a moment", RETRY_AFTER_SECONDS, "OVERLOADED", { class: kind }));
-    }
+    if (!release) return refuse(res, kind);
     res.once("finish", release);
     res.once("close", release);
     next();
