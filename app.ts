@@ -11,6 +11,7 @@ import authService from "./services/auth.service.ts";
 import catalogService from "./services/catalog.service.ts";
 import paymentService from "./services/payment.service.ts";
 import pricingService from "./services/pricing.service.ts";
+import onsaleService from "./services/onsale.service.ts";
 import showActor from "./services/show.actor.ts";
 import { showRouting } from "./services/show.routing.ts";
 
@@ -22,6 +23,7 @@ const FACTORIES: Record<ServiceName, ServiceFactory> = {
   pricing: pricingService,
   payment: paymentService,
   auth: authService,
+  onsale: onsaleService,
 };
 
 export interface Marquee {

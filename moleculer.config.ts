@@ -1,7 +1,7 @@
 // The one place that reads the environment. Everything else receives a MarqueeConfig.
 import type { BrokerOptions } from "moleculer";
 
-export const ALL_SERVICES = ["api", "admin", "show", "catalog", "pricing", "payment", "auth"] as const;
+export const ALL_SERVICES = ["api", "admin", "show", "catalog", "pricing", "payment", "auth", "onsale"] as const;
 export type ServiceName = (typeof ALL_SERVICES)[number];
 
 export interface MarqueeConfig {

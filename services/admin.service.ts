@@ -13,6 +13,7 @@ import type { Payment, Refund } from "../domain/payment/payment.ts";
 import type { Quote } from "../domain/pricing/quote.ts";
 import type { HoldView } from "../domain/show/views.ts";
 import { idempotent } from "./idempotency.ts";
+import { queueGuard } from "./queue-guard.ts";
 import { adminOf, callerOf, mayAccess, ownerScope } from "./caller.ts";
 import type { CallMeta, Caller, ServiceDeps } from "./deps.ts";
 import { newHoldId, newId, showOfHold } from "./ids.ts";
@@ -46,6 +47,7 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
   // Card details feed the idempotency fingerprint only through a keyed hash, so no stored
   // record can be turned back into a card number.
   const cardFingerprint = (card: CardInput) => createHmac("sha256", config.tokenSecret).update(`${card.number}|${card.cvc}`).digest("hex");
+  const admittedFor = queueGuard({ store, tokenSecret: config.tokenSecret });
 
   return {
     name: "admin",
@@ -97,13 +99,15 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
     actions: {
       // ---------- holds ----------
       hold: {
-        params: { showId: id, seats: { type: "array", items: { type: "string", min: 1, max: 20 }, min: 1, max: 1000 } },
-        async handler(ctx: Ctx<{ showId: string; seats: string[] }>) {
+        params: { showId: id, seats: { type: "array", items: { type: "string", min: 1, max: 20 }, min: 1, max: 1000 }, queuePass: { type: "string", max: 2000, optional: true } },
+        async handler(ctx: Ctx<{ showId: string; seats: string[]; queuePass?: string }>) {
           const caller = callerOf(ctx);
           const { showId, seats } = ctx.params;
+          // During an on-sale: no hold without a queue pass, and the show's actor caps tickets per account.
+          const maxPerAccount = await admittedFor(showId, caller, ctx.params.queuePass);
           const hold = await idempotent(store, `hold:${caller.id}`, ctx.meta.idempotencyKey, { showId, seats }, async () => {
             const quote = await ctx.call<Quote, object>("pricing.quote", { showId, seats });
-            const view = await ctx.call<HoldView, object>("show.hold", { showId, holdId: newHoldId(showId), userId: caller.id, seats, quote });
+            const view = await ctx.call<HoldView, object>("show.hold", { showId, holdId: newHoldId(showId), userId: caller.id, seats, quote, ...(maxPerAccount ? { maxPerAccount } : {}) });
             return publicHold(view);
           });
           return created(ctx, `/api/holds/${hold.id}`, hold);

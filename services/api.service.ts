@@ -12,6 +12,8 @@ import type { SeatChange } from "../infra/seat-changes.ts";
 import type { CallMeta, ServiceDeps } from "./deps.ts";
 import { NotFoundError, UnauthorizedError } from "./errors.ts";
 import { loadShedding } from "./load-shedding.ts";
+import { queueEvents } from "./queue-events.ts";
+import type { QueueSnapshot } from "../domain/onsale/queue.ts";
 
 interface GatewayRequest extends IncomingMessage { $ctx?: Context<unknown, CallMeta> }
 interface HttpError extends Error { code?: unknown; status?: number; type?: string; data?: unknown; expose?: boolean }
@@ -43,6 +45,7 @@ export default function apiService({ config }: ServiceDeps): ServiceSchema {
   const verifyToken = tokenVerifier(config.tokenSecret);
   const feed = new LiveFeed();
   const shedding = loadShedding(config);
+  const queue = queueEvents(feed);
   return {
     name: "api",
     mixins: [ApiGateway],
@@ -91,6 +94,15 @@ export default function apiService({ config }: ServiceDeps): ServiceSchema {
             "GET bookings/:bookingId": "admin.getBooking",
             "POST bookings/:bookingId/pay": "admin.pay",
             "POST bookings/:bookingId/cancel": "admin.cancelBooking",
+
+            "GET onsales/:onsaleId/queue/events"(req: GatewayRequest & { $params: Record<string, unknown> }, res: ServerResponse, next: (error?: unknown) => void) {
+              queue.watch(req, res).catch(next);
+            },
+            "POST onsales/:onsaleId/queue": "onsale.join",
+            "GET onsales/:onsaleId/queue": "onsale.position",
+            "GET onsales/:onsaleId": "onsale.get",
+            "POST admin/onsales": "onsale.create",
+            "GET admin/onsales": "onsale.list",
 
             "POST admin/movies": "admin.createMovie",
             "POST admin/cinemas": "admin.createCinema",
@@ -184,6 +196,9 @@ export default function apiService({ config }: ServiceDeps): ServiceSchema {
       // Broadcast by show actors on any node: each gateway node relays to its own watchers.
       "show.changed"(ctx: Context<{ changes: SeatChange[] }>) {
         for (const { showId, version, count, seats } of ctx.params.changes) feed.publish(showId, version, count, seats);
+      },
+      "onsale.queue"(ctx: Context<QueueSnapshot>) {
+        queue.publish(ctx.params);
       },
       "pricing.show.changed"(ctx: Context<{ showId: string; multiplier: number }>) {
         feed.publishPrices(ctx.params.showId, ctx.params.multiplier);

@@ -16,6 +16,8 @@ export interface OnSale {
   maxPerAccount: number;
   /** Epoch ms after which the shows sell as if there were no on-sale; undefined: until they start. */
   closesAt?: number;
+  /** When the last of its shows starts: nothing is left to sell after it. */
+  endsAt: number;
   createdAt: number;
   createdBy: string;
 }
@@ -35,8 +37,11 @@ export const MAX_SHOWS_PER_ONSALE = 50;
 
 const invalid = (field: string, message: string): { ok: false; rejection: OnSaleRejection } => ({ ok: false, rejection: { code: "INVALID_ONSALE", message, field } });
 
-/** Checks a request to schedule an on-sale; the shows' existence is the caller's to check. */
-export function planOnSale(request: OnSaleRequest, id: string, createdBy: string, now: number): { ok: true; onsale: OnSale } | { ok: false; rejection: OnSaleRejection } {
+/**
+ * Checks a request to schedule an on-sale. The caller checks that the shows exist and passes
+ * when the last of them starts.
+ */
+export function planOnSale(request: OnSaleRequest, id: string, createdBy: string, now: number, endsAt: number): { ok: true; onsale: OnSale } | { ok: false; rejection: OnSaleRejection } {
   const showIds = [...new Set(request.shows)];
   if (showIds.length === 0) return invalid("shows", "Name at least one show");
   if (showIds.length > MAX_SHOWS_PER_ONSALE) return invalid("shows", `At most ${MAX_SHOWS_PER_ONSALE} shows per on-sale`);
@@ -45,6 +50,7 @@ export function planOnSale(request: OnSaleRequest, id: string, createdBy: string
   // An opening a little in the past is an on-sale that opens now, without a lottery; further
   // back it is a typo.
   if (opensAt < now - 60_000) return invalid("opensAt", "opensAt is in the past");
+  if (opensAt >= endsAt) return invalid("opensAt", "opensAt must be before the shows start");
   const rate = request.admissionRate;
   if (rate !== "automatic" && !(Number.isInteger(rate) && rate >= 1 && rate <= 100_000)) {
     return invalid("admissionRate", "admissionRate is customers per minute (1-100000) or \"automatic\"");
@@ -61,7 +67,7 @@ export function planOnSale(request: OnSaleRequest, id: string, createdBy: string
   return {
     ok: true,
     onsale: {
-      id, showIds, opensAt, windowMs: window * 1000, maxPerAccount: max, createdAt: now, createdBy,
+      id, showIds, opensAt, windowMs: window * 1000, maxPerAccount: max, createdAt: now, createdBy, endsAt,
       rate: rate === "automatic" ? { mode: "automatic" } : { mode: "fixed", perMinute: rate },
       ...(closesAt !== undefined ? { closesAt } : {}),
     },
@@ -69,7 +75,7 @@ export function planOnSale(request: OnSaleRequest, id: string, createdBy: string
 }
 
 /** Whether holds on the on-sale's shows need a queue pass right now. */
-export const inForce = (onsale: OnSale, now: number): boolean => onsale.closesAt === undefined || now < onsale.closesAt;
+export const inForce = (onsale: OnSale, now: number): boolean => now < (onsale.closesAt ?? onsale.endsAt);
 
 /** The on-sale as clients see it. */
 export function onsaleView(onsale: OnSale) {

@@ -19,10 +19,12 @@ export const OPENING_SETTLE_MS = 1_000;
 /** Admissions less than this far apart share one batch, so the state stays a few hundred bytes. */
 export const BATCH_MS = 10_000;
 /**
- * How long a customer just let in is assumed to need to pick seats: until then they count
- * against the seats left (automatic admission), whether or not they have held yet.
+ * How long a customer just let in is assumed to need to pick seats (at most, and at most a tenth
+ * of their window): until then they count against the seats left (automatic admission), whether
+ * or not they have held yet.
  */
 export const PICKING_MS = 20_000;
+export const pickingMs = (onsale: OnSale): number => Math.min(PICKING_MS, onsale.windowMs / 10);
 /** Seats a customer is assumed to take until enough bookings say otherwise. */
 export const DEFAULT_SEATS_PER_CUSTOMER = 2;
 
@@ -101,7 +103,7 @@ export function admit(state: Admissions, onsale: OnSale, input: { now: number; q
       let picking = 0;
       let before = lapsedUpTo;
       for (const b of batches) {
-        if (b.at > now - PICKING_MS) picking += b.upTo - before;
+        if (b.at > now - pickingMs(onsale)) picking += b.upTo - before;
         before = b.upTo;
       }
       letIn = Math.floor(seats.available / seatsPerCustomer(onsale, seats)) - picking;
@@ -136,6 +138,8 @@ export function positionOf(onsale: OnSale, state: Admissions | undefined, rank: 
   if (rank === undefined) return { status: "not_in_queue" };
   if (now < onsale.opensAt || !state || state.status === "scheduled") return { status: "prequeue" };
   const place = rank + 1;
+  // Nothing left to hold: a customer let in is told so as well as those still waiting.
+  if (state.status === "sold_out") return { status: "sold_out", place };
   if (place <= state.lapsedUpTo) return { status: "lapsed", place };
   if (place <= state.admitted) {
     const batch = state.batches.find((b) => b.upTo >= place);
@@ -143,10 +147,29 @@ export function positionOf(onsale: OnSale, state: Admissions | undefined, rank: 
     if (!batch || batch.at + onsale.windowMs <= now) return { status: "lapsed", place };
     return { status: "admitted", place, passExpiresAt: batch.at + onsale.windowMs };
   }
-  if (state.status === "sold_out") return { status: "sold_out", place };
   const ahead = place - state.admitted - 1;
   const perMinute = state.perMinute >= 0.5 ? state.perMinute : onsale.rate.mode === "fixed" ? onsale.rate.perMinute : 0;
   // No honest estimate while nobody is being let in (automatic, every seat held): say so.
   const estimatedWaitSeconds = state.status === "open" && perMinute > 0 ? Math.ceil(((ahead + 1) / perMinute) * 60) : null;
   return { status: "waiting", place, ahead, estimatedWaitSeconds };
 }
+
+/**
+ * What every watcher of an on-sale is told whenever it changes: the same few hundred bytes for
+ * all of them. A customer who knows their place works out the rest (see positionOf).
+ */
+export function queueSnapshot(onsale: OnSale, state: Admissions | undefined) {
+  return {
+    onsaleId: onsale.id,
+    opensAt: new Date(onsale.opensAt).toISOString(),
+    status: state?.status ?? "scheduled",
+    admitted: state?.admitted ?? 0,
+    lapsedUpTo: state?.lapsedUpTo ?? 0,
+    admittedPerMinute: Math.round((state?.perMinute ?? 0) * 10) / 10,
+    queueLength: state?.queueLength ?? 0,
+    seatsLeft: state ? state.seats.available : null,
+    seatsHeld: state ? state.seats.held : null,
+  };
+}
+
+export type QueueSnapshot = ReturnType<typeof queueSnapshot>;

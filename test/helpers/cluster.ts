@@ -401,7 +401,7 @@ function isStartedLine(line: string): boolean {
 // Clusters
 
 export const MAIN_SERVICES = "show,catalog,pricing,payment,auth";
-export const EDGE_SERVICES = "api,admin";
+export const EDGE_SERVICES = "api,admin,onsale";
 
 export interface Cluster {
   mains: MarqueeNode[];

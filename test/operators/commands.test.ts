@@ -14,7 +14,7 @@ async function setup(t: Parameters<typeof startServer>[0]) {
 }
 
 test("every operator command has help text", (t) => {
-  t.deepEqual(commands.map((c) => c.command.split(" ")[0]).sort(), ["expire", "festival", "owners", "reprice", "seatmap", "shows"]);
+  t.deepEqual(commands.map((c) => c.command.split(" ")[0]).sort(), ["expire", "festival", "onsale", "onsales", "owners", "reprice", "seatmap", "shows"]);
   for (const c of commands) t.true(c.description.length > 20, c.command);
 });
 
@@ -54,4 +54,15 @@ test("festival adds a festival that prices the show's day, and reprice applies i
   t.regex(await command("reprice").run(broker, { showId }), /festival x1\.5/);
   const after = (await api.request("GET", `/api/shows/${showId}`)).body.seats.find((s: { id: string }) => s.id === "A3").price;
   t.true(after > before);
+});
+
+test("onsale schedules an on-sale and onsales lists it with its queue", async (t) => {
+  const { broker, showId } = await setup(t);
+  const opensAt = new Date(Date.now() + 3_600_000).toISOString();
+  const out = await command("onsale").run(broker, { shows: showId, opensAt, rate: "120", max: "4" });
+  const id = /on-sale (ons_\w+)/.exec(out)![1]!;
+  t.true(out.includes(`/api/onsales/${id}/queue`));
+  const listed = await command("onsales").run(broker, {});
+  t.regex(listed.split("\n").find((l) => l.startsWith(id))!, new RegExp(`${showId}\\s+${opensAt.replace(/[.]/g, "\\.")}\\s+120\\s+scheduled\\s+0\\s+0`));
+  await t.throwsAsync(command("onsale").run(broker, { shows: showId, opensAt }), { message: /already in on-sale/ });
 });

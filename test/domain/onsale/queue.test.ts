@@ -8,7 +8,7 @@ const opensAt = Date.parse("2026-12-01T10:00:00Z");
 const open = opensAt + OPENING_SETTLE_MS;
 
 function onsale(overrides: Partial<OnSale> = {}): OnSale {
-  return { id: "ons_1", showIds: ["s1"], opensAt, rate: { mode: "fixed", perMinute: 60 }, windowMs: 600_000, maxPerAccount: 4, createdAt: opensAt - 3_600_000, createdBy: "admin", ...overrides };
+  return { id: "ons_1", showIds: ["s1"], opensAt, rate: { mode: "fixed", perMinute: 60 }, windowMs: 600_000, maxPerAccount: 4, createdAt: opensAt - 3_600_000, createdBy: "admin", endsAt: opensAt + 86_400_000, ...overrides };
 }
 const seats = (available: number, held = 0, booked = 0, bookings = 0): SeatsLeft => ({ available, held, booked, bookings });
 
@@ -136,10 +136,11 @@ test("the admission state stays a few KiB however many are let in: one batch per
 test("scheduling an on-sale checks every field", (t) => {
   const now = opensAt - 3_600_000;
   const good = { shows: ["s1", "s1", "s2"], opensAt: new Date(opensAt).toISOString(), admissionRate: "automatic" as const, finishWithinSeconds: 600, maxTicketsPerAccount: 4 };
-  const planned = planOnSale(good, "ons_1", "admin", now);
+  const endsAt = opensAt + 86_400_000;
+  const planned = planOnSale(good, "ons_1", "admin", now, endsAt);
   t.true(planned.ok);
   if (planned.ok) t.deepEqual(planned.onsale.showIds, ["s1", "s2"]);
-  const field = (request: object) => { const r = planOnSale({ ...good, ...request }, "ons_1", "admin", now); return r.ok ? undefined : r.rejection.field; };
+  const field = (request: object) => { const r = planOnSale({ ...good, ...request }, "ons_1", "admin", now, endsAt); return r.ok ? undefined : r.rejection.field; };
   t.is(field({ shows: [] }), "shows");
   t.is(field({ opensAt: "tomorrow" }), "opensAt");
   t.is(field({ opensAt: new Date(now - 3_600_000).toISOString() }), "opensAt");
@@ -148,4 +149,5 @@ test("scheduling an on-sale checks every field", (t) => {
   t.is(field({ finishWithinSeconds: 5 }), "finishWithinSeconds");
   t.is(field({ maxTicketsPerAccount: 0 }), "maxTicketsPerAccount");
   t.is(field({ closesAt: new Date(opensAt - 1).toISOString() }), "closesAt");
+  t.is(field({ opensAt: new Date(endsAt).toISOString() }), "opensAt", "an opening after the shows start");
 });
