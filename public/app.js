@@ -1,6 +1,7 @@
 // Marquee's web app: a hash router over plain ES modules, no framework and no build step.
 //   #/                 movies and shows (filters: ?city=&date=&movie=)
 //   #/show/:id         live seat map, hold, pay
+//   #/queue/:id        an on-sale's waiting room
 //   #/bookings         my bookings
 //   #/login, #/signup  account
 //   #/admin[/movie|/cinema|/show|/live/:id]   admin (role admin)
@@ -12,6 +13,7 @@ import { authView } from "./js/views/auth.js";
 import { bookingsView } from "./js/views/bookings.js";
 import { browseView } from "./js/views/browse.js";
 import { showView } from "./js/views/show.js";
+import { queueView } from "./js/views/queue.js";
 
 const main = document.getElementById("main");
 
@@ -22,6 +24,7 @@ function route(hash) {
   const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
   if (parts.length === 0) return { view: browseView, nav: "browse", query, params: {} };
   if (parts[0] === "show" && parts[1]) return { view: showView, nav: "browse", query, params: { id: parts[1] } };
+  if (parts[0] === "queue" && parts[1]) return { view: queueView, nav: "browse", query, params: { id: parts[1] } };
   if (parts[0] === "bookings") return { view: bookingsView, nav: "bookings", query, params: {} };
   if (parts[0] === "login" || parts[0] === "signup") return { view: (m, c) => authView(m, { ...c, mode: parts[0] }), nav: parts[0], query, params: {} };
   if (parts[0] === "admin") {
