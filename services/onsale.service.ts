@@ -194,17 +194,14 @@ export default function onsaleService({ config, store }: ServiceDeps, options: O
           if (now > onsale.endsAt) throw new ConflictError("This on-sale has ended: its shows have started", "ONSALE_ENDED", { onsaleId: onsale.id });
           const queue = queueOf(onsale.id);
           // One place per account: the store adds a member only once, however many tabs ask at once.
-          if (await store.addRanked(queue, caller.id, joinScore(onsale, now, random()))) {
-            ctx.meta.$statusCode = 201;
-          } else {
+          if (!(await store.addRanked(queue, caller.id, joinScore(onsale, now, random())))) {
             const standing = await this.standing(onsale, caller.id);
             // A customer whose turn lapsed may queue again, at the back.
             if (standing.status !== "lapsed") return standing;
             await store.removeRanked(queue, caller.id);
             await store.addRanked(queue, caller.id, joinScore(onsale, now, random()));
-            ctx.meta.$statusCode = 201;
           }
-          return this.standing(onsale, caller.id);
+          return created(ctx, queueUrl(onsale.id), await this.standing(onsale, caller.id));
         },
       },
 

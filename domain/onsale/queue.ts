@@ -52,7 +52,7 @@ export interface Admissions {
   batches: { at: number; upTo: number }[];
   /** Fixed rate: the part of a customer owed from earlier ticks. */
   credit: number;
-  /** Customers let in per minute, smoothed over recent ticks: what the wait estimate uses. */
+  /** Customers let in per minute since the opening: what the wait estimate uses. */
   perMinute: number;
   queueLength: number;
   seats: SeatsLeft;
@@ -75,8 +75,9 @@ function seatsPerCustomer(onsale: OnSale, seats: SeatsLeft): number {
  * One admission tick. Fixed rate: the configured customers per minute, paced per tick. Automatic:
  * as many as the seats nobody holds can plausibly serve, less the customers let in so recently
  * that they may still be picking (conservative: one who has already held is counted twice
- * until PICKING_MS passes, never zero times). Either way nobody is let in while no seat is free,
- * and when no seat is free or held the on-sale is sold out; seats coming back resume admission.
+ * until the picking time passes, never zero times). Either way nobody is let in while no seat is
+ * free, and when no seat is free or held the on-sale is sold out; seats coming back resume
+ * admission.
  */
 export function admit(state: Admissions, onsale: OnSale, input: { now: number; queueLength: number; seats: SeatsLeft }): Admissions {
   const { now, queueLength, seats } = input;
@@ -106,7 +107,8 @@ export function admit(state: Admissions, onsale: OnSale, input: { now: number; q
         if (b.at > now - pickingMs(onsale)) picking += b.upTo - before;
         before = b.upTo;
       }
-      letIn = Math.floor(seats.available / seatsPerCustomer(onsale, seats)) - picking;
+      // Rounded up: the last seat or two must still find a customer.
+      letIn = Math.ceil(seats.available / seatsPerCustomer(onsale, seats)) - picking;
     }
     letIn = Math.max(0, Math.min(letIn, waiting));
   }
@@ -119,8 +121,9 @@ export function admit(state: Admissions, onsale: OnSale, input: { now: number; q
     if (last && now - last.at < BATCH_MS) batches[batches.length - 1] = { at: last.at, upTo: admitted };
     else batches.push({ at: now, upTo: admitted });
   }
-  const instant = elapsed > 0 ? (letIn * 60_000) / elapsed : 0;
-  const perMinute = state.tickAt ? 0.8 * state.perMinute + 0.2 * instant : instant;
+  // The pace since the opening: steadier than the last ticks, which swing from a burst at the
+  // opening to nothing while every seat is held.
+  const perMinute = (admitted * 60_000) / Math.max(60_000, now - onsale.opensAt - OPENING_SETTLE_MS);
   const status = soldOut(seats) ? "sold_out" : seats.available === 0 ? "paused" : "open";
   return { onsaleId: state.onsaleId, status, admitted, lapsedUpTo, batches, credit, perMinute, queueLength, seats, tickAt: now };
 }
@@ -148,7 +151,7 @@ export function positionOf(onsale: OnSale, state: Admissions | undefined, rank: 
     return { status: "admitted", place, passExpiresAt: batch.at + onsale.windowMs };
   }
   const ahead = place - state.admitted - 1;
-  const perMinute = state.perMinute >= 0.5 ? state.perMinute : onsale.rate.mode === "fixed" ? onsale.rate.perMinute : 0;
+  const perMinute = onsale.rate.mode === "fixed" ? onsale.rate.perMinute : state.perMinute;
   // No honest estimate while nobody is being let in (automatic, every seat held): say so.
   const estimatedWaitSeconds = state.status === "open" && perMinute > 0 ? Math.ceil(((ahead + 1) / perMinute) * 60) : null;
   return { status: "waiting", place, ahead, estimatedWaitSeconds };

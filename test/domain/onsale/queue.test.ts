@@ -80,6 +80,20 @@ test("automatic admission never lets in more customers than the free seats can p
   t.is(held.admitted, 250, "once they have had time to pick, the 100 seats nobody holds serve 50 more");
 });
 
+test("automatic admission lets someone in for the last seat even when customers take more than one", (t) => {
+  const sale = onsale({ rate: { mode: "automatic" } });
+  const state = admit(initialAdmissions("ons_1"), sale, { now: open, queueLength: 10_000, seats: seats(1, 0, 399, 160) });
+  t.is(state.admitted, 1);
+});
+
+test("with automatic admission the estimate follows the pace since the opening", (t) => {
+  const sale = onsale({ rate: { mode: "automatic" } });
+  const first = admit(initialAdmissions("ons_1"), sale, { now: open, queueLength: 10_000, seats: seats(400) });
+  const minuteOn = admit(first, sale, { now: open + 60_000, queueLength: 10_000, seats: seats(200, 100, 100, 10) });
+  t.is(minuteOn.admitted, 300, "100 more once the first have had time to pick");
+  t.like(positionOf(sale, minuteOn, 599, open + 60_000), { status: "waiting", ahead: 299, estimatedWaitSeconds: 60 }, "300 let in over the first minute: 300 ahead is about a minute");
+});
+
 test("automatic admission learns how many seats a customer takes from the bookings", (t) => {
   const sale = onsale({ rate: { mode: "automatic" } });
   const state = admit(initialAdmissions("ons_1"), sale, { now: open, queueLength: 10_000, seats: seats(400, 0, 400, 100) });
