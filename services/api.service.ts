@@ -19,6 +19,7 @@ interface GatewayRequest extends IncomingMessage { $ctx?: Context<unknown, CallM
 interface HttpError extends Error { code?: unknown; status?: number; type?: string; data?: unknown; expose?: boolean }
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
+const gatewayHandler = (ApiGateway.methods as Record<string, (...args: unknown[]) => unknown>).httpHandler!;
 const HEARTBEAT_MS = 15_000;
 type Watch = (req: GatewayRequest & { $params: Record<string, unknown> }, res: ServerResponse) => Promise<void>;
 
@@ -65,7 +66,6 @@ export default function apiService({ config }: ServiceDeps): ServiceSchema {
           // Only the aliases below exist; nothing else on the broker is reachable over HTTP.
           mappingPolicy: "restrict",
           autoAliases: false,
-          use: [shedding.middleware],
           bodyParsers: { json: { strict: true, limit: config.maxBodyBytes }, urlencoded: false },
           aliases: {
             "GET health": "api.health",
@@ -146,6 +146,11 @@ export default function apiService({ config }: ServiceDeps): ServiceSchema {
     } as ServiceSchema["settings"],
 
     methods: {
+      // Every request meets load shedding (services/load-shedding.ts) before moleculer-web routes it.
+      httpHandler(this: ServiceSchema, req: IncomingMessage, res: ServerResponse, next?: unknown) {
+        if (shedding.admit(req, res)) return gatewayHandler.call(this, req, res, next);
+      },
+
       /**
        * Server-Sent Events for one show: a snapshot (or, with Last-Event-ID, what the client
        * missed), then every seat change, coalesced; heartbeats keep proxies from closing idle

@@ -1,9 +1,10 @@
-// The gateway's hook into load shedding (domain/load/admission.ts): a route middleware that
-// takes a slot for each request before any action is called and gives it back when the answer
-// is sent (or the client hangs up). A full class is refused at once with 503 OVERLOADED and
-// Retry-After, in the public error shape. The refusal is written here rather than thrown:
-// moleculer-web logs every thrown 5xx with its stack, which under a burst costs more than the
-// refusal itself, and a shed request is the node working as designed, not a failure.
+// The gateway's hook into load shedding (domain/load/admission.ts): every HTTP request takes a
+// slot before moleculer-web routes it (each routed request is a Moleculer action call of its
+// own, then body parsing, authentication and the call it aliases), and gives it back when the
+// answer is sent or the client hangs up. A full class is refused at once with 503 OVERLOADED
+// and Retry-After, in the public error shape, written here rather than thrown: moleculer-web
+// logs every thrown 5xx with its stack, which under a burst costs more than the refusal, and a
+// shed request is the node working as designed, not a failure.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { AdmissionLimiter, loadClassOf, type LoadClass } from "../domain/load/admission.ts";
 import type { MarqueeConfig } from "../moleculer.config.ts";
@@ -30,14 +31,18 @@ function refuse(res: ServerResponse, kind: LoadClass): void {
 
 export function loadShedding(config: Pick<MarqueeConfig, "shedMaxWrites" | "shedMaxReads">) {
   const limiter = new AdmissionLimiter({ write: config.shedMaxWrites || Infinity, read: config.shedMaxReads || Infinity });
-  const middleware = (req: IncomingMessage & { originalUrl?: string }, res: ServerResponse, next: (error?: unknown) => void) => {
-    const kind = loadClassOf(req.method ?? "GET", req.originalUrl ?? req.url ?? "/");
-    if (!kind) return next();
+  /** True when the request may go on (its slot is given back when it is answered); false when it was refused. */
+  const admit = (req: IncomingMessage, res: ServerResponse): boolean => {
+    const kind = loadClassOf(req.method ?? "GET", req.url ?? "/");
+    if (!kind) return true;
     const release = limiter.enter(kind);
-    if (!release) return refuse(res, kind);
+    if (!release) {
+      refuse(res, kind);
+      return false;
+    }
     res.once("finish", release);
     res.once("close", release);
-    next();
+    return true;
   };
-  return { limiter, middleware };
+  return { limiter, admit };
 }
