@@ -233,7 +233,12 @@ export async function simulateOnSale(options: OnSaleSimulationOptions = {}): Pro
     c.admittedSeenAt = Date.now();
     const r = mulberry32(seed ^ Math.imul(c.index + 1, 0x9e3779b1));
     try {
-      const position = await call("GET", `/api/onsales/${onsale.id}/queue`, { token: c.token });
+      // The stream can run a moment ahead of what a gateway has read: ask again, as the page does.
+      let position = await call("GET", `/api/onsales/${onsale.id}/queue`, { token: c.token });
+      for (let i = 0; i < 10 && position.body?.status === "waiting"; i++) {
+        await sleep(500);
+        position = await call("GET", `/api/onsales/${onsale.id}/queue`, { token: c.token });
+      }
       samples.position.push(position.ms);
       if (position.body?.status !== "admitted") return;
       const pass = position.body.pass as string;

@@ -17,7 +17,7 @@ import type { CallMeta, ServiceDeps } from "./deps.ts";
 import { ConflictError, type MarqueeError, NotFoundError, UnprocessableError } from "./errors.ts";
 import { newId } from "./ids.ts";
 import { idParam as id } from "./params.ts";
-import { onsaleOfShow } from "./queue-guard.ts";
+import { holdersOf, onsaleOfShow } from "./queue-guard.ts";
 import { created } from "./replies.ts";
 
 type Ctx<P = Record<string, never>> = Context<P, CallMeta>;
@@ -26,6 +26,13 @@ export const TICK_MS = 1_000;
 /** What a node reads of an on-sale's state stays this fresh: polling customers share one read. */
 const READ_CACHE_MS = 250;
 const queueOf = (onsaleId: string) => `queue:${onsaleId}`;
+/**
+ * A customer's entry in the queue: their account id, or for a later turn (after one lapsed) the
+ * account id and the turn. A lapsed entry stays where it is: removing it would move everyone
+ * behind it forward, past the line of those let in.
+ */
+const entryOf = (userId: string, turn: number) => (turn ? `${userId}#${turn}` : userId);
+const turnKey = (onsaleId: string, userId: string) => `${onsaleId}:${userId}`;
 const leaseOf = (onsaleId: string) => `onsale:${onsaleId}`;
 
 /** A uniform draw in [0, 1) from the system's cryptographic generator: nobody can predict a lottery place. */
@@ -69,7 +76,11 @@ export default function onsaleService({ config, store }: ServiceDeps, options: O
       async standing(onsale: OnSale, userId: string) {
         const now = clock();
         const [entry, state] = await Promise.all([store.rankOf(queueOf(onsale.id), userId), admissionsOf(onsale.id)]);
-        const position: Position = positionOf(onsale, state, entry?.rank, now);
+        let position: Position = positionOf(onsale, state, entry?.rank, now);
+        if (position.status === "lapsed") {
+          const turn = await store.get<number>("queueTurns", turnKey(onsale.id, userId));
+          if (turn) position = positionOf(onsale, state, (await store.rankOf(queueOf(onsale.id), entryOf(userId, turn)))?.rank, now);
+        }
         const pass = position.status === "admitted" ? await passes.issue(userId, onsale.id, position.passExpiresAt) : undefined;
         return {
           onsaleId: onsale.id,
@@ -115,12 +126,13 @@ export default function onsaleService({ config, store }: ServiceDeps, options: O
         }
         const fence = { lease: leaseOf(onsale.id), epoch: grant.epoch };
         owned.set(onsale.id, fence);
-        const [state, queueLength, seats] = await Promise.all([
+        const [state, queueLength, holders, seats] = await Promise.all([
           store.get<Admissions>("admissions", onsale.id),
           store.countRanked(queueOf(onsale.id)),
+          store.countRanked(holdersOf(onsale.id)),
           this.seatsLeft(onsale),
         ]);
-        const next = admit(state ?? initialAdmissions(onsale.id), onsale, { now: clock(), queueLength, seats });
+        const next = admit(state ?? initialAdmissions(onsale.id), onsale, { now: clock(), queueLength, holders, seats });
         await store.put("admissions", onsale.id, next, fence);
         // Every gateway relays it to the queue pages watching this on-sale (only when it changed).
         const snapshot = queueSnapshot(onsale, next);
@@ -196,10 +208,12 @@ export default function onsaleService({ config, store }: ServiceDeps, options: O
           // One place per account: the store adds a member only once, however many tabs ask at once.
           if (!(await store.addRanked(queue, caller.id, joinScore(onsale, now, random())))) {
             const standing = await this.standing(onsale, caller.id);
-            // A customer whose turn lapsed may queue again, at the back.
+            // A customer whose turn lapsed may queue again, at the back, as a new entry.
             if (standing.status !== "lapsed") return standing;
-            await store.removeRanked(queue, caller.id);
-            await store.addRanked(queue, caller.id, joinScore(onsale, now, random()));
+            const turn = ((await store.get<number>("queueTurns", turnKey(onsale.id, caller.id))) ?? 0) + 1;
+            // Two tabs rejoining at once pick the same turn, and the store adds its entry once.
+            await store.addRanked(queue, entryOf(caller.id, turn), joinScore(onsale, now, random()));
+            await store.put("queueTurns", turnKey(onsale.id, caller.id), turn);
           }
           return created(ctx, queueUrl(onsale.id), await this.standing(onsale, caller.id));
         },

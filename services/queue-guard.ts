@@ -23,6 +23,9 @@ const WHY: Record<PassRefusal, string> = {
   other_onsale: "That queue pass is for another on-sale",
 };
 
+/** Customers of an on-sale who have tried to hold with their pass: no longer picking (see admit()). */
+export const holdersOf = (onsaleId: string) => `holders:${onsaleId}`;
+
 export const onsaleOfShow = (store: Store) => async (showId: string): Promise<OnSale | undefined> => {
   const onsaleId = await store.get<string>("onsaleByShow", showId);
   return onsaleId ? store.get<OnSale>("onsales", onsaleId) : undefined;
@@ -48,6 +51,7 @@ export function queueGuard({ store, tokenSecret }: { store: Store; tokenSecret: 
     if (!onsale || !inForce(onsale, now) || caller.role === "admin") return undefined;
     const refusal = await passes.refusal(pass, caller.id, onsale.id, now);
     if (refusal) throw new ForbiddenError(WHY[refusal], "QUEUE_PASS_REQUIRED", { onsaleId: onsale.id, queueUrl: queueUrl(onsale.id), reason: refusal });
+    await store.addRanked(holdersOf(onsale.id), caller.id, now);
     return onsale.maxPerAccount;
   };
 }

@@ -18,13 +18,6 @@ import type { OnSale } from "./onsale.ts";
 export const OPENING_SETTLE_MS = 1_000;
 /** Admissions less than this far apart share one batch, so the state stays a few hundred bytes. */
 export const BATCH_MS = 10_000;
-/**
- * How long a customer just let in is assumed to need to pick seats (at most, and at most a tenth
- * of their window): until then they count against the seats left (automatic admission), whether
- * or not they have held yet.
- */
-export const PICKING_MS = 20_000;
-export const pickingMs = (onsale: OnSale): number => Math.min(PICKING_MS, onsale.windowMs / 10);
 /** Seats a customer is assumed to take until enough bookings say otherwise. */
 export const DEFAULT_SEATS_PER_CUSTOMER = 2;
 
@@ -73,14 +66,15 @@ function seatsPerCustomer(onsale: OnSale, seats: SeatsLeft): number {
 
 /**
  * One admission tick. Fixed rate: the configured customers per minute, paced per tick. Automatic:
- * as many as the seats nobody holds can plausibly serve, less the customers let in so recently
- * that they may still be picking (conservative: one who has already held is counted twice
- * until the picking time passes, never zero times). Either way nobody is let in while no seat is
- * free, and when no seat is free or held the on-sale is sold out; seats coming back resume
- * admission.
+ * as many as the seats nobody holds can plausibly serve, less the customers let in who may still
+ * be picking: those whose turn has not lapsed and who have not tried to hold yet. `holders`
+ * counts the customers who have ever tried; some may be among the lapsed, so the count of those
+ * picking is taken at its largest (admitted - max(lapsed, holders)): admission errs on letting
+ * in too few, never too many. Either way nobody is let in while no seat is free, and when no seat
+ * is free or held the on-sale is sold out; seats coming back resume admission.
  */
-export function admit(state: Admissions, onsale: OnSale, input: { now: number; queueLength: number; seats: SeatsLeft }): Admissions {
-  const { now, queueLength, seats } = input;
+export function admit(state: Admissions, onsale: OnSale, input: { now: number; queueLength: number; seats: SeatsLeft; holders: number }): Admissions {
+  const { now, queueLength, seats, holders } = input;
   if (now < onsale.opensAt + OPENING_SETTLE_MS) return { ...state, status: "scheduled", queueLength, seats, tickAt: now };
 
   let { lapsedUpTo } = state;
@@ -101,12 +95,7 @@ export function admit(state: Admissions, onsale: OnSale, input: { now: number; q
       letIn = Math.floor(credit);
       credit -= letIn;
     } else {
-      let picking = 0;
-      let before = lapsedUpTo;
-      for (const b of batches) {
-        if (b.at > now - pickingMs(onsale)) picking += b.upTo - before;
-        before = b.upTo;
-      }
+      const picking = Math.max(0, state.admitted - Math.max(lapsedUpTo, holders));
       // Rounded up: the last seat or two must still find a customer.
       letIn = Math.ceil(seats.available / seatsPerCustomer(onsale, seats)) - picking;
     }

@@ -142,7 +142,7 @@ test("an on-sale whose seats are all held pauses; when the holds lapse admission
   const api = await startServer(t);
   const admin = await api.admin();
   const show = await smallShow(api, admin, 2);
-  // Automatic admission: 2 seats serve one customer at a time, who is assumed to be picking for 3 s.
+  // Automatic admission: 2 seats serve one customer at a time.
   const sale = await onsale(api, admin, [show.id], { admissionRate: "automatic", maxTicketsPerAccount: 2, finishWithinSeconds: 30 });
   const customers = [await api.customer(), await api.customer(), await api.customer()];
   for (const c of customers) await api.request("POST", `/api/onsales/${sale.id}/queue`, { token: c.token });

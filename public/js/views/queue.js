@@ -43,6 +43,7 @@ export async function queueView(main, { params, active, onLeave }) {
   }
 
   let position = null;
+  let latest = null;
   let stream = null;
   let poll = null;
   let tickTimer = null;
@@ -61,6 +62,8 @@ export async function queueView(main, { params, active, onLeave }) {
       if (next.status === "sold_out" && position?.status !== "sold_out") announce("Sold out.");
       position = next;
       if (position.status === "admitted") keepPass(position);
+      // The stream can run a moment ahead of what the server's gateway has read: ask again shortly.
+      if (position.status === "waiting" && latest && position.place <= latest.admitted) setTimeout(refresh, 500);
       render();
     } catch (err) {
       if (active()) showError(describeError(err));
@@ -122,6 +125,7 @@ export async function queueView(main, { params, active, onLeave }) {
 
   /** What every watcher hears: move this customer's standing along without asking the server each time. */
   function onQueue(snapshot) {
+    latest = snapshot;
     if (!position || !active()) return;
     const p = position;
     const wasScheduled = p.status === "prequeue";

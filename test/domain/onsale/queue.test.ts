@@ -1,6 +1,6 @@
 import test from "ava";
 import { planOnSale, type OnSale } from "../../../domain/onsale/onsale.ts";
-import { admit, initialAdmissions, joinScore, OPENING_SETTLE_MS, PICKING_MS, positionOf, type Admissions, type SeatsLeft } from "../../../domain/onsale/queue.ts";
+import { admit, initialAdmissions, joinScore, OPENING_SETTLE_MS, positionOf, type Admissions, type SeatsLeft } from "../../../domain/onsale/queue.ts";
 import { MemoryStore } from "../../../infra/memory-store.ts";
 import { mulberry32 } from "../../../scripts/simulate.ts";
 
@@ -15,7 +15,7 @@ const seats = (available: number, held = 0, booked = 0, bookings = 0): SeatsLeft
 /** Ticks once a second from `from` for `seconds`, with a fixed queue and seats. */
 function run(sale: OnSale, from: Admissions, start: number, seconds: number, queueLength: number, left: SeatsLeft): Admissions {
   let state = from;
-  for (let i = 0; i < seconds; i++) state = admit(state, sale, { now: start + i * 1000, queueLength, seats: left });
+  for (let i = 0; i < seconds; i++) state = admit(state, sale, { now: start + i * 1000, queueLength, seats: left, holders: 0 });
   return state;
 }
 
@@ -50,7 +50,7 @@ test("customers who arrive after the opening join behind the pre-queue in arriva
 
 test("before the opening customers wait in the pre-queue without a place; nobody is let in", (t) => {
   const sale = onsale();
-  const state = admit(initialAdmissions("ons_1"), sale, { now: opensAt - 1, queueLength: 500, seats: seats(100) });
+  const state = admit(initialAdmissions("ons_1"), sale, { now: opensAt - 1, queueLength: 500, seats: seats(100), holders: 0 });
   t.is(state.status, "scheduled");
   t.is(state.admitted, 0);
   t.deepEqual(positionOf(sale, state, 3, opensAt - 1), { status: "prequeue" });
@@ -72,38 +72,40 @@ test("a fixed rate lets customers in at that rate, and the front of the queue fi
 
 test("automatic admission never lets in more customers than the free seats can plausibly serve", (t) => {
   const sale = onsale({ rate: { mode: "automatic" } });
-  const state = admit(initialAdmissions("ons_1"), sale, { now: open, queueLength: 10_000, seats: seats(400) });
+  const state = admit(initialAdmissions("ons_1"), sale, { now: open, queueLength: 10_000, seats: seats(400), holders: 0 });
   t.is(state.admitted, 200, "400 seats at 2 a customer");
-  const again = admit(state, sale, { now: open + 1_000, queueLength: 10_000, seats: seats(400) });
-  t.is(again.admitted, 200, "those let in a moment ago may still be picking: nobody more");
-  const held = admit(again, sale, { now: open + PICKING_MS + 2_000, queueLength: 10_000, seats: seats(100, 300) });
-  t.is(held.admitted, 250, "once they have had time to pick, the 100 seats nobody holds serve 50 more");
+  const again = admit(state, sale, { now: open + 1_000, queueLength: 10_000, seats: seats(400), holders: 0 });
+  t.is(again.admitted, 200, "those let in who have not tried to hold yet may still be picking: nobody more");
+  const half = admit(again, sale, { now: open + 2_000, queueLength: 10_000, seats: seats(250, 150), holders: 100 });
+  t.is(half.admitted, 225, "the 100 still picking may take 200 of the 250 free seats: the other 50 serve 25 more");
+  const held = admit(half, sale, { now: open + 3_000, queueLength: 10_000, seats: seats(50, 350), holders: 225 });
+  t.is(held.admitted, 250, "once all have held, the 50 seats nobody holds serve 25 more");
 });
 
 test("automatic admission lets someone in for the last seat even when customers take more than one", (t) => {
   const sale = onsale({ rate: { mode: "automatic" } });
-  const state = admit(initialAdmissions("ons_1"), sale, { now: open, queueLength: 10_000, seats: seats(1, 0, 399, 160) });
+  const state = admit(initialAdmissions("ons_1"), sale, { now: open, queueLength: 10_000, seats: seats(1, 0, 399, 160), holders: 0 });
   t.is(state.admitted, 1);
 });
 
 test("with automatic admission the estimate follows the pace since the opening", (t) => {
   const sale = onsale({ rate: { mode: "automatic" } });
-  const first = admit(initialAdmissions("ons_1"), sale, { now: open, queueLength: 10_000, seats: seats(400) });
-  const minuteOn = admit(first, sale, { now: open + 60_000, queueLength: 10_000, seats: seats(200, 100, 100, 10) });
-  t.is(minuteOn.admitted, 300, "100 more once the first have had time to pick");
+  const first = admit(initialAdmissions("ons_1"), sale, { now: open, queueLength: 10_000, seats: seats(400), holders: 0 });
+  const minuteOn = admit(first, sale, { now: open + 60_000, queueLength: 10_000, seats: seats(200, 100, 100, 10), holders: 200 });
+  t.is(minuteOn.admitted, 300, "100 more once the first have held");
   t.like(positionOf(sale, minuteOn, 599, open + 60_000), { status: "waiting", ahead: 299, estimatedWaitSeconds: 60 }, "300 let in over the first minute: 300 ahead is about a minute");
 });
 
 test("automatic admission learns how many seats a customer takes from the bookings", (t) => {
   const sale = onsale({ rate: { mode: "automatic" } });
-  const state = admit(initialAdmissions("ons_1"), sale, { now: open, queueLength: 10_000, seats: seats(400, 0, 400, 100) });
+  const state = admit(initialAdmissions("ons_1"), sale, { now: open, queueLength: 10_000, seats: seats(400, 0, 400, 100), holders: 0 });
   t.is(state.admitted, 100, "4 seats a booking");
 });
 
 test("when every seat is booked everyone still waiting is told it is sold out at once", (t) => {
   const sale = onsale();
   const state = run(sale, initialAdmissions("ons_1"), open, 5, 1_000, seats(10));
-  const sold = admit(state, sale, { now: open + 5_000, queueLength: 1_000, seats: seats(0, 0, 400) });
+  const sold = admit(state, sale, { now: open + 5_000, queueLength: 1_000, seats: seats(0, 0, 400), holders: 0 });
   t.is(sold.status, "sold_out");
   t.deepEqual(positionOf(sale, sold, 999, open + 5_000), { status: "sold_out", place: 1_000 });
   t.deepEqual(positionOf(sale, sold, sold.admitted, open + 5_000), { status: "sold_out", place: sold.admitted + 1 });
@@ -135,7 +137,7 @@ test("a customer let in has the on-sale's window to hold; then their turn lapses
 test("after a long gap between ticks (a new owner took over) no burst is let in", (t) => {
   const sale = onsale({ rate: { mode: "fixed", perMinute: 600 } });
   const state = run(sale, initialAdmissions("ons_1"), open, 2, 10_000, seats(400));
-  const after = admit(state, sale, { now: open + 120_000, queueLength: 10_000, seats: seats(400) });
+  const after = admit(state, sale, { now: open + 120_000, queueLength: 10_000, seats: seats(400), holders: 0 });
   t.true(after.admitted - state.admitted <= 50, `at most 5 s worth: ${after.admitted - state.admitted}`);
 });
 
