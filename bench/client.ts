@@ -15,8 +15,15 @@ export async function call(url: string, method: string, path: string, body?: unk
 export async function register(url: string, count: number, label: string): Promise<string[]> {
   const tokens: string[] = [];
   for (let i = 0; i < count; i += 50) {
-    const batch = await Promise.all(Array.from({ length: Math.min(50, count - i) }, (_, j) =>
-      call(url, "POST", "/api/auth/register", { email: `${label}-${i + j}-${Date.now()}@bench.local`, password: "bench password", name: "Bench" })));
+    const batch = await Promise.all(Array.from({ length: Math.min(50, count - i) }, async (_, j) => {
+      const email = `${label}-${i + j}-${Date.now()}@bench.local`;
+      // A node with a low shedding bound refuses part of a batch: come back as Retry-After says.
+      for (;;) {
+        const reply = await call(url, "POST", "/api/auth/register", { email, password: "bench password", name: "Bench" });
+        if (reply.status !== 503) return reply;
+        await new Promise((r) => setTimeout(r, 1_000));
+      }
+    }));
     const failed = batch.find((r) => r.status !== 201);
     if (failed) throw new Error(`registering a bench user failed: ${failed.status} ${JSON.stringify(failed.body)}`);
     tokens.push(...batch.map((r) => r.body.token as string));
