@@ -58,7 +58,9 @@ export default function onsaleService({ config, store }: ServiceDeps, options: O
   const admissionsOf = (onsaleId: string) => cached(`admissions:${onsaleId}`, () => store.get<Admissions>("admissions", onsaleId));
 
   let timer: NodeJS.Timeout | undefined;
-  let ticking = false;
+  // Ticks run one after another: the timer skips a beat while one is running, an explicit tick waits for it.
+  let ticks: Promise<void> = Promise.resolve();
+  let ticking = 0;
   const owned = new Map<string, Fence>();
   const broadcast = new Map<string, string>();
 
@@ -102,18 +104,16 @@ export default function onsaleService({ config, store }: ServiceDeps, options: O
       },
 
       /** One admission tick for every on-sale still selling whose lease this node holds or can take. */
-      async tickAll() {
-        if (ticking) return;
-        ticking = true;
-        try {
+      tickAll(): Promise<void> {
+        ticking++;
+        ticks = ticks.then(async () => {
           const onsales = await store.all<OnSale>("onsales");
           await Promise.all(onsales.map((onsale) => this.tick(onsale).catch((error: unknown) => {
             if (error instanceof StaleEpochError) owned.delete(onsale.id);
             else this.logger.warn(`on-sale ${onsale.id}: admission tick failed: ${(error as Error).message}`);
           })));
-        } finally {
-          ticking = false;
-        }
+        }).catch((error: unknown) => this.logger.warn(`admission ticks failed: ${(error as Error).message}`)).finally(() => { ticking--; });
+        return ticks;
       },
 
       async tick(onsale: OnSale) {
@@ -238,12 +238,13 @@ export default function onsaleService({ config, store }: ServiceDeps, options: O
     },
 
     started() {
-      timer = setInterval(() => void this.tickAll(), TICK_MS);
+      timer = setInterval(() => { if (ticking === 0) void this.tickAll(); }, TICK_MS);
       timer.unref();
     },
 
     async stopped() {
       clearInterval(timer);
+      await ticks;
       // Hand the ticks over at once rather than after the leases lapse.
       await Promise.all([...owned].map(([, fence]) => store.releaseLease(fence, this.broker.nodeID).catch(() => undefined)));
       owned.clear();
