@@ -11,6 +11,7 @@ import authService from "./services/auth.service.ts";
 import catalogService from "./services/catalog.service.ts";
 import paymentService from "./services/payment.service.ts";
 import pricingService from "./services/pricing.service.ts";
+import onsaleService from "./services/onsale.service.ts";
 import showActor from "./services/show.actor.ts";
 import ticketsService from "./services/tickets.service.ts";
 import reviewsService from "./services/reviews.service.ts";
@@ -29,6 +30,7 @@ const FACTORIES: Record<ServiceName, ServiceFactory> = {
   auth: authService,
   tickets: ticketsService,
   reviews: reviewsService,
+  onsale: onsaleService,
 };
 
 export interface Marquee {

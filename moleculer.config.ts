@@ -4,7 +4,7 @@ import type { BrokerOptions } from "moleculer";
 import { platformChannel } from "./infra/operator-channel.ts";
 import { PrometheusReporter } from "./infra/prometheus.ts";
 
-export const ALL_SERVICES = ["api", "admin", "show", "catalog", "pricing", "payment", "auth", "tickets", "reviews"] as const;
+export const ALL_SERVICES = ["api", "admin", "show", "catalog", "pricing", "payment", "auth", "tickets", "reviews", "onsale"] as const;
 export type ServiceName = (typeof ALL_SERVICES)[number];
 
 export interface MarqueeConfig {
@@ -88,6 +88,9 @@ export interface MarqueeConfig {
   operatorPort: number | undefined;
   /** Where finished spans go; undefined: tracing is off. */
   tracing: { exporter: "zipkin"; url: string } | { exporter: "console" } | undefined;
+  /** Load shedding: most writes (holds, bookings, payments...) and reads in flight per gateway node; 0 = no bound. */
+  shedMaxWrites: number;
+  shedMaxReads: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -212,6 +215,8 @@ export function readConfig(env: Env = process.env): MarqueeConfig {
     metricsToken: env.METRICS_TOKEN || undefined,
     tracing: tracing(env),
     operatorPort: operatorPort(env),
+    shedMaxWrites: int(env, "SHED_MAX_WRITES", 256, 0),
+    shedMaxReads: int(env, "SHED_MAX_READS", 1024, 0),
   };
 }
 

@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import autocannon from "autocannon";
 import { Redis } from "ioredis";
 import { simulate, type SimulationSummary } from "../scripts/simulate.ts";
+import { call, register } from "./client.ts";
 import { dropKeys, pinLoadGenerator, startServerProcess } from "./server.ts";
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
@@ -14,30 +15,6 @@ const RACERS = Number(process.env.BENCH_RACERS ?? 1000);
 
 type Json = any;
 const log = (message: string) => process.stderr.write(`${message}\n`);
-
-async function call(url: string, method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: Json }> {
-  const res = await fetch(url + path, {
-    method,
-    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
-
-async function register(url: string, count: number, label: string): Promise<string[]> {
-  const tokens: string[] = [];
-  for (let i = 0; i < count; i += 50) {
-    const batch = await Promise.all(Array.from({ length: Math.min(50, count - i) }, (_, j) =>
-      call(url, "POST", "/api/auth/register", { email: `${label}-${i + j}-${Date.now()}@bench.local`, password: "bench password", name: "Bench" })));
-    const failed = batch.find((r) => r.status !== 201);
-    if (failed) throw new Error(`registering a bench user failed: ${failed.status} ${JSON.stringify(failed.body)}`);
-    tokens.push(...batch.map((r) => r.body.token as string));
-    process.stderr.write(`\r  registering ${label} users: ${tokens.length}/${count}`);
-  }
-  process.stderr.write("\n");
-  return tokens;
-}
 
 /** CPU time a process has used, in ms, from /proc (Linux); undefined elsewhere. */
 function cpuMsOf(pid: number): number | undefined {

@@ -63,10 +63,26 @@ export class LiveFeed {
 
   /** Prices moved: watchers refetch them. Sent at once, without an id (it is not a seat change). */
   publishPrices(showId: string, multiplier: number): void {
-    const channel = this.#channels.get(showId);
-    if (!channel) return;
-    const message = frame("prices", { showId, multiplier });
+    this.broadcast(showId, "prices", { showId, multiplier });
+  }
+
+  /**
+   * One event to every watcher of a key at once, without an id or history: for streams whose
+   * every event is a whole state (an on-sale's queue), where a reconnecting client needs the
+   * latest, not what it missed.
+   */
+  broadcast(key: string, event: string, data: unknown): void {
+    const channel = this.#channels.get(key);
+    if (!channel || channel.watchers.size === 0) return;
+    const message = frame(event, data);
     for (const send of channel.watchers) send(message);
+  }
+
+  /** Watches a key's broadcasts; the function returned stops watching. */
+  subscribe(key: string, send: Send): () => void {
+    const channel = this.#channel(key);
+    channel.watchers.add(send);
+    return () => channel.watchers.delete(send);
   }
 
   #flush(showId: string, channel: Channel): void {

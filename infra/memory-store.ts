@@ -13,6 +13,27 @@ import { StaleEpochError, type CounterHit, type Fence, type LeaseGrant, type Lea
 const encode = (value: unknown): string => JSON.stringify(value) ?? "null";
 const decode = <T>(text: string | undefined): T | undefined => (text === undefined ? undefined : (JSON.parse(text) as T));
 
+/**
+ * A ranked set: scores by member, and the members in order (score, then member, as Redis orders
+ * a sorted set). Ranks are found by binary search; an insert shifts the tail of one array, which
+ * at a hundred thousand members is still a memmove of well under a millisecond.
+ */
+interface Ranked { scores: Map<string, number>; order: string[] }
+
+/** Where (member, score) sits in the order: its rank when present, its insertion point when not. */
+function rankIn({ scores, order }: Ranked, member: string, score: number): number {
+  let lo = 0;
+  let hi = order.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const other = order[mid]!;
+    const s = scores.get(other)!;
+    if (s < score || (s === score && other < member)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 export class MemoryStore implements Store {
   #docs = new Map<string, Map<string, string>>();
   #sets = new Map<string, Set<string>>();
@@ -22,6 +43,7 @@ export class MemoryStore implements Store {
   #epochs = new Map<string, number>();
   /** When each document of a collection with a retention lapses. */
   #lapses = new Map<string, Map<string, number>>();
+  #ranked = new Map<string, Ranked>();
   readonly #clock: () => number;
   readonly #retention: Retention;
 
@@ -63,8 +85,13 @@ export class MemoryStore implements Store {
     return ids.map((id) => decode<T>(this.#document(collection, id)));
   }
 
-  async put<T>(collection: string, id: string, value: T): Promise<void> {
+  async put<T>(collection: string, id: string, value: T, fence?: Fence): Promise<void> {
+    this.#checkFence(fence);
     this.#write(collection, id, value);
+  }
+
+  #checkFence(fence: Fence | undefined): void {
+    if (fence && (this.#epochs.get(fence.lease) ?? 0) !== fence.epoch) throw new StaleEpochError(fence.lease, fence.epoch);
   }
 
   async putIfAbsent<T>(collection: string, id: string, value: T): Promise<boolean> {
@@ -97,8 +124,35 @@ export class MemoryStore implements Store {
   }
 
 
+  async addRanked(set: string, member: string, score: number): Promise<boolean> {
+    let ranked = this.#ranked.get(set);
+    if (!ranked) this.#ranked.set(set, (ranked = { scores: new Map(), order: [] }));
+    if (ranked.scores.has(member)) return false;
+    ranked.scores.set(member, score);
+    ranked.order.splice(rankIn(ranked, member, score), 0, member);
+    return true;
+  }
+
+  async rankOf(set: string, member: string): Promise<{ rank: number; score: number } | undefined> {
+    const ranked = this.#ranked.get(set);
+    const score = ranked?.scores.get(member);
+    return ranked && score !== undefined ? { rank: rankIn(ranked, member, score), score } : undefined;
+  }
+
+  async countRanked(set: string): Promise<number> {
+    return this.#ranked.get(set)?.order.length ?? 0;
+  }
+
+  async removeRanked(set: string, member: string): Promise<void> {
+    const ranked = this.#ranked.get(set);
+    const score = ranked?.scores.get(member);
+    if (!ranked || score === undefined) return;
+    ranked.order.splice(rankIn(ranked, member, score), 1);
+    ranked.scores.delete(member);
+  }
+
   async append(journal: string, events: readonly unknown[], fence?: Fence): Promise<number> {
-    if (fence && (this.#epochs.get(fence.lease) ?? 0) !== fence.epoch) throw new StaleEpochError(fence.lease, fence.epoch);
+    this.#checkFence(fence);
     let j = this.#journals.get(journal);
     if (!j) this.#journals.set(journal, (j = []));
     for (const e of events) j.push(e);

@@ -42,6 +42,13 @@ const SCRIPTS = {
       if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
       return 0`,
   },
+  fencedPut: {
+    numberOfKeys: 3,
+    lua: `
+      if redis.call('GET', KEYS[3]) ~= ARGV[1] then return redis.error_reply('STALE_EPOCH') end
+      redis.call('SET', KEYS[1], ARGV[2])
+      return redis.call('SADD', KEYS[2], ARGV[3])`,
+  },
   // The fence check and the write are one atomic step: nothing can slip between them.
   fencedAppend: {
     numberOfKeys: 2,
@@ -57,6 +64,7 @@ interface ScriptedRedis {
   renewLeases(count: number, ...keysThenArgs: (string | number)[]): Promise<number[]>;
   releaseLease(lease: string, value: string): Promise<number>;
   fencedAppend(journal: string, epochKey: string, epoch: string, ...events: string[]): Promise<number>;
+  fencedPut(doc: string, ids: string, epochKey: string, epoch: string, value: string, id: string): Promise<number>;
 }
 
 const parse = <T>(raw: string | null): T | undefined => (raw === null ? undefined : (JSON.parse(raw) as T));
@@ -119,6 +127,7 @@ export class RedisStore implements Store {
   #ids(collection: string) { return `${this.prefix}ids:${collection}`; }
   #set(name: string) { return `${this.prefix}set:${name}`; }
   #journal(name: string) { return `${this.prefix}journal:${name}`; }
+  #ranked(name: string) { return `${this.prefix}ranked:${name}`; }
   #counter(name: string) { return `${this.prefix}counter:${name}`; }
   #lease(name: string) { return `${this.prefix}lease:${name}`; }
   #epoch(name: string) { return `${this.prefix}epoch:${name}`; }
@@ -133,11 +142,24 @@ export class RedisStore implements Store {
     return raws.map((r) => parse<T>(r));
   }
 
-  async put<T>(collection: string, id: string, value: T): Promise<void> {
+  async put<T>(collection: string, id: string, value: T, fence?: Fence): Promise<void> {
+    if (fence) {
+      await this.#fenced(fence, () => this.#scripts.fencedPut(this.#doc(collection, id), this.#ids(collection), this.#epoch(fence.lease), String(fence.epoch), JSON.stringify(value), id));
+      return;
+    }
     const retention = this.#retention[collection];
     // An expiring document stays out of the id index, which would otherwise only ever grow.
     if (retention !== undefined) await this.redis.set(this.#doc(collection, id), JSON.stringify(value), "PX", retention);
     else await this.redis.multi().set(this.#doc(collection, id), JSON.stringify(value)).sadd(this.#ids(collection), id).exec();
+  }
+
+  async #fenced<T>(fence: Fence, write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (error) {
+      if (error instanceof Error && error.message.includes("STALE_EPOCH")) throw new StaleEpochError(fence.lease, fence.epoch);
+      throw error;
+    }
   }
 
   async putIfAbsent<T>(collection: string, id: string, value: T): Promise<boolean> {
@@ -176,12 +198,27 @@ export class RedisStore implements Store {
       if (events.length === 0) return this.redis.llen(key);
       return this.redis.rpush(key, ...events.map((e) => JSON.stringify(e)));
     }
-    try {
-      return await this.#scripts.fencedAppend(key, this.#epoch(fence.lease), String(fence.epoch), ...events.map((e) => JSON.stringify(e)));
-    } catch (error) {
-      if (error instanceof Error && error.message.includes("STALE_EPOCH")) throw new StaleEpochError(fence.lease, fence.epoch);
-      throw error;
-    }
+    return this.#fenced(fence, () => this.#scripts.fencedAppend(key, this.#epoch(fence.lease), String(fence.epoch), ...events.map((e) => JSON.stringify(e))));
+  }
+
+  async addRanked(set: string, member: string, score: number): Promise<boolean> {
+    return (await this.redis.zadd(this.#ranked(set), "NX", score, member)) === 1;
+  }
+
+  async rankOf(set: string, member: string): Promise<{ rank: number; score: number } | undefined> {
+    // One round trip; ZRANK ... WITHSCORE needs Redis 7.2.
+    const results = await this.redis.multi().zrank(this.#ranked(set), member).zscore(this.#ranked(set), member).exec();
+    const rank = results?.[0]?.[1];
+    const score = results?.[1]?.[1];
+    return rank === null || rank === undefined || score === null || score === undefined ? undefined : { rank: Number(rank), score: Number(score) };
+  }
+
+  async countRanked(set: string): Promise<number> {
+    return this.redis.zcard(this.#ranked(set));
+  }
+
+  async removeRanked(set: string, member: string): Promise<void> {
+    await this.redis.zrem(this.#ranked(set), member);
   }
 
   async read<T>(journal: string, from = 0): Promise<T[]> {

@@ -61,7 +61,11 @@ export interface Store {
   /** A document, or undefined. */
   get<T>(collection: string, id: string): Promise<T | undefined>;
   getMany<T>(collection: string, ids: string[]): Promise<(T | undefined)[]>;
-  put<T>(collection: string, id: string, value: T): Promise<void>;
+  /**
+   * With a fence, the write happens only while that epoch is the lease's current one (else
+   * StaleEpochError), checked in the same atomic step: a replaced owner cannot overwrite its successor.
+   */
+  put<T>(collection: string, id: string, value: T, fence?: Fence): Promise<void>;
   /** Writes only when no document has this id; true when it wrote. */
   putIfAbsent<T>(collection: string, id: string, value: T): Promise<boolean>;
   remove(collection: string, id: string): Promise<void>;
@@ -72,6 +76,16 @@ export interface Store {
   addToSet(set: string, member: string): Promise<void>;
   members(set: string): Promise<string[]>;
   removeFromSet(set: string, member: string): Promise<void>;
+
+  /**
+   * Ranked sets (waiting-room queues): members ordered by score, then by member. A member is
+   * added only if absent (true when added), so a second add can never move it.
+   */
+  addRanked(set: string, member: string, score: number): Promise<boolean>;
+  /** A member's 0-based rank and score, or undefined when it is not in the set. */
+  rankOf(set: string, member: string): Promise<{ rank: number; score: number } | undefined>;
+  countRanked(set: string): Promise<number>;
+  removeRanked(set: string, member: string): Promise<void>;
 
   /**
    * Append-only journals: returns the journal length after the append, in one write. With a

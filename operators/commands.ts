@@ -11,6 +11,10 @@ const meta = { caller: OPERATOR };
 
 interface ShowSummary { id: string; movieTitle: string; cinemaName: string; city: string; timezone: string; startsAt: string }
 interface Stats { forSale: number; held: number; booked: number; available: number; bookings: number; revenue: Record<string, number> }
+interface OnSaleListed {
+  id: string; shows: string[]; opensAt: string; admissionRate: number | "automatic"; queueUrl: string;
+  status?: string; queueLength?: number; admitted?: number; seats?: { available: number; held: number } | null;
+}
 interface SeatDef { id: string; row: string; number: number; column: number; forSale: boolean }
 
 /** A pricing multiplier as people read it: x0.907, not x0.9066666666666667. */
@@ -121,6 +125,32 @@ export const commands: OperatorCommand[] = [
         collection: "festivals", id: args.id, name: args.name, from: args.from, to: args.to, multiplier: Number(args.multiplier), ...(cities?.length ? { cities } : {}),
       }, { meta });
       return `festival ${festival.id} (${festival.name}) ${festival.from}..${festival.to} x${festival.multiplier}${cities?.length ? ` in ${cities.join(", ")}` : ""} saved`;
+    },
+  },
+  {
+    command: "onsale <shows> <opensAt>",
+    description: "Schedule an on-sale: a comma list of shows and an ISO opening time, e.g. onsale s1,s2 2026-12-01T10:00:00+05:30 --rate automatic",
+    options: [
+      { option: "--rate <n>", description: "customers let in per minute, or automatic (default)" },
+      { option: "--window <seconds>", description: "time an admitted customer gets to finish (default 600)" },
+      { option: "--max <n>", description: "most tickets per account per show (default 6)" },
+    ],
+    async run(broker, args) {
+      const rate = args.rate === undefined || args.rate === "automatic" ? "automatic" : Number(args.rate);
+      const made = await broker.call<OnSaleListed, object>("onsale.create", {
+        shows: args.shows!.split(",").map((s) => s.trim()).filter(Boolean), opensAt: args.opensAt,
+        admissionRate: rate, finishWithinSeconds: Number(args.window ?? 600), maxTicketsPerAccount: Number(args.max ?? 6),
+      }, { meta });
+      return `on-sale ${made.id} for ${made.shows.join(", ")} opens ${made.opensAt}; queue at ${made.queueUrl}`;
+    },
+  },
+  {
+    command: "onsales",
+    description: "List on-sales with their status, queue length, customers let in and seats left",
+    async run(broker) {
+      const onsales = await broker.call<OnSaleListed[], object>("onsale.list", {}, { meta });
+      const rows = onsales.map((o) => [o.id, o.shows.join(","), o.opensAt, String(o.admissionRate), o.status ?? "scheduled", String(o.queueLength), String(o.admitted), o.seats ? `${o.seats.available} free, ${o.seats.held} held` : "-"].map((cell) => cell ?? "-"));
+      return `${table([["on-sale", "shows", "opens", "rate/min", "status", "queue", "let in", "seats"], ...rows])}\n${onsales.length} on-sales`;
     },
   },
 ];

@@ -1,6 +1,7 @@
 // Marquee's web app: a hash router over plain ES modules, no framework and no build step.
 //   #/                 movies and shows (filters: ?city=&date=&movie=)
 //   #/show/:id         live seat map, hold, pay
+//   #/queue/:id        an on-sale's waiting room
 //   #/bookings         my bookings
 //   #/ticket/:id       a paid booking's ticket (code, QR code, refund terms, receipt)
 //   #/door             ushers admit tickets (camera or typed code)
@@ -16,6 +17,7 @@ import { browseView } from "./js/views/browse.js";
 import { showView } from "./js/views/show.js";
 import { ticketView } from "./js/views/ticket.js";
 import { doorView } from "./js/views/door.js";
+import { queueView } from "./js/views/queue.js";
 
 const main = document.getElementById("main");
 
@@ -28,6 +30,7 @@ function route(hash) {
   if (parts[0] === "show" && parts[1]) return { view: showView, nav: "browse", query, params: { id: parts[1] } };
   if (parts[0] === "ticket" && parts[1]) return { view: ticketView, nav: "bookings", query, params: { id: parts[1] } };
   if (parts[0] === "door") return { view: doorView, nav: "door", query, params: {} };
+  if (parts[0] === "queue" && parts[1]) return { view: queueView, nav: "browse", query, params: { id: parts[1] } };
   if (parts[0] === "bookings") return { view: bookingsView, nav: "bookings", query, params: {} };
   if (parts[0] === "login" || parts[0] === "signup") return { view: (m, c) => authView(m, { ...c, mode: parts[0] }), nav: parts[0], query, params: {} };
   if (parts[0] === "admin") {

@@ -1,6 +1,6 @@
 // `npm run cluster`: a local four-node Marquee cluster on an existing NATS and Redis.
 //   main-1, main-2: show,catalog,pricing,payment,auth (main-1 seeds the demo catalog)
-//   edge-1, edge-2: api,admin,tickets,reviews on EDGE_PORTS (default 3001,3002)
+//   edge-1, edge-2: api,admin,tickets,reviews,onsale on EDGE_PORTS (default 3001,3002)
 // Environment: TRANSPORTER (nats://127.0.0.1:4222), REDIS_URL (redis://127.0.0.1:6379),
 // NAMESPACE (marquee), EDGE_PORTS, and anything index.ts reads (LOG_LEVEL, HOLD_TTL_MS, ...).
 // Every child line is printed prefixed with its name. Ctrl-C stops all nodes gracefully
@@ -56,7 +56,7 @@ const specs: NodeSpec[] = [
   { name: "main-2", env: { SERVICES: mainServices, NODE_ID: "main-2", SEED_DEMO: "false" } },
   ...EDGE_PORTS.map((port, i) => ({
     name: `edge-${i + 1}`,
-    env: { SERVICES: "api,admin,tickets,reviews", NODE_ID: `edge-${i + 1}`, SEED_DEMO: "false", PORT: port },
+    env: { SERVICES: "api,admin,tickets,reviews,onsale", NODE_ID: `edge-${i + 1}`, SEED_DEMO: "false", PORT: port },
     url: `http://127.0.0.1:${port}`,
   })),
 ];

@@ -164,7 +164,7 @@ const customerRng = (seed: number, index: number) => mulberry32(Math.imul(seed ^
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Runs at most `max` tasks at once; a finished task hands its slot to the next waiter. */
-function limiter(max: number) {
+export function limiter(max: number) {
   let active = 0;
   const waiting: (() => void)[] = [];
   return async <T>(task: () => Promise<T>): Promise<T> => {
@@ -180,7 +180,7 @@ function limiter(max: number) {
   };
 }
 
-function stats(samples: number[]): LatencyStats {
+export function stats(samples: number[]): LatencyStats {
   if (samples.length === 0) return { count: 0, p50: 0, p99: 0, max: 0, mean: 0 };
   const sorted = [...samples].sort((a, b) => a - b);
   const rank = (p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
@@ -194,7 +194,7 @@ function stats(samples: number[]): LatencyStats {
   };
 }
 
-function pickSeats(rng: () => number, available: string[], count: number): string[] {
+export function pickSeats(rng: () => number, available: string[], count: number): string[] {
   const pool = [...available];
   const n = Math.min(count, pool.length);
   for (let i = 0; i < n; i++) {
@@ -601,6 +601,7 @@ and exits 1 if any seat was sold twice (or a confirmed seat is not booked).
   --card <number>        card to pay with (default 4242424242424242)
   --admin-password <pw>  admin password, to read the payments ledger for the history check
                          (default $ADMIN_PASSWORD or the development admin's)
+  --onsale               simulate a hot on-sale through the waiting room instead (--onsale --help)
   --json                 print the summary as JSON instead of a table
   --quiet                no progress line
   -h, --help             this help
@@ -662,6 +663,11 @@ function parseCli(argv: string[]): { options: SimulationOptions; json: boolean; 
 }
 
 async function main() {
+  // `--onsale`: a hot on-sale through the waiting room instead (scripts/simulate-onsale.ts).
+  if (process.argv.includes("--onsale")) {
+    await (await import("./simulate-onsale.ts")).main(process.argv.slice(2).filter((a) => a !== "--onsale"));
+    return;
+  }
   let cli;
   try {
     cli = parseCli(process.argv.slice(2));
@@ -693,4 +699,6 @@ async function main() {
   }
 }
 
-if (import.meta.main) await main();
+// Not awaited at the top level: main() may import simulate-onsale.ts, which imports this module,
+// and a module still evaluating a top-level await cannot be imported.
+if (import.meta.main) void main();

@@ -13,6 +13,7 @@ import type { BookingView, HoldView, LedgerEntry } from "../domain/show/views.ts
 import { layoutRows, pickBest } from "../domain/show/best-available.ts";
 import { bookingCode } from "../domain/ticket/ticket.ts";
 import { idempotent } from "./idempotency.ts";
+import { queueGuard } from "./queue-guard.ts";
 import { adminOf, callerOf, ownerScope } from "./caller.ts";
 import type { CallMeta, Caller, ServiceDeps } from "./deps.ts";
 import { newBookingId, newHoldId, newId, showOfBooking, showOfHold } from "./ids.ts";
@@ -48,6 +49,7 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
   // Card details feed the idempotency fingerprint only through a keyed hash, so no stored
   // record can be turned back into a card number.
   const cardFingerprint = (card: CardInput) => createHmac("sha256", config.tokenSecret).update(`${card.number}|${card.cvc}`).digest("hex");
+  const admittedFor = queueGuard({ store, tokenSecret: config.tokenSecret });
 
   return {
     name: "admin",
@@ -102,7 +104,7 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
        * actor to hold it only if it is still the best; when someone was quicker the actor names
        * the new best seats and they are quoted and tried in turn.
        */
-      async holdBest(ctx: Ctx<unknown>, showId: string, userId: string, best: { category: string; count: number }): Promise<HoldView> {
+      async holdBest(ctx: Ctx<unknown>, showId: string, userId: string, best: { category: string; count: number }, maxPerAccount?: number): Promise<HoldView> {
         const [show, live] = await Promise.all([
           ctx.call<ShowDetails, object>("catalog.getShow", { showId }),
           ctx.call<{ seats: Record<string, string> }, object>("show.seats", { showId }),
@@ -113,7 +115,7 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
         for (let attempt = 1; ; attempt++) {
           const quote = await ctx.call<Quote, object>("pricing.quote", { showId, seats });
           try {
-            return await ctx.call<HoldView, object>("show.hold", { showId, holdId: newHoldId(showId), userId, seats, quote, best: { ...best, rows } });
+            return await ctx.call<HoldView, object>("show.hold", { showId, holdId: newHoldId(showId), userId, seats, quote, best: { ...best, rows }, ...(maxPerAccount ? { maxPerAccount } : {}) });
           } catch (error) {
             const moved = (error as MarqueeError).type === "BEST_SEATS_MOVED" ? (error as MarqueeError & { data?: { seats?: string[] } }).data?.seats : undefined;
             if (!moved || attempt >= 3) throw error;
@@ -131,16 +133,19 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
           // Either the seats, or "the best N of a category", picked and held in one step.
           seats: { type: "array", items: { type: "string", min: 1, max: 20 }, min: 1, max: 1000, optional: true },
           best: { type: "object", optional: true, strict: "remove", props: { category: { type: "string", min: 1, max: 40 }, count: { type: "number", integer: true, min: 1, max: 100 } } },
+          queuePass: { type: "string", max: 2000, optional: true },
         },
-        async handler(ctx: Ctx<{ showId: string; seats?: string[]; best?: { category: string; count: number } }>) {
+        async handler(ctx: Ctx<{ showId: string; seats?: string[]; best?: { category: string; count: number }; queuePass?: string }>) {
           const caller = callerOf(ctx);
           const { showId, best } = ctx.params;
           if (!ctx.params.seats === !best) throw new UnprocessableError("Send either seats or best: {category, count}", "VALIDATION_ERROR");
+          // During an on-sale: no hold without a queue pass, and the show's actor caps tickets per account.
+          const maxPerAccount = await admittedFor(showId, caller, ctx.params.queuePass);
           const hold = await idempotent(store, `hold:${caller.id}`, ctx.meta.idempotencyKey, { showId, seats: ctx.params.seats, best }, async () => {
-            if (best) return publicHold(await this.holdBest(ctx, showId, caller.id, best));
+            if (best) return publicHold(await this.holdBest(ctx, showId, caller.id, best, maxPerAccount));
             const seats = ctx.params.seats!;
             const quote = await ctx.call<Quote, object>("pricing.quote", { showId, seats });
-            const view = await ctx.call<HoldView, object>("show.hold", { showId, holdId: newHoldId(showId), userId: caller.id, seats, quote });
+            const view = await ctx.call<HoldView, object>("show.hold", { showId, holdId: newHoldId(showId), userId: caller.id, seats, quote, ...(maxPerAccount ? { maxPerAccount } : {}) });
             return publicHold(view);
           });
           return created(ctx, `/api/holds/${hold.id}`, hold);

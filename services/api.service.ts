@@ -23,6 +23,9 @@ import type { CallMeta, ServiceDeps } from "./deps.ts";
 import { setSecurityHeaders } from "./security-headers.ts";
 import { BadRequestError, ForbiddenError, MarqueeError, NotFoundError, PayloadTooLargeError, ServiceUnavailableError, UnauthorizedError, UnsupportedMediaTypeError } from "./errors.ts";
 import { gauge } from "./metrics.ts";
+import { loadShedding } from "./load-shedding.ts";
+import { queueEvents } from "./queue-events.ts";
+import type { QueueSnapshot } from "../domain/onsale/queue.ts";
 
 interface GatewayRequest extends IncomingMessage { $ctx?: Context<unknown, CallMeta> }
 interface HttpError extends Error { code?: unknown; status?: number; type?: string; data?: unknown; expose?: boolean }
@@ -40,10 +43,13 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 const SIGNED_IN_ACTIONS = new Set([
   "auth.me", "admin.hold", "admin.getHold", "admin.releaseHold",
   "admin.createBooking", "admin.myBookings", "admin.getBooking", "admin.pay", "admin.cancelBooking",
+  "tickets.ticket", "tickets.admit", "reviews.create", "reviews.reviewable", "onsale.join", "onsale.position",
 ]);
 type Access = "public" | "signed-in" | "admin";
 const accessOf = (alias: { path?: string; action?: string }): Access =>
   alias.path?.startsWith("admin/") ? "admin" : alias.action !== undefined && SIGNED_IN_ACTIONS.has(alias.action) ? "signed-in" : "public";
+
+const gatewayHandler = (ApiGateway.methods as Record<string, (...args: unknown[]) => unknown>).httpHandler!;
 
 const HEARTBEAT_MS = 15_000;
 type Watch = (req: GatewayRequest & { $params: Record<string, unknown> }, res: ServerResponse) => Promise<void>;
@@ -132,6 +138,8 @@ export default function apiService({ config, store }: ServiceDeps): ServiceSchem
   let link: TransporterLink = { up: () => true, stop: () => undefined };
   let watching = 0;
   const metricsToken = config.metricsToken === undefined ? undefined : createHash("sha256").update(config.metricsToken).digest();
+  const shedding = loadShedding(config);
+  const queue = queueEvents(feed);
   return {
     name: "api",
     mixins: [ApiGateway],
@@ -249,6 +257,15 @@ export default function apiService({ config, store }: ServiceDeps): ServiceSchem
             "POST bookings/:bookingId/pay": "admin.pay",
             "POST bookings/:bookingId/cancel": "admin.cancelBooking",
 
+            "GET onsales/:onsaleId/queue/events"(req: GatewayRequest & { $params: Record<string, unknown> }, res: ServerResponse, next: (error?: unknown) => void) {
+              queue.watch(req, res).catch(next);
+            },
+            "POST onsales/:onsaleId/queue": "onsale.join",
+            "GET onsales/:onsaleId/queue": "onsale.position",
+            "GET onsales/:onsaleId": "onsale.get",
+            "POST admin/onsales": "onsale.create",
+            "GET admin/onsales": "onsale.list",
+
             "POST admin/movies": "admin.createMovie",
             "POST admin/cinemas": "admin.createCinema",
             "POST admin/shows": "admin.createShow",
@@ -301,6 +318,11 @@ export default function apiService({ config, store }: ServiceDeps): ServiceSchem
     } as ServiceSchema["settings"],
 
     methods: {
+      // Every request meets load shedding (services/load-shedding.ts) before moleculer-web routes it.
+      httpHandler(this: ServiceSchema, req: IncomingMessage, res: ServerResponse, next?: unknown) {
+        if (shedding.admit(req, res)) return gatewayHandler.call(this, req, res, next);
+      },
+
       /**
        * Server-Sent Events for one show: a snapshot (or, with Last-Event-ID, what the client
        * missed), then every seat change, coalesced; heartbeats keep proxies from closing idle
@@ -421,6 +443,9 @@ export default function apiService({ config, store }: ServiceDeps): ServiceSchem
       // Broadcast by show actors on any node: each gateway node relays to its own watchers.
       "show.changed"(ctx: Context<{ changes: SeatChange[] }>) {
         for (const { showId, version, count, seats } of ctx.params.changes) feed.publish(showId, version, count, seats);
+      },
+      "onsale.queue"(ctx: Context<QueueSnapshot>) {
+        queue.publish(ctx.params);
       },
       "pricing.show.changed"(ctx: Context<{ showId: string; multiplier: number }>) {
         feed.publishPrices(ctx.params.showId, ctx.params.multiplier);

@@ -63,6 +63,7 @@ export function rejectionError(rejection: Rejection, showId: string): MarqueeErr
     case "SEAT_UNAVAILABLE": return new ConflictError(message, code, { showId, seats: rejection.seats });
     case "DUPLICATE_SEATS": return new UnprocessableError(message, code, { showId, seats: rejection.seats });
     case "TOO_MANY_SEATS": return new UnprocessableError(message, code, { showId, max: rejection.max });
+    case "TICKET_LIMIT": return new UnprocessableError(message, code, { showId, max: rejection.max, booked: rejection.booked });
     case "NO_SEATS": return new UnprocessableError(message, code, { showId });
     case "QUOTE_MISMATCH": return new UnprocessableError(message, code, { showId });
     case "HOLD_NOT_FOUND": return new MarqueeError(message, 404, code, { showId });

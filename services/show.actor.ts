@@ -247,10 +247,16 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
 
     actions: {
       hold: {
-        params: { ...showParams, holdId: holdIdParam, userId: id, seats: { type: "array", items: "string", max: 1000 }, quote: { type: "object" }, best: { type: "object", optional: true } },
-        async handler(ctx: Context<{ showId: string; holdId: string; userId: string; seats: string[]; quote: Quote; best?: BestSeats }>) {
-          const { showId, holdId, userId, seats, quote, best } = ctx.params;
-          const reply = await this.command(ctx, showId, { type: "HoldSeats", holdId, userId, seats, quote, ttlMs: config.holdTtlMs, maxSeats: config.maxSeatsPerHold, ...(best ? { best } : {}) });
+        params: {
+          ...showParams, holdId: holdIdParam, userId: id, seats: { type: "array", items: "string", max: 1000 }, quote: { type: "object" }, best: { type: "object", optional: true },
+          maxPerAccount: { type: "number", integer: true, positive: true, optional: true },
+        },
+        async handler(ctx: Context<{ showId: string; holdId: string; userId: string; seats: string[]; quote: Quote; best?: BestSeats; maxPerAccount?: number }>) {
+          const { showId, holdId, userId, seats, quote, best, maxPerAccount } = ctx.params;
+          const reply = await this.command(ctx, showId, {
+            type: "HoldSeats", holdId, userId, seats, quote, ttlMs: config.holdTtlMs, maxSeats: config.maxSeatsPerHold,
+            ...(best ? { best } : {}), ...(maxPerAccount !== undefined ? { maxPerAccount } : {}),
+          });
           return holdView(reply.state, holdId, userId);
         },
       },

@@ -9,6 +9,16 @@ import type { Decision, EndedHold, Hold, HoldSeats, ScheduledShow, SeatProblem, 
 
 export { activeHold, endedHold, holdOfUser, initialState, own };
 
+/** Seats of the user's confirmed bookings on this show. */
+function seatsBookedByUser(state: ShowState, userId: string): number {
+  let seats = 0;
+  for (const id in state.bookings) {
+    const booking = state.bookings[id]!;
+    if (booking.userId === userId && booking.stage === "confirmed") seats += booking.seats.length;
+  }
+  return seats;
+}
+
 function decideHold(state: ScheduledShow, asked: HoldSeats, now: number): Decision {
   let cmd = asked;
   const { startsAt } = state.schedule;
@@ -26,6 +36,15 @@ function decideHold(state: ScheduledShow, asked: HoldSeats, now: number): Decisi
   if (existing) {
     if (existing.userId === cmd.userId) return accept();
     return reject({ code: "HOLD_NOT_FOUND", message: `Hold ${cmd.holdId} was not found` });
+  }
+
+  // The new hold replaces the user's previous one, so only their bookings count beside it.
+  if (cmd.maxPerAccount !== undefined) {
+    const booked = seatsBookedByUser(state, cmd.userId);
+    if (booked + cmd.seats.length > cmd.maxPerAccount) {
+      const left = Math.max(0, cmd.maxPerAccount - booked);
+      return reject({ code: "TICKET_LIMIT", message: `At most ${cmd.maxPerAccount} tickets per account for this show; you have ${booked}, so ${left} more`, max: cmd.maxPerAccount, booked });
+    }
   }
 
   // A user has one hold per show: a new hold replaces the old one, unless it is being paid for.

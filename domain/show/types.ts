@@ -130,7 +130,11 @@ export interface ShowState {
 
 // ---- commands ----
 export interface ScheduleShow { type: "ScheduleShow"; showId: string; startsAt: number; seats: { id: string; forSale: boolean }[] }
-export interface HoldSeats { type: "HoldSeats"; holdId: string; userId: string; seats: string[]; quote: Quote; ttlMs: number; maxSeats: number; best?: BestSeats }
+export interface HoldSeats {
+  type: "HoldSeats"; holdId: string; userId: string; seats: string[]; quote: Quote; ttlMs: number; maxSeats: number; best?: BestSeats;
+  /** During an on-sale: the most seats this user may have on the show, booked and held together. */
+  maxPerAccount?: number;
+}
 /**
  * "Best available": `seats` (and the quote) are the caller's pick from a moment ago; the decider
  * picks again from the state it decides on and holds only if the pick is the same, so the pick
@@ -217,7 +221,8 @@ export type Rejection =
   | { code: "TICKET_ALREADY_ADMITTED"; message: string; admitted: Admission }
   | { code: "TICKET_CANCELLED"; message: string }
   | { code: "NO_BEST_SEATS"; message: string }
-  | { code: "BEST_SEATS_MOVED"; message: string; seats: string[] };
+  | { code: "BEST_SEATS_MOVED"; message: string; seats: string[] }
+  | { code: "TICKET_LIMIT"; message: string; max: number; booked: number };
 
 /** A show whose schedule is known: what every command after ScheduleShow is decided against. */
 export type ScheduledShow = ShowState & { schedule: { status: "scheduled"; startsAt: number } };

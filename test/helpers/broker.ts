@@ -13,6 +13,10 @@ export function testConfig(overrides: Partial<MarqueeConfig> = {}): MarqueeConfi
   return {
     ...readConfig({ LOG_LEVEL: "off", SCRYPT_N: "1024", SEED_DEMO: "false", PORT: "0", HOST: "127.0.0.1", SIGNUP_MAX_PER_ADDRESS: "100000", OPERATOR_PORT: "off" }),
     namespace: `test-${process.pid}-${++counter}`,
+    // Tests fire hundreds of requests at once to check behaviour, not capacity: nothing is shed
+    // unless a test asks for a bound (test/http/shedding.test.ts).
+    shedMaxWrites: 0,
+    shedMaxReads: 0,
     ...overrides,
   };
 }

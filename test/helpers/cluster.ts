@@ -395,7 +395,7 @@ function isStartedLine(line: string): boolean {
 // Clusters
 
 export const MAIN_SERVICES = "show,catalog,pricing,payment,auth";
-export const EDGE_SERVICES = "api,admin,tickets,reviews";
+export const EDGE_SERVICES = "api,admin,tickets,reviews,onsale";
 
 export interface Cluster {
   mains: MarqueeNode[];

@@ -15,7 +15,11 @@ function routesOf(api: Awaited<ReturnType<typeof startServer>>): Route[] {
   });
 }
 
-const SIGNED_IN = ["GET /api/me", "GET /api/me/bookings", "POST /api/shows/x/holds", "GET /api/holds/x", "DELETE /api/holds/x", "POST /api/bookings", "GET /api/bookings/x", "POST /api/bookings/x/pay", "POST /api/bookings/x/cancel"];
+const SIGNED_IN = [
+  "GET /api/me", "GET /api/me/bookings", "POST /api/shows/x/holds", "GET /api/holds/x", "DELETE /api/holds/x", "POST /api/bookings", "GET /api/bookings/x",
+  "POST /api/bookings/x/pay", "POST /api/bookings/x/cancel", "GET /api/bookings/x/ticket", "POST /api/shows/x/admissions", "POST /api/bookings/x/review",
+  "GET /api/me/reviewable", "POST /api/onsales/x/queue", "GET /api/onsales/x/queue",
+];
 
 test("anonymous calls to admin and signed-in routes are a 401 before any field is checked, even with an empty body", async (t) => {
   const api = await startServer(t);

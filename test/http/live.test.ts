@@ -1,32 +1,6 @@
 import test from "ava";
 import { startServer } from "../helpers/http.ts";
-
-interface Frame { event?: string; id?: number; data: any }
-
-/** Reads server-sent events from a streaming response until `until` says enough. */
-async function readEvents(res: Response, until: (frames: Frame[]) => boolean, timeoutMs = 5_000): Promise<Frame[]> {
-  const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  const frames: Frame[] = [];
-  let buffer = "";
-  const deadline = Date.now() + timeoutMs;
-  while (!until(frames) && Date.now() < deadline) {
-    const chunk = await Promise.race([reader.read(), new Promise<{ done: true; value?: undefined }>((r) => setTimeout(() => r({ done: true }), deadline - Date.now()))]);
-    if (chunk.done) break;
-    buffer += decoder.decode(chunk.value, { stream: true });
-    let end: number;
-    while ((end = buffer.indexOf("\n\n")) >= 0) {
-      const block = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      const data = /^data: (.*)$/m.exec(block)?.[1];
-      if (!data) continue;
-      const id = /^id: (\d+)$/m.exec(block)?.[1];
-      frames.push({ event: /^event: (\w+)$/m.exec(block)?.[1], id: id ? Number(id) : undefined, data: JSON.parse(data) });
-    }
-  }
-  await reader.cancel();
-  return frames;
-}
+import { readEvents } from "../helpers/sse.ts";
 
 test("a watcher sees a snapshot, then another customer's hold within a second, and resumes from Last-Event-ID", async (t) => {
   const api = await startServer(t);

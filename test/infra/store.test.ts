@@ -135,4 +135,49 @@ for (const [name, make, test] of implementations) {
     t.is(await store.append("show:x", [{ n: 3 }], { lease: "shard:3", epoch: b.epoch }), 2);
     t.deepEqual(await store.read("show:x"), [{ n: 1 }, { n: 3 }]);
   });
+
+  test(`${name}: a ranked set orders by score then member, keeps a member's first score, and counts and removes`, async (t) => {
+    const store = await make(t);
+    if (!store) return t.pass();
+    t.true(await store.addRanked("q", "carol", 0.5));
+    t.true(await store.addRanked("q", "alice", 0.25));
+    t.true(await store.addRanked("q", "bob", 0.5));
+    t.true(await store.addRanked("q", "dave", 1_000_001));
+    t.false(await store.addRanked("q", "alice", 0.9), "a second add never moves a member");
+    t.deepEqual(await store.rankOf("q", "alice"), { rank: 0, score: 0.25 });
+    t.deepEqual(await store.rankOf("q", "bob"), { rank: 1, score: 0.5 }, "equal scores order by member");
+    t.deepEqual(await store.rankOf("q", "carol"), { rank: 2, score: 0.5 });
+    t.deepEqual(await store.rankOf("q", "dave"), { rank: 3, score: 1_000_001 });
+    t.is(await store.rankOf("q", "eve"), undefined);
+    t.is(await store.countRanked("q"), 4);
+    await store.removeRanked("q", "bob");
+    await store.removeRanked("q", "nobody");
+    t.is(await store.countRanked("q"), 3);
+    t.deepEqual(await store.rankOf("q", "carol"), { rank: 1, score: 0.5 });
+    t.is(await store.countRanked("none"), 0);
+  });
+
+  test(`${name}: of many racing adds of one member exactly one wins`, async (t) => {
+    const store = await make(t);
+    if (!store) return t.pass();
+    const added = await Promise.all(Array.from({ length: 20 }, (_, i) => store.addRanked("q", "alice", i / 20)));
+    t.is(added.filter(Boolean).length, 1);
+    t.is(await store.countRanked("q"), 1);
+    t.is((await store.rankOf("q", "alice"))!.score, added.indexOf(true) / 20);
+  });
+
+  test(`${name}: a document written under a replaced epoch is refused and the successor's stays`, async (t) => {
+    const store = await make(t);
+    if (!store) return t.pass();
+    const first = await store.acquireLease("onsale:o1", "node-a", 10_000);
+    if (!first.granted) return t.fail();
+    await store.put("admissions", "o1", { admitted: 5 }, { lease: "onsale:o1", epoch: first.epoch });
+    await store.releaseLease({ lease: "onsale:o1", epoch: first.epoch }, "node-a");
+    const second = await store.acquireLease("onsale:o1", "node-b", 10_000);
+    if (!second.granted) return t.fail();
+    await store.put("admissions", "o1", { admitted: 9 }, { lease: "onsale:o1", epoch: second.epoch });
+    await t.throwsAsync(store.put("admissions", "o1", { admitted: 6 }, { lease: "onsale:o1", epoch: first.epoch }), { name: "StaleEpochError" });
+    t.deepEqual(await store.get("admissions", "o1"), { admitted: 9 });
+    t.deepEqual(await store.all("admissions"), [{ admitted: 9 }]);
+  });
 }

@@ -14,7 +14,7 @@ async function setup(t: Parameters<typeof startServer>[0]) {
 }
 
 test("every operator command has help text", (t) => {
-  t.deepEqual(commands.map((c) => c.command.split(" ")[0]).sort(), ["expire", "festival", "owners", "reprice", "seatmap", "shows"]);
+  t.deepEqual(commands.map((c) => c.command.split(" ")[0]).sort(), ["expire", "festival", "onsale", "onsales", "owners", "reprice", "seatmap", "shows"]);
   for (const c of commands) t.true(c.description.length > 20, c.command);
 });
 
@@ -86,4 +86,15 @@ test("owners on one node says how many of the shards it owns and why the rest ha
   const { broker } = await setup(t);
   const out = await command("owners").run(broker, {});
   t.regex(out, /1 of 64 shards owned; a node takes a shard's lease when one of its shows is first used.*one node/);
+});
+
+test("onsale schedules an on-sale and onsales lists it with its queue", async (t) => {
+  const { broker, showId } = await setup(t);
+  const opensAt = new Date(Date.now() + 3_600_000).toISOString();
+  const out = await command("onsale").run(broker, { shows: showId, opensAt, rate: "120", max: "4" });
+  const id = /on-sale (ons_\w+)/.exec(out)![1]!;
+  t.true(out.includes(`/api/onsales/${id}/queue`));
+  const listed = await command("onsales").run(broker, {});
+  t.regex(listed.split("\n").find((l) => l.startsWith(id))!, new RegExp(`${showId}\\s+${opensAt.replace(/[.]/g, "\\.")}\\s+120\\s+scheduled\\s+0\\s+0`));
+  await t.throwsAsync(command("onsale").run(broker, { shows: showId, opensAt }), { message: /already in on-sale/ });
 });

@@ -6,7 +6,8 @@ import { append, busy, clear, field, formError, h } from "../dom.js";
 import { cardBrand, clock, countdown, dateTime, duration, money } from "../format.js";
 import { renderQuote } from "../quote.js";
 import { createSeatMap, seatLegend } from "../seatmap.js";
-import { announce, askFirst, setTitle, showError } from "../ui.js";
+import { announce, askFirst, navigate, setTitle, showError } from "../ui.js";
+import { queuePassFor } from "./queue.js";
 
 const MAX_SEATS = 10;
 const STATUS_WORDS = { held: "held by someone else", booked: "already booked", not_for_sale: "not for sale" };
@@ -259,7 +260,7 @@ export async function showView(main, { params, active, onLeave }) {
     const previous = st.hold;
     seats.forEach((s) => st.pending.add(s));
     try {
-      const created = await busy(button, () => api("POST", `/shows/${encodeURIComponent(showId)}/holds`, { body: best ? { best } : { seats }, idempotencyKey: newKey() }), best ? "Finding seats…" : "Holding…");
+      const created = await busy(button, () => api("POST", `/shows/${encodeURIComponent(showId)}/holds`, { body: { ...(best ? { best } : { seats }), ...queuePassFor(showId) }, idempotencyKey: newKey() }), best ? "Finding seats…" : "Holding…");
       if (!active()) return;
       setHold(created, null);
       for (const s of previous?.seats ?? []) if (!created.seats.includes(s)) map.setStatus(s, "available") || map.update(s);
@@ -268,6 +269,7 @@ export async function showView(main, { params, active, onLeave }) {
       holdSlot.querySelector("h2")?.focus();
     } catch (err) {
       if (!active()) return;
+      if (err.type === "QUEUE_PASS_REQUIRED") return navigate(`#/queue/${encodeURIComponent(err.data.onsaleId)}`, { error: describeError(err) });
       if (err.type === "SEAT_UNAVAILABLE" && Array.isArray(err.data?.seats)) {
         for (const { seat, reason } of err.data.seats) {
           if (reason === "held" || reason === "booked" || reason === "not_for_sale") map.setStatus(seat, reason);
