@@ -157,6 +157,7 @@ async function journey(t: ExecutionContext, options: typeof PHONE | typeof DESKT
   t.true((await booking.innerText()).includes(bestTotal));
   t.is(await booking.getByTestId("booking-code").innerText(), code);
   t.regex(await booking.getByTestId("booking-cancel-terms").innerText(), /^Free until .+: full refund of ₹/);
+  t.is(await booking.getByTestId("cancel-booking").count(), 1, "a paid ticket not yet used can be cancelled");
   await fits(t, page, "bookings");
 
   // A second browser, an usher at the door: the ticket gets in once; the second try is refused
@@ -191,6 +192,7 @@ async function journey(t: ExecutionContext, options: typeof PHONE | typeof DESKT
   await page.reload();
   const form = page.getByTestId("review-form");
   await form.waitFor(WAIT);
+  t.is(await page.locator("[data-testid=booking][data-status=confirmed] [data-testid=cancel-booking]").count(), 0, "a used ticket is no longer offered for cancelling");
   await form.locator("label.star").nth(4).click();
   await page.getByTestId("review-text").fill("Gripping from the first minute.");
   await fits(t, page, "review");

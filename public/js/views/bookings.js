@@ -57,7 +57,10 @@ function item(booking, show, canReview) {
     const titleId = `b-${booking.id}`;
     const tz = show?.timezone ?? "Asia/Kolkata";
     const card = booking.payment?.card;
-    const canCancel = ["confirmed", "pending_payment", "payment_failed"].includes(booking.status) && (!show || Date.parse(show.startsAt) > Date.now());
+    // A ticket let in at the door is used, and one whose payment is under way must wait: the
+    // server refuses both, so the page does not offer them.
+    const canCancel = ["confirmed", "pending_payment", "payment_failed"].includes(booking.status) && !booking.admitted && !booking.paymentInProgress
+      && (!show || Date.parse(show.startsAt) > Date.now());
     const canPay = ["pending_payment", "payment_failed"].includes(booking.status);
     // Said on every live booking: until when cancelling refunds, and how much.
     const open = booking.cancelUntil && Date.parse(booking.cancelUntil) > Date.now();
