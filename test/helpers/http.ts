@@ -17,6 +17,11 @@ export interface Client {
   /** Registers a fresh customer and returns their token and id. */
   customer(name?: string): Promise<{ token: string; id: string; email: string }>;
   admin(): Promise<string>;
+  /**
+   * An admin's own movie, cinema (one screen of these layout rows, plus any cinema fields) and a
+   * show on it three days out at these category prices: what a test needs when the demo will not do.
+   */
+  adminShow(options: { rows: { row: string; category: string; seats: string }[]; prices: Record<string, number>; cinema?: Record<string, unknown> }): Promise<{ admin: string; cinema: Reply; show: Reply }>;
   /** A demo show starting more than a day from now, so no hold or payment runs into its start:
    * its details with every seat. `query` narrows the listing, e.g. "?city=Mumbai". */
   dayAheadShow(query?: string): Promise<any>;
@@ -43,6 +48,12 @@ export async function startServer(t: ExecutionContext, overrides: Partial<Marque
     return { status: res.status, headers: res.headers, body: parsed as any };
   };
 
+  async function admin(): Promise<string> {
+    const res = await request("POST", "/api/auth/login", { body: { email: config.adminEmail, password: config.adminPassword } });
+    if (res.status !== 200) throw new Error(`admin login failed: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body.token;
+  }
+
   return {
     url, marquee, request,
     async customer(name = "Test User") {
@@ -51,10 +62,17 @@ export async function startServer(t: ExecutionContext, overrides: Partial<Marque
       if (res.status !== 201) throw new Error(`register failed: ${res.status} ${JSON.stringify(res.body)}`);
       return { token: res.body.token, id: res.body.user.id, email };
     },
-    async admin() {
-      const res = await request("POST", "/api/auth/login", { body: { email: config.adminEmail, password: config.adminPassword } });
-      if (res.status !== 200) throw new Error(`admin login failed: ${res.status} ${JSON.stringify(res.body)}`);
-      return res.body.token;
+    admin,
+    async adminShow({ rows, prices, cinema: extra = {} }) {
+      const token = await admin();
+      const movie = await request("POST", "/api/admin/movies", { token, body: { title: `Film ${++users}`, durationMinutes: 100, rating: "U", languages: ["English"], genres: ["Drama"] } });
+      const cinema = await request("POST", "/api/admin/cinemas", {
+        token, body: { name: `Cinema ${users}`, city: "Pune", timezone: "Asia/Kolkata", ...extra, screens: [{ name: "Screen 1", layout: { rows } }] },
+      });
+      const show = await request("POST", "/api/admin/shows", {
+        token, body: { movieId: movie.body.id, cinemaId: cinema.body.id, screenId: cinema.body.screens?.[0]?.id, startsAt: new Date(Date.now() + 3 * 86_400_000).toISOString(), prices },
+      });
+      return { admin: token, cinema, show };
     },
     async dayAheadShow(query = "") {
       const listed = await request<{ id: string; startsAt: string }[]>("GET", `/api/shows${query}`);

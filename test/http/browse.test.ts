@@ -50,16 +50,7 @@ test("an admin uploads a PNG poster that is then served as image/png; SVG, overs
 
 test("showtime chips carry the lowest ticket price and say when a show is filling fast or sold out", async (t) => {
   const api = await startServer(t, { seedDemo: false });
-  const admin = await api.admin();
-  const movie = await api.request("POST", "/api/admin/movies", { token: admin, body: { title: "Four Seats", durationMinutes: 90, rating: "U", languages: ["English"], genres: ["Drama"] } });
-  const cinema = await api.request("POST", "/api/admin/cinemas", {
-    token: admin,
-    body: { name: "Tiny Talkies", city: "Pune", timezone: "Asia/Kolkata", screens: [{ name: "One", layout: { rows: [{ row: "A", category: "standard", seats: "ss" }, { row: "B", category: "premium", seats: "ss" }] } }] },
-  });
-  const show = await api.request("POST", "/api/admin/shows", {
-    token: admin,
-    body: { movieId: movie.body.id, cinemaId: cinema.body.id, screenId: cinema.body.screens[0].id, startsAt: new Date(Date.now() + 3 * 86_400_000).toISOString(), prices: { standard: 20000, premium: 30000 } },
-  });
+  const { admin, show } = await api.adminShow({ rows: [{ row: "A", category: "standard", seats: "ss" }, { row: "B", category: "premium", seats: "ss" }], prices: { standard: 20000, premium: 30000 } });
   const chip = async () => (await api.request("GET", `/api/showtimes?ids=${show.body.id},show-gone`)).body;
   const details = (await api.request("GET", `/api/shows/${show.body.id}`)).body;
   const lowest = Math.min(...details.seats.map((s: { price: number }) => s.price));

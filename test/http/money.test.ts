@@ -172,17 +172,9 @@ test("an admin refunds part of a confirmed booking, then the rest; never more; c
 
 test("a cinema's cancellation fee is kept back from the refund of a cancelled booking", async (t) => {
   const api = await startServer(t, { seedDemo: false });
-  const admin = await api.admin();
-  const movie = await api.request("POST", "/api/admin/movies", { token: admin, body: { title: "Fee Film", durationMinutes: 100, rating: "U", languages: ["English"], genres: ["Drama"] } });
-  const cinema = await api.request("POST", "/api/admin/cinemas", {
-    token: admin,
-    body: { name: "Fee Palace", city: "Pune", timezone: "Asia/Kolkata", refundPolicy: { feeShare: 0.1 }, screens: [{ name: "Screen 1", layout: { rows: [{ row: "A", category: "standard", seats: "ssss" }] } }] },
-  });
+  const { cinema, show } = await api.adminShow({ rows: [{ row: "A", category: "standard", seats: "ssss" }], prices: { standard: 20000 }, cinema: { refundPolicy: { feeShare: 0.1 } } });
   t.is(cinema.status, 201, JSON.stringify(cinema.body));
   t.deepEqual(cinema.body.refundPolicy, { feeShare: 0.1 });
-  const show = await api.request("POST", "/api/admin/shows", {
-    token: admin, body: { movieId: movie.body.id, cinemaId: cinema.body.id, screenId: cinema.body.screens[0].id, startsAt: new Date(Date.now() + 3 * 86_400_000).toISOString(), prices: { standard: 20000 } },
-  });
   const user = await api.customer();
   const hold = await api.request("POST", `/api/shows/${show.body.id}/holds`, { token: user.token, body: { seats: ["A1", "A2"] } });
   const booking = await api.request("POST", "/api/bookings", { token: user.token, body: { holdId: hold.body.id } });
