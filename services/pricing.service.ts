@@ -60,8 +60,6 @@ const itemSchemas: Record<Collection, object> = {
 
 export default function pricingService({ store }: ServiceDeps): ServiceSchema {
   const shows = new LRUCache<string, CatalogShow>({ max: 5_000, ttl: 5 * 60_000 });
-  // The last published multiplier per show, for the hourly change cap.
-  const published = new LRUCache<string, Published>({ max: 100_000 });
   // A show's price is recomputed at most once a second per node: a hot show is quoted thousands
   // of times a second, and demand a second old prices it just as fairly. Customer zones are
   // applied per quote and never cached.
@@ -70,6 +68,8 @@ export default function pricingService({ store }: ServiceDeps): ServiceSchema {
   let overridesCache: PriceOverrides | undefined;
   let feesCache: FeeRules | undefined;
   let curves = new Map<string, BookingCurve>();
+  /** Published prices from before the last rule change do not cap the next one. */
+  let rulesChangedAt = 0;
   let trainer: NodeJS.Timeout | undefined;
 
   const loadRules = async (): Promise<PricingRules> => (rulesCache ??= (await store.get<PricingRules>("pricing", "rules")) ?? structuredClone(DEFAULT_RULES));
@@ -92,7 +92,12 @@ export default function pricingService({ store }: ServiceDeps): ServiceSchema {
       /** Everything the engine needs for one show at `now`. */
       async input(ctx: Ctx<unknown>, showId: string, now: number, customer?: CustomerLocation, demandOverride?: DemandFacts): Promise<PricingInput> {
         const [show, rules, overrides, fees] = await Promise.all([this.show(ctx, showId), loadRules(), loadOverrides(), loadFees()]);
-        const demand: DemandFacts = demandOverride ?? await ctx.call<DemandFacts, object>("show.demand", { showId, windowMinutes: rules.velocityWindowMinutes });
+        // The show's actor knows its demand and its last published price: every pricing node caps
+        // from that one price, which survives restarts and failover in the show's journal. A rule
+        // change (an admin's deliberate, audited act) applies at once, uncapped.
+        const { published, ...demand }: DemandFacts & { published?: Published } = demandOverride
+          ?? await ctx.call<DemandFacts & { published?: Published }, object>("show.demand", { showId, windowMinutes: rules.velocityWindowMinutes });
+        const previous = published && published.at >= rulesChangedAt ? published : undefined;
         const startsAt = Date.parse(show.startsAt);
         const prices = basePricesFor({ id: show.id, cinemaId: show.cinema.id, prices: show.prices }, overrides);
         const curve = curves.get(comparableKey(show.cinema.id, startsAt, show.cinema.timezone));
@@ -102,22 +107,24 @@ export default function pricingService({ store }: ServiceDeps): ServiceSchema {
           demand,
           forecast: forecastShow(curve, demand.forSale ? demand.claimed / demand.forSale : 0, (startsAt - now) / HOUR),
           ...(customer ? { customer } : {}),
-          previous: published.get(showId),
+          ...(previous ? { previous } : {}),
           fees: scheduleFor(fees, { city: show.cinema.city, cinemaId: show.cinema.id }),
           now,
         };
       },
 
-      /** Prices the show now and publishes the show's multiplier when it moved. */
-      async price(ctx: Ctx<unknown>, showId: string, customer?: CustomerLocation): Promise<{ input: PricingInput; pricing: ShowPricing }> {
+      /** Prices the show now and publishes the show's multiplier when it moved; `uncapped` (an operator's reprice) ignores the hourly cap. */
+      async price(ctx: Ctx<unknown>, showId: string, customer?: CustomerLocation, uncapped = false): Promise<{ input: PricingInput; pricing: ShowPricing }> {
         const now = Date.now();
-        const cached = customer ? undefined : fresh.get(showId);
+        const cached = customer || uncapped ? undefined : fresh.get(showId);
         if (cached) return { input: { ...cached.input, now }, pricing: cached.pricing };
-        const input: PricingInput = await this.input(ctx, showId, now, customer);
+        const found: PricingInput = await this.input(ctx, showId, now, customer);
+        const { previous, ...rest } = found;
+        const input: PricingInput = uncapped ? rest : found;
         const pricing = priceShow(input);
-        const previous = published.get(showId);
-        if (!previous || previous.multiplier !== pricing.published) {
-          published.set(showId, { multiplier: pricing.published, at: now });
+        if (previous?.multiplier !== pricing.published) {
+          // Recorded by the show's actor before anyone hears of it.
+          await ctx.call("show.publishPrice", { showId, multiplier: pricing.published });
           if (previous) this.broker.broadcast("pricing.show.changed", { showId, multiplier: pricing.published });
         }
         if (!customer) fresh.set(showId, { input, pricing });
@@ -382,11 +389,9 @@ export default function pricingService({ store }: ServiceDeps): ServiceSchema {
         params: { showId: { type: "string", min: 1, max: 100 } },
         async handler(ctx: Ctx<{ showId: string }>) {
           const { showId } = ctx.params;
-          const before = published.get(showId);
           fresh.delete(showId);
-          published.delete(showId);
-          const { pricing } = await this.price(ctx, showId);
-          await this.audit(ctx, "show.reprice", showId, before?.multiplier, pricing.published);
+          const { input, pricing } = await this.price(ctx, showId, undefined, true);
+          await this.audit(ctx, "show.reprice", showId, input.previous?.multiplier ?? null, pricing.published);
           this.broker.broadcast("pricing.show.changed", { showId, multiplier: pricing.published });
           return { showId, multiplier: pricing.multiplier, factors: pricing.factors, categoryPrices: pricing.categoryPrices };
         },
@@ -407,7 +412,7 @@ export default function pricingService({ store }: ServiceDeps): ServiceSchema {
         fresh.clear();
         // The hourly cap smooths prices that move by themselves (demand, lead time, forecast);
         // an admin's deliberate, audited rule change applies at once.
-        published.clear();
+        rulesChangedAt = Date.now();
       },
     },
 

@@ -402,6 +402,15 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
         },
       },
 
+      /** Pricing moved the show's price: the actor records it, so every pricing node caps from it. */
+      publishPrice: {
+        params: { ...showParams, multiplier: { type: "number", positive: true, max: 100 } },
+        async handler(ctx: Context<{ showId: string; multiplier: number }>) {
+          const reply = await this.command(ctx, ctx.params.showId, { type: "PublishPrice", multiplier: ctx.params.multiplier });
+          return reply.state.published;
+        },
+      },
+
       history: {
         params: showParams,
         async handler(ctx: Context<{ showId: string }>) {

@@ -126,6 +126,11 @@ export function decide(state: ShowState, cmd: ShowCommand, now: number): Decisio
     case "HoldSeats":
       return decideHold(state, cmd, now);
 
+    case "PublishPrice":
+      // The same price again starts nothing new: the cap keeps counting from when it was set.
+      if (state.published?.multiplier === cmd.multiplier) return accept();
+      return accept({ type: "PricePublished", multiplier: cmd.multiplier, at: now });
+
     case "ReleaseHold": {
       // A retried release (its first reply was lost) finds the job done.
       const ended = endedHold(state, cmd.holdId);
@@ -218,6 +223,9 @@ function applyEvent(state: ShowState, event: ShowEvent): ShowState {
       for (const seat of hold.seats) claims[seat] = { kind: "booking", id: event.bookingId };
       return { ...evolveBooking.confirmed(endHold(state, hold.id, "booked", event.at, event.bookingId), hold, event), claims };
     }
+
+    case "PricePublished":
+      return { ...state, published: { multiplier: event.multiplier, at: event.at } };
 
     case "BookingOpened":
     case "PaymentStarted":

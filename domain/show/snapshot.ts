@@ -19,6 +19,7 @@ export interface ShowSnapshot {
   holds: Hold[];
   endedHolds: [holdId: string, ended: EndedHold][];
   bookings: Booking[];
+  published?: ShowState["published"];
 }
 
 export function toSnapshot(state: ShowState): ShowSnapshot {
@@ -29,6 +30,7 @@ export function toSnapshot(state: ShowState): ShowSnapshot {
     holds: state.holds,
     endedHolds: state.endedHolds.flatMap((chunk) => (chunk ?? []).flatMap((bucket) => bucket ?? [])),
     bookings: Object.values(state.bookings),
+    ...(state.published ? { published: state.published } : {}),
   };
 }
 
@@ -46,5 +48,6 @@ export function ofSnapshot(snapshot: { format?: unknown } | undefined): ShowStat
     showId: s.showId, schedule: s.schedule,
     seats: Object.fromEntries(s.seats.map((seat) => [seat, !notForSale.has(seat)])),
     claims, holds: s.holds, endedHolds, bookings: Object.fromEntries(s.bookings.map((b) => [b.id, b])), version: s.version,
+    ...(s.published ? { published: s.published } : {}),
   };
 }

@@ -1,6 +1,7 @@
 // The show actor's vocabulary: state, commands, events and rejections, all plain data so the
 // state snapshots and the journal need no mapping layer.
 import type { RefundPolicy } from "../catalog/types.ts";
+import type { Published } from "../pricing/guard.ts";
 import type { Quote } from "../pricing/quote.ts";
 import type { LayoutRow } from "./best-available.ts";
 
@@ -124,6 +125,11 @@ export interface ShowState {
   endedHolds: (([holdId: string, ended: EndedHold][] | null)[] | null)[];
   /** Every booking of the show, by id, whatever its stage. */
   bookings: Record<string, Booking>;
+  /**
+   * The show's last published price multiplier: the one starting point of the hourly change
+   * cap, the same on every pricing node and after failover.
+   */
+  published?: Published;
   /** Number of events applied: the sequence number of the last one. */
   version: number;
 }
@@ -162,8 +168,11 @@ export interface RecordRefund { type: "RecordRefund"; bookingId: string; refundI
 /** An usher lets a ticket in at a door; one show's actor decides it, so two doors cannot both admit it. */
 export interface AdmitTicket { type: "AdmitTicket"; bookingId: string; door: string; usherId: string }
 
+/** Pricing moved the show's price: record where the hourly cap starts from now. */
+export interface PublishPrice { type: "PublishPrice"; multiplier: number }
+
 export type ShowCommand =
-  | ScheduleShow | HoldSeats | ReleaseHold | ExpireHolds | ForceExpireHold
+  | PublishPrice | ScheduleShow | HoldSeats | ReleaseHold | ExpireHolds | ForceExpireHold
   | OpenBooking | StartPayment | RecordPayment | CancelBooking | RefundBooking | RecordRefund | AdmitTicket;
 
 /** What a customer gets back on cancelling a paid booking: all of it, less the cinema's cancellation fee. */
@@ -187,8 +196,10 @@ export interface RefundSettled { type: "RefundSettled"; bookingId: string; refun
 
 export interface TicketAdmitted { type: "TicketAdmitted"; bookingId: string; door: string; usherId: string; at: number }
 
+export interface PricePublished { type: "PricePublished"; multiplier: number; at: number }
+
 export type ShowEvent =
-  | ShowScheduled | SeatsHeld | HoldReleased | HoldExpired
+  | PricePublished | ShowScheduled | SeatsHeld | HoldReleased | HoldExpired
   | BookingOpened | PaymentStarted | PaymentSucceeded | PaymentFailed | BookingConfirmed | BookingCancelled
   | RefundRequested | RefundSettled | TicketAdmitted;
 

@@ -218,7 +218,13 @@ export function occupancy(state: ShowState): Occupancy {
   return o;
 }
 
-export interface Demand { forSale: number; claimed: number; recentlyClaimed: number }
+export interface Demand {
+  forSale: number;
+  claimed: number;
+  recentlyClaimed: number;
+  /** The show's last published price: where the hourly cap starts. */
+  published?: ShowState["published"];
+}
 
 /** What dynamic pricing needs to know about a show's demand: occupancy and recent pace. */
 export function demand(state: ShowState, now: number, windowMs: number): Demand {
@@ -229,7 +235,7 @@ export function demand(state: ShowState, now: number, windowMs: number): Demand 
   for (const booking of Object.values(state.bookings)) {
     if (booking.stage === "confirmed" && booking.confirmedAt! >= since) recentlyClaimed += booking.seats.length;
   }
-  return { forSale: o.forSale, claimed: o.held + o.booked, recentlyClaimed };
+  return { forSale: o.forSale, claimed: o.held + o.booked, recentlyClaimed, ...(state.published ? { published: state.published } : {}) };
 }
 
 /** A finished show's booking history for forecasting: when (hours before start) each sold seat was confirmed. */

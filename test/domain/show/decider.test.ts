@@ -528,6 +528,19 @@ test("a refund the processor reports pending settles later; a settled one stays 
   rejected(t, decide(done, refundSettled("b1", "re-9", "succeeded"), T0 + 3 * HOUR), "REFUND_NOT_FOUND");
 });
 
+// ---- the published price ----
+
+test("a published price is recorded once, with when, so the hourly cap starts from one place", (t) => {
+  const state = given(scheduled());
+  const events = accepted(t, decide(state, { type: "PublishPrice", multiplier: 1.2 }, T0));
+  t.deepEqual(events, [{ type: "PricePublished", multiplier: 1.2, at: T0 }]);
+  const next = after(state, events);
+  t.deepEqual(next.published, { multiplier: 1.2, at: T0 });
+  t.deepEqual(accepted(t, decide(next, { type: "PublishPrice", multiplier: 1.2 }, T0 + HOUR)), [], "the same price again keeps its time");
+  t.deepEqual(demand(next, T0, 30 * MIN).published, { multiplier: 1.2, at: T0 });
+  rejected(t, decide(given(), { type: "PublishPrice", multiplier: 1 }, T0), "SHOW_NOT_SCHEDULED");
+});
+
 // ---- journal ----
 
 test("every applied event moves the version on by one, and replay rebuilds the same state", (t) => {

@@ -14,6 +14,7 @@ const journal: ShowEvent[] = [
   { type: "PaymentStarted", bookingId: "b3", holdId: "h3", attemptId: "a3", amount: 100, expiresAt: 2_000, at: 1_000 },
   { type: "PaymentSucceeded", bookingId: "b3", attemptId: "a3", paymentId: "p3", card: { brand: "visa", last4: "4242" }, at: 1_100 },
   { type: "BookingConfirmed", bookingId: "b3", holdId: "h3", paymentId: "p3", at: 1_100 },
+  { type: "PricePublished", multiplier: 1.15, at: 1_200 },
 ];
 
 test("a snapshot stores the show in its own format, without the claims, and reads back to the same state", (t) => {
@@ -22,6 +23,7 @@ test("a snapshot stores the show in its own format, without the claims, and read
   t.is(stored.format, SNAPSHOT_FORMAT);
   t.false("claims" in stored, "claims follow from holds and bookings");
   t.deepEqual(stored.endedHolds.map(([id]: [string]) => id).sort(), ["h2", "h3"]);
+  t.deepEqual(stored.published, { multiplier: 1.15, at: 1_200 });
   t.deepEqual(ofSnapshot(stored), state);
 });
 
