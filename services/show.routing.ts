@@ -91,7 +91,13 @@ export function showRouting({ config, store }: ServiceDeps): Middleware {
         const showId = (params as { showId?: unknown } | undefined)?.showId;
         // One process has one show node: nothing to route.
         if (!broker.transit || typeof actionName !== "string" || !actionName.startsWith("show.") || opts.nodeID || typeof showId !== "string") return next(actionName, params, opts);
-        return route(next, actionName, params as { showId: string }, opts);
+        const routed = route(next, actionName, params as { showId: string }, opts);
+        // Moleculer's call-middleware wrapper stamps the promise with the context of the last
+        // `next` call it saw, assuming `next` runs synchronously; this one calls it after an await,
+        // so that would be another request's context, whose meta (its 201 and Location) the caller
+        // would then merge into its own. A routed call lends its caller no context at all.
+        Object.defineProperty(routed, "ctx", { get: () => undefined, set: () => undefined });
+        return routed;
       };
     },
     // Moleculer's typings say `call` returns a promise; at run time it wraps `next` and returns a function.
