@@ -5,7 +5,6 @@ import type { Context, ServiceSchema } from "moleculer";
 import type { BookingView as BookingRecord } from "../domain/show/views.ts";
 import type { ShowSummary } from "../domain/catalog/types.ts";
 import { authorName, checkReview, mayReview, summarise, type Review } from "../domain/review/review.ts";
-import type { Booking } from "../domain/show/types.ts";
 import { adminOf, callerOf } from "./caller.ts";
 import { created } from "./replies.ts";
 import type { CallMeta, ServiceDeps } from "./deps.ts";
@@ -36,9 +35,7 @@ export default function reviewsService({ store }: ServiceDeps): ServiceSchema {
         const [show] = await ctx.call<ShowSummary[], object>("catalog.showSummaries", { showIds: [booking.showId] });
         if (!show) throw new NotFoundError("Show", booking.showId);
         const ended = Date.now() >= Date.parse(show.endsAt);
-        const admitted = booking.status === "confirmed" && !ended
-          ? !!(await ctx.call<Booking, object>("show.booking", { showId: booking.showId, bookingId }).catch(() => undefined))?.admitted
-          : false;
+        const admitted = booking.status === "confirmed" && !ended && booking.admitted !== undefined;
         return { booking, show, attendance: { status: booking.status, endsAt: Date.parse(show.endsAt), admitted } };
       },
 

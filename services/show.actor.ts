@@ -360,16 +360,6 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
       },
 
       /** A booking as the show's actor knows it (with its admission), for the caller's own rules. */
-      booking: {
-        params: { ...showParams, bookingId: id },
-        async handler(ctx: Context<{ showId: string; bookingId: string }>) {
-          const actor: ShowActor = await this.actor(ctx, ctx.params.showId);
-          const booking = bookingOf(actor.state, ctx.params.bookingId);
-          if (!booking) throw new NotFoundError("Booking", ctx.params.bookingId, "BOOKING_NOT_FOUND");
-          return booking;
-        },
-      },
-
       getHold: {
         params: { ...showParams, holdId: holdIdParam, userId: { ...id, optional: true } },
         async handler(ctx: Context<{ showId: string; holdId: string; userId?: string }>) {

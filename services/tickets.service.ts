@@ -5,8 +5,8 @@
 import type { Context, ServiceSchema } from "moleculer";
 import QRCode from "qrcode";
 import type { BookingView as BookingRecord } from "../domain/show/views.ts";
-import type { ShowSummary } from "../domain/catalog/types.ts";
-import type { Booking } from "../domain/show/types.ts";
+import type { ShowDetails, ShowSummary } from "../domain/catalog/types.ts";
+import { cancellationRefund } from "../domain/show/booking.ts";
 import { bookingCode, normaliseCode, signTicket, verifyTicket } from "../domain/ticket/ticket.ts";
 import { localClock, localDate } from "../domain/zone.ts";
 import { usherOf } from "./caller.ts";
@@ -45,9 +45,9 @@ export default function ticketsService({ config }: ServiceDeps): ServiceSchema {
             find = { code };
           }
           const [show] = await ctx.call<ShowSummary[], { showIds: string[] }>("catalog.showSummaries", { showIds: [showId] });
-          let booking: Booking;
+          let booking: BookingRecord;
           try {
-            booking = await ctx.call<Booking, object>("show.admit", { showId, ...find, door, usherId: usher.id });
+            booking = await ctx.call<BookingRecord, object>("show.admit", { showId, ...find, door, usherId: usher.id });
           } catch (error) {
             const e = error as MarqueeError & { data?: { admittedAt?: string; door?: string } };
             // The door reads the cinema's clock: "already admitted at 18:02 by Door 2".
@@ -60,7 +60,7 @@ export default function ticketsService({ config }: ServiceDeps): ServiceSchema {
           }
           return {
             admitted: true, code: bookingCode(booking.id), bookingId: booking.id, seats: booking.seats, door,
-            at: new Date(booking.admitted!.at).toISOString(), show: show ?? null,
+            at: booking.admitted!.at, show: show ?? null,
           };
         },
       },
@@ -72,12 +72,15 @@ export default function ticketsService({ config }: ServiceDeps): ServiceSchema {
           if (booking.status !== "confirmed") {
             throw new ConflictError(`Booking ${booking.id} is ${booking.status.replaceAll("_", " ")}: only a paid booking has a ticket`, "NO_TICKET", { status: booking.status });
           }
-          const [show] = await ctx.call<ShowSummary[], { showIds: string[] }>("catalog.showSummaries", { showIds: [booking.showId] });
+          const [[show], details] = await Promise.all([
+            ctx.call<ShowSummary[], { showIds: string[] }>("catalog.showSummaries", { showIds: [booking.showId] }),
+            ctx.call<ShowDetails, object>("catalog.getShow", { showId: booking.showId }).catch(() => undefined),
+          ]);
           const payload = signTicket({ bookingId: booking.id, showId: booking.showId, seats: booking.seats }, config.ticketSecret);
           const qrSvg = await QRCode.toString(payload, { type: "svg", errorCorrectionLevel: "M", margin: 2 });
           const cancelUntil = show ? Date.parse(show.startsAt) - config.cancelCutoffMs : 0;
           // A ticket that was let in is used: it is not refunded (the decider refuses the cancel).
-          const admitted = (await ctx.call<Booking, object>("show.booking", { showId: booking.showId, bookingId: booking.id }).catch(() => undefined))?.admitted;
+          const { admitted } = booking;
           const cancellable = Date.now() < cancelUntil && !admitted;
           return {
             bookingId: booking.id,
@@ -91,9 +94,9 @@ export default function ticketsService({ config }: ServiceDeps): ServiceSchema {
             payment: booking.payment,
             show: show ?? null,
             cancelUntil: show ? new Date(cancelUntil).toISOString() : null,
-            /** What cancelling now would refund: the whole amount until the cutoff, nothing after. */
-            refundIfCancelled: cancellable ? booking.amount : 0,
-            admitted: admitted ? { at: new Date(admitted.at).toISOString(), door: admitted.door } : null,
+            /** What cancelling now would refund (the decider's rule: less the cinema's fee) until the cutoff, nothing after. */
+            refundIfCancelled: cancellable ? cancellationRefund(booking.amount, details?.cinema.refundPolicy) : 0,
+            admitted: admitted ?? null,
             payload,
             qrSvg,
           };

@@ -179,6 +179,8 @@ test("a cinema's cancellation fee is kept back from the refund of a cancelled bo
   const hold = await api.request("POST", `/api/shows/${show.body.id}/holds`, { token: user.token, body: { seats: ["A1", "A2"] } });
   const booking = await api.request("POST", "/api/bookings", { token: user.token, body: { holdId: hold.body.id } });
   t.is((await api.request("POST", `/api/bookings/${booking.body.id}/pay`, { token: user.token, body: { card: VISA } })).status, 200);
+  const ticket = await api.request("GET", `/api/bookings/${booking.body.id}/ticket`, { token: user.token });
+  t.is(ticket.body.refundIfCancelled, booking.body.amount - Math.round(booking.body.amount * 0.1), "the ticket promises what a cancel will refund");
   const cancelled = await api.request("POST", `/api/bookings/${booking.body.id}/cancel`, { token: user.token });
   t.is(cancelled.status, 200);
   t.is(cancelled.body.refund.amount, booking.body.amount - Math.round(booking.body.amount * 0.1));
