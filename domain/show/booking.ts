@@ -23,11 +23,12 @@ function ownBooking(state: ShowState, bookingId: string, userId: string | undefi
 
 export const attemptInFlight = (b: Booking): PaymentAttempt | undefined => b.attempts.find((a) => a.status === "processing");
 
-/** What the processor has taken for this booking, less every refund not known to have failed. */
+/** What has been (or is being) given back: every refund not known to have failed. */
+export const refunded = (b: Booking): number => b.refunds.reduce((sum, r) => sum + (r.status === "failed" ? 0 : r.amount), 0);
+
+/** What the processor has taken for this booking, less what has been given back. */
 export function refundable(b: Booking): number {
-  const charged = b.attempts.reduce((sum, a) => sum + (a.status === "succeeded" ? a.amount : 0), 0);
-  const refunded = b.refunds.reduce((sum, r) => sum + (r.status === "failed" ? 0 : r.amount), 0);
-  return charged - refunded;
+  return b.attempts.reduce((sum, a) => sum + (a.status === "succeeded" ? a.amount : 0), 0) - refunded(b);
 }
 
 /** What a cancellation gives back under a cinema's policy: what was paid, less the larger of its fees. */
@@ -220,7 +221,7 @@ export const evolveBooking = {
         if (!booking || booking.stage === "cancelled" || booking.stage === "expired") return state;
         const wasConfirmed = booking.stage === "confirmed";
         const next = withBooking(state, {
-          ...booking, stage: "cancelled", cancelledAt: event.at, endedAt: event.at, reason: wasConfirmed ? "Cancelled" : "Cancelled before payment",
+          ...booking, stage: "cancelled", cancelledAt: event.at, reason: wasConfirmed ? "Cancelled" : "Cancelled before payment",
           ...(event.fee ? { fee: event.fee } : {}),
         });
         return wasConfirmed ? { ...next, claims: without(next.claims, booking.seats) } : next;
@@ -262,6 +263,6 @@ export const evolveBooking = {
     const booking = own(state.bookings, bookingId);
     if (!booking || booking.stage !== "pending_payment") return state;
     const { stage, reason } = HOLD_END_REASONS[end];
-    return withBooking(state, { ...booking, stage, reason, endedAt: at, ...(stage === "cancelled" ? { cancelledAt: at } : {}) });
+    return withBooking(state, { ...booking, stage, reason, ...(stage === "cancelled" ? { cancelledAt: at } : {}) });
   },
 };

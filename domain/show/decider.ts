@@ -4,20 +4,11 @@
 import { restampQuote } from "../pricing/quote.ts";
 import { pickBest } from "./best-available.ts";
 import { decideBooking, evolveBooking } from "./booking.ts";
+import { seatsBookedBy } from "./views.ts";
 import { accept, activeHold, endedHold, holdOfUser, initialState, isRejection, isScheduled, own, ownHold, reject, withEnded, without } from "./state.ts";
 import type { Decision, EndedHold, Hold, HoldSeats, ScheduledShow, SeatProblem, ShowCommand, ShowEvent, ShowState } from "./types.ts";
 
 export { activeHold, endedHold, holdOfUser, initialState, own };
-
-/** Seats of the user's confirmed bookings on this show. */
-function seatsBookedByUser(state: ShowState, userId: string): number {
-  let seats = 0;
-  for (const id in state.bookings) {
-    const booking = state.bookings[id]!;
-    if (booking.userId === userId && booking.stage === "confirmed") seats += booking.seats.length;
-  }
-  return seats;
-}
 
 function decideHold(state: ScheduledShow, asked: HoldSeats, now: number): Decision {
   let cmd = asked;
@@ -40,7 +31,7 @@ function decideHold(state: ScheduledShow, asked: HoldSeats, now: number): Decisi
 
   // The new hold replaces the user's previous one, so only their bookings count beside it.
   if (cmd.maxPerAccount !== undefined) {
-    const booked = seatsBookedByUser(state, cmd.userId);
+    const booked = seatsBookedBy(state, cmd.userId).length;
     if (booked + cmd.seats.length > cmd.maxPerAccount) {
       const left = Math.max(0, cmd.maxPerAccount - booked);
       return reject({ code: "TICKET_LIMIT", message: `At most ${cmd.maxPerAccount} tickets per account for this show; you have ${booked}, so ${left} more`, max: cmd.maxPerAccount, booked });

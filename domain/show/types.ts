@@ -91,7 +91,6 @@ export interface Booking {
   paymentId?: string;
   confirmedAt?: number;
   cancelledAt?: number;
-  endedAt?: number;
   /** Why the seats were not (or are no longer) the customer's, in a customer's words. */
   reason?: string;
   /** What the cinema kept of a cancelled paid booking (its cancellation fee). */

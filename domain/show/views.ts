@@ -1,5 +1,5 @@
 // Read models of a show's state: what a customer sees of seats, holds and bookings.
-import { attemptInFlight, refundable } from "./booking.ts";
+import { attemptInFlight, refundable, refunded } from "./booking.ts";
 import { activeHold, endedHold, own, startOf } from "./state.ts";
 import type { Booking, PaymentAttempt, RefundEntry, ShowEvent, ShowState } from "./types.ts";
 
@@ -124,7 +124,7 @@ export function bookingView(state: ShowState, b: Booking): BookingView {
       },
     } : {}),
     attempts: b.attempts.length, refunds, ...(refunds.length ? { refund: refunds.at(-1) } : {}),
-    refunded: b.refunds.reduce((sum, r) => sum + (r.status === "failed" ? 0 : r.amount), 0),
+    refunded: refunded(b),
     ...(b.fee ? { cancellationFee: b.fee } : {}),
     ...(b.admitted ? { admitted: { at: iso(b.admitted.at), door: b.admitted.door } } : {}),
     ...(reason ? { reason } : {}),
