@@ -44,6 +44,17 @@ test("money kept for a booking that is not confirmed, or refunds beyond the char
   t.true(checkHistory(over).some((p) => p.includes("refunds 600 exceed the charge 500")));
 });
 
+test("a cancelled booking may keep its cinema's fee, or give it back too, and no more", (t) => {
+  const run = clean();
+  run.bookings[1]!.cancellationFee = 100;
+  run.ledger = run.ledger.map((e) => (e.id === "r2" ? { ...e, amount: 600 } : e));
+  t.deepEqual(checkHistory(run), [], "700 charged, 600 back, 100 fee kept");
+  run.ledger.push({ kind: "refund", showId: "s1", bookingId: "b2", id: "r2b", paymentId: "p2", amount: 100, status: "succeeded" });
+  t.deepEqual(checkHistory(run), [], "the fee given back as well");
+  run.ledger = run.ledger.filter((e) => e.id !== "r2b").map((e) => (e.id === "r2" ? { ...e, amount: 500 } : e));
+  t.is(checkHistory(run).length, 1, "200 kept where the fee is 100");
+});
+
 test("money still in flight after the settlement time is named, and is fine before it", (t) => {
   const run = clean();
   run.bookings.push({ id: "b5", showId: "s1", seats: ["A4"], status: "pending_payment", paymentInProgress: true });
