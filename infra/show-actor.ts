@@ -28,7 +28,7 @@ export interface ShowActorOptions {
    * Awaited before a batch is stored, in mailbox order: for an index that must list the show
    * before the events it is about exist (the reconciler's list of shows with money in flight).
    */
-  beforeAppend?: (showId: string, events: readonly ShowEvent[]) => Promise<void>;
+  beforeAppend?: (showId: string, events: readonly ShowEvent[]) => Promise<unknown> | undefined;
   /** Write a snapshot every so many events, so activation replays only the journal's tail. */
   snapshotEvery?: number;
 }
@@ -150,7 +150,8 @@ export class ShowActor {
     if (events.length) {
       // Nothing is acknowledged until the whole batch is stored in one write; if that fails,
       // every command of the batch fails and the committed state stays as it was.
-      await this.#beforeAppend?.(this.showId, events);
+      const listed = this.#beforeAppend?.(this.showId, events);
+      if (listed) await listed;
       await this.#store.append(journalKey(this.showId), events, this.#fence?.());
       this.#state = state;
       this.#onCommitted?.(this.showId, events, state);

@@ -83,9 +83,11 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
 
   // Listed before the events are stored (in mailbox order), so the reconciler finds every show
   // with money in flight even if this node dies the moment after.
-  const listMoney = async (showId: string, events: readonly ShowEvent[]) => {
-    if (events.some((e) => e.type === "PaymentStarted")) await Promise.all([store.addToSet(UNSETTLED, showId), store.addToSet(PAID_SHOWS, showId)]);
-    else if (events.some((e) => e.type === "RefundRequested")) await store.addToSet(UNSETTLED, showId);
+  // A batch with no money in it (almost every hold and release) returns nothing to wait for.
+  const listMoney = (showId: string, events: readonly ShowEvent[]): Promise<unknown> | undefined => {
+    if (events.some((e) => e.type === "PaymentStarted")) return Promise.all([store.addToSet(UNSETTLED, showId), store.addToSet(PAID_SHOWS, showId)]);
+    if (events.some((e) => e.type === "RefundRequested")) return store.addToSet(UNSETTLED, showId);
+    return undefined;
   };
 
   return {
