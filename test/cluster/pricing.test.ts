@@ -3,7 +3,7 @@
 // even after demand has jumped and one of them has never priced the show before.
 import { ServiceBroker } from "moleculer";
 import type { Quote } from "../../domain/pricing/quote.ts";
-import { httpJson, startCluster, startNats, startRedis } from "../helpers/cluster.ts";
+import { httpJson, laterShows, startCluster, startNats, startRedis } from "../helpers/cluster.ts";
 import { missingBinaries, testNeeding } from "../helpers/services.ts";
 
 const test = testNeeding(missingBinaries("nats-server", "redis-server"));
@@ -17,13 +17,8 @@ test.serial("two pricing nodes quote a show the same in the same second, both ca
   const edge = cluster.edges[0]!.url!;
   const [main1, main2] = cluster.mains as [typeof cluster.mains[0], typeof cluster.mains[0]];
 
-  let listed: { id: string; startsAt: string }[] = [];
-  for (let i = 0; i < 150 && listed.length === 0; i++) {
-    const body = (await httpJson(edge, "GET", "/api/shows")).body;
-    listed = (Array.isArray(body) ? body : []).filter((s: { startsAt: string }) => Date.parse(s.startsAt) > Date.now() + 6 * 3_600_000);
-    if (listed.length === 0) await sleep(200);
-  }
-  const show = (await httpJson(edge, "GET", `/api/shows/${listed[0]!.id}`)).body as { id: string; seats: { id: string; status: string }[] };
+  const [listed] = await laterShows(edge);
+  const show = (await httpJson(edge, "GET", `/api/shows/${listed!.id}`)).body as { id: string; seats: { id: string; status: string }[] };
   const free = show.seats.filter((s) => s.status === "available").map((s) => s.id);
 
   const probe = new ServiceBroker({ namespace: cluster.namespace, transporter: nats.url as "NATS", logger: false, nodeID: `probe-${process.pid}` });

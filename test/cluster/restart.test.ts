@@ -4,21 +4,10 @@
 // runs out.
 import { shardLease, shardOf } from "../../infra/placement.ts";
 import { RedisStore } from "../../infra/redis-store.ts";
-import { httpJson, startNode, startRedis } from "../helpers/cluster.ts";
+import { httpJson, laterShows, startNode, startRedis } from "../helpers/cluster.ts";
 import { missingBinaries, testNeeding } from "../helpers/services.ts";
 
 const LEASE_TTL_MS = 2_000;
-
-/** A show more than six hours away, once the demo seed has been listed (it seeds after start). */
-async function laterShow(url: string): Promise<{ id: string }> {
-  for (let tries = 0; ; tries++) {
-    const listed = (await httpJson(url, "GET", "/api/shows")).body;
-    const show = (Array.isArray(listed) ? listed : []).find((s: { startsAt: string }) => Date.parse(s.startsAt) > Date.now() + 6 * 3_600_000);
-    if (show) return show;
-    if (tries > 100) throw new Error(`no demo show listed: ${JSON.stringify(listed)}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 testNeeding(missingBinaries("redis-server")).serial("one node with Redis killed -9 and restarted under a new id serves its shows again once the old lease lapses", async (t) => {
   t.timeout(120_000);
@@ -29,7 +18,7 @@ testNeeding(missingBinaries("redis-server")).serial("one node with Redis killed 
   t.teardown(() => store.close());
 
   const first = await startNode(t, env, { name: "solo" });
-  const show = await laterShow(first.url!);
+  const [show] = await laterShows(first.url!);
   const register = await httpJson(first.url!, "POST", "/api/auth/register", { body: { email: `solo-${Date.now()}@example.com`, password: "correct horse battery", name: "Solo" } });
   const token = register.body.token as string;
   const before = await httpJson(first.url!, "POST", `/api/shows/${show.id}/holds`, { token, body: { seats: ["A1"] } });

@@ -1,7 +1,7 @@
 // Concurrent customers on two gateways: every answer is about its own request. A routed call to a
 // show once lent its caller another request's context, so a pay could answer 201 with the
 // Location of someone else's new booking.
-import { httpJson, startCluster, startNats, startRedis } from "../helpers/cluster.ts";
+import { httpJson, laterShows, startCluster, startNats, startRedis } from "../helpers/cluster.ts";
 import { missingBinaries, testNeeding } from "../helpers/services.ts";
 
 const test = testNeeding(missingBinaries("nats-server", "redis-server"));
@@ -13,12 +13,7 @@ test.serial("customers booking at once on two gateways each get their own answer
   const redis = await startRedis(t);
   const cluster = await startCluster(t, { nats, redis });
   const edge = (i: number) => cluster.edges[i % 2]!.url!;
-  let shows: { id: string }[] = [];
-  for (let i = 0; i < 150 && shows.length < 12; i++) {
-    const body = (await httpJson(edge(0), "GET", "/api/shows")).body;
-    shows = (Array.isArray(body) ? body : []).filter((s: { startsAt: string }) => Date.parse(s.startsAt) > Date.now() + 6 * 3_600_000);
-    if (shows.length < 12) await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+  const shows = await laterShows(edge(0), 12);
   const wrong: string[] = [];
   let pays = 0;
   for (let round = 0; round < 5; round++) {

@@ -467,3 +467,14 @@ export async function replyWhen(probe: () => Promise<JsonReply>, done: (r: JsonR
     await sleep(250);
   }
 }
+
+/** The demo's shows more than six hours out, once at least `count` are listed (a node seeds after it starts). */
+export async function laterShows(url: string, count = 1): Promise<{ id: string; startsAt: string }[]> {
+  for (let tries = 0; ; tries++) {
+    const listed = await httpJson(url, "GET", "/api/shows").then((r) => r.body, () => null);
+    const later = (Array.isArray(listed) ? listed : []).filter((s: { startsAt: string }) => Date.parse(s.startsAt) > Date.now() + 6 * 3_600_000);
+    if (later.length >= count) return later;
+    if (tries > 150) throw new Error(`fewer than ${count} demo shows were ever listed: ${JSON.stringify(listed)}`);
+    await sleep(200);
+  }
+}
