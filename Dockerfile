@@ -16,6 +16,7 @@ COPY package.json index.ts app.ts moleculer.config.ts ./
 COPY domain ./domain
 COPY infra ./infra
 COPY services ./services
+COPY processor ./processor
 COPY operators ./operators
 COPY seed ./seed
 COPY public ./public

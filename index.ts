@@ -20,7 +20,7 @@ const marquee = await startMarquee(config).catch((error: unknown) => {
 if (marquee.port) {
   // JSON logs stay one JSON object per line, banner included.
   const say = config.logFormat === "json" ? (line: string) => marquee.broker.logger.info(line) : console.log;
-  for (const line of startBanner(config, marquee.port, marquee.broker.nodeID)) say(line);
+  for (const line of startBanner(config, marquee.port, marquee.broker.nodeID, marquee.processorUrl)) say(line);
 }
 
 // Development keeps its defaults so `npm start` just works, but says so where nobody can miss it

@@ -37,10 +37,11 @@ export interface MarqueeConfig {
   settleAfterMs: number;
   /** How often each node's reconciler looks for unsettled money on the shows it serves. */
   reconcileEveryMs: number;
-  /** The simulated processor's time per charge (tests race requests against a slow one). */
-  paymentLatencyMs: number;
-  /** The simulated processor reports a refund pending this long before it settles (0: at once). */
-  refundSettleMs: number;
+  payments: PaymentsConfig;
+  /** The embedded processor's fault switches (README "Payment faults"), e.g. "latency=200,webhook_drop=0.5". */
+  processorFaults: string;
+  /** Where customers reach this platform's web app (the processor sends them back there). */
+  publicUrl: string;
   /**
    * Fault injection for tests only: "after_charge" makes this node's booking workflow die
    * (SIGKILL) right after the processor took a charge and before the show recorded it.
@@ -150,11 +151,59 @@ export const DEV_ADMIN_PASSWORD = "marquee-admin";
 const MIN_SECRET_BYTES = 32;
 
 /** What a deployment still takes from the development defaults, each saying what to set instead. */
-export function insecureDefaults(config: Pick<MarqueeConfig, "tokenSecret" | "adminPassword">): string[] {
+export function insecureDefaults(config: Pick<MarqueeConfig, "tokenSecret" | "adminPassword"> & { payments?: Pick<PaymentsConfig, "webhookSecret"> }): string[] {
   const problems: string[] = [];
+  if (config.payments?.webhookSecret === DEV_STRIPE_KEYS.webhookSecret) problems.push("STRIPE_WEBHOOK_SECRET is the public development secret: set it to your webhook endpoint's signing secret (whsec_...)");
   if (config.tokenSecret === DEV_TOKEN_SECRET) problems.push("TOKEN_SECRET is the public development secret: set TOKEN_SECRET to a random secret of at least 32 bytes (openssl rand -hex 32)");
   if (config.adminPassword === DEV_ADMIN_PASSWORD) problems.push("ADMIN_PASSWORD is the public default: set ADMIN_PASSWORD to a password of your own");
   return problems;
+}
+
+/**
+ * The card processor. "local" (the default) is the Stripe-compatible processor in processor/,
+ * started inside this process unless STRIPE_API_BASE names one running elsewhere; "stripe" is
+ * Stripe itself. Either way Marquee talks to it through Stripe's own SDK.
+ */
+export interface PaymentsConfig {
+  provider: "local" | "stripe";
+  secretKey: string;
+  publishableKey: string;
+  webhookSecret: string;
+  /** The processor's API; undefined: Stripe's own (provider "stripe") or the embedded one (set once it listens). */
+  apiBase: string | undefined;
+  /** How browsers reach the processor's pages when that is not apiBase (a proxy, a container). */
+  publicApiBase: string | undefined;
+  /** The embedded processor's port (0: any free one). */
+  processorPort: number;
+  /** Where the embedded processor posts its events; this node's own gateway when unset. */
+  webhookUrl: string | undefined;
+  timeoutMs: number;
+  maxNetworkRetries: number;
+}
+
+// Published in this repository, like the other development secrets: refused in production.
+export const DEV_STRIPE_KEYS = { secretKey: "sk_test_marquee_local_processor", publishableKey: "pk_test_marquee_local_processor", webhookSecret: "whsec_marquee_local_processor_dev" } as const;
+
+function paymentsConfig(env: Env): PaymentsConfig {
+  const provider = (env.PAYMENTS ?? "local").toLowerCase();
+  if (provider !== "local" && provider !== "stripe") throw new Error(`PAYMENTS must be local or stripe, got "${env.PAYMENTS}"`);
+  if (provider === "stripe") {
+    const missing = ["STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", "STRIPE_WEBHOOK_SECRET"].filter((name) => !env[name]);
+    if (missing.length) throw new Error(`PAYMENTS=stripe needs ${missing.join(", ")} (from the Stripe dashboard: Developers > API keys, and the webhook endpoint's signing secret)`);
+  }
+  const webhookSecret = env.STRIPE_WEBHOOK_SECRET || DEV_STRIPE_KEYS.webhookSecret;
+  return {
+    provider,
+    secretKey: env.STRIPE_SECRET_KEY || DEV_STRIPE_KEYS.secretKey,
+    publishableKey: env.STRIPE_PUBLISHABLE_KEY || DEV_STRIPE_KEYS.publishableKey,
+    webhookSecret,
+    apiBase: env.STRIPE_API_BASE || undefined,
+    publicApiBase: env.PROCESSOR_PUBLIC_URL || undefined,
+    processorPort: int(env, "PROCESSOR_PORT", 3001, 0),
+    webhookUrl: env.PROCESSOR_WEBHOOK_URL || undefined,
+    timeoutMs: int(env, "PAYMENT_TIMEOUT_MS", 10_000, 100),
+    maxNetworkRetries: int(env, "PAYMENT_NETWORK_RETRIES", 1, 0),
+  };
 }
 
 export function readConfig(env: Env = process.env): MarqueeConfig {
@@ -164,7 +213,8 @@ export function readConfig(env: Env = process.env): MarqueeConfig {
   const adminPassword = env.ADMIN_PASSWORD || DEV_ADMIN_PASSWORD;
   // Bytes, not characters: the HMAC key is the UTF-8 encoding.
   if (Buffer.byteLength(tokenSecret, "utf8") < MIN_SECRET_BYTES) throw new Error(`TOKEN_SECRET must be at least ${MIN_SECRET_BYTES} bytes; generate one with: openssl rand -hex 32`);
-  const problems = production ? insecureDefaults({ tokenSecret, adminPassword }) : [];
+  const payments = paymentsConfig(env);
+  const problems = production ? insecureDefaults({ tokenSecret, adminPassword, payments }) : [];
   if (problems.length) throw new Error(`NODE_ENV=production refuses development defaults:\n  - ${problems.join("\n  - ")}`);
   // Derived from the token secret unless set, but never the same key: a ticket is not a login.
   const ticketSecret = env.TICKET_SECRET || createHmac("sha256", tokenSecret).update("marquee ticket signing key").digest("hex");
@@ -189,8 +239,9 @@ export function readConfig(env: Env = process.env): MarqueeConfig {
     cancelCutoffMs: int(env, "CANCEL_CUTOFF_MS", 2 * 3_600_000, 0),
     settleAfterMs: int(env, "PAYMENT_SETTLE_AFTER_MS", 10_000, 100),
     reconcileEveryMs: int(env, "RECONCILE_EVERY_MS", 2_000, 50),
-    paymentLatencyMs: int(env, "PAYMENT_LATENCY_MS", 0, 0),
-    refundSettleMs: int(env, "REFUND_SETTLE_MS", 0, 0),
+    payments,
+    processorFaults: env.PROCESSOR_FAULTS ?? "",
+    publicUrl: env.PUBLIC_URL || `http://localhost:${int(env, "PORT", 3000)}`,
     fault: env.MARQUEE_FAULT === "after_charge" ? "after_charge" : undefined,
     adminEmail: (env.ADMIN_EMAIL ?? "admin@marquee.local").toLowerCase(),
     adminPassword,

@@ -96,7 +96,7 @@ function routes(rt: Runtime): Route<ApiRoute>[] {
       const target = refundTarget(params);
       if (isError(target)) return errorReply(target);
       const ctx = rt.context();
-      const settleAt = Date.now() + rt.faults.refundSettleMs;
+      const settleAt = rt.faults.refundSettleMs > 0 ? Date.now() + rt.faults.refundSettleMs : 0;
       let made: ReturnType<typeof refund> | undefined;
       const change = await rt.ledger.change(target, (r: PaymentRecord) => {
         made = refund(r, params, settleAt, ctx);

@@ -23,6 +23,8 @@ export interface Reply {
   body: string;
   html?: boolean;
   headers?: Record<string, string>;
+  /** Where a form on the page may end up besides here: a challenge's answer redirects to the merchant's return_url. */
+  formTargets?: string[];
 }
 
 export const json = (status: number, value: unknown, headers?: Record<string, string>): Reply => ({ status, body: JSON.stringify(value, null, 2), headers });
@@ -37,7 +39,7 @@ export function send(res: ServerResponse, reply: Reply, nonce: string): void {
     "cache-control": "no-store",
     "x-content-type-options": "nosniff",
     ...(reply.html && {
-      "content-security-policy": `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`,
+      "content-security-policy": `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; connect-src 'self'; form-action 'self'${(reply.formTargets ?? []).map((t) => ` ${t}`).join("")}; frame-ancestors 'none'; base-uri 'none'`,
       "referrer-policy": "no-referrer",
     }),
     ...reply.headers,

@@ -8,8 +8,12 @@ import type { Store } from "../infra/store.ts";
 import { COLLECTIONS } from "./ledger.ts";
 
 export const KEPT_MS = 24 * 3_600_000;
-/** A claim whose request died with its process stops blocking the key after this long. */
-const ABANDONED_MS = 60_000;
+/**
+ * A claim whose request died (its process, or the store mid-request, so it could not be freed)
+ * stops blocking the key after this long: far longer than any request runs here, whose every
+ * store call gives up within seconds, and short enough for a client's reconciler to get on.
+ */
+const ABANDONED_MS = 15_000;
 
 export interface Kept { status: number; body: string }
 

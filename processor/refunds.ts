@@ -22,7 +22,10 @@ const withRefunds = (charge: Charge, data: Refund[]): Charge => {
   return { ...charge, amount_refunded: amountRefunded, refunded: amountRefunded === charge.amount, refunds: { ...charge.refunds, data } };
 };
 
-/** Refunds part or all of what is left; the refund settles at `settleAt` (epoch ms). */
+/**
+ * Refunds part or all of what is left; the refund settles at `settleAt` (epoch ms), or at once
+ * when it is 0, as card refunds do in Stripe's test mode.
+ */
 export function refund(record: PaymentRecord, params: Params, settleAt: number, ctx: Context): { step: Step; refund: Refund } | ApiError {
   const { charge, intent } = record;
   if (!charge || intent.status !== "succeeded") {
@@ -43,10 +46,11 @@ export function refund(record: PaymentRecord, params: Params, settleAt: number, 
   if (isError(metadata)) return metadata;
   const made: Refund = {
     id: ctx.newId("re"), object: "refund", amount: amount ?? left, charge: charge.id, created: ctx.now, currency: charge.currency,
-    metadata, payment_intent: intent.id, reason: reason ?? null, status: "pending",
+    metadata, payment_intent: intent.id, reason: reason ?? null, status: settleAt === 0 ? "succeeded" : "pending",
   };
   const nextCharge = withRefunds(charge, [...charge.refunds.data, made]);
-  const next = nextVersion(record, {}, { charge: nextCharge, settlements: { ...record.settlements, [made.id]: settleAt } });
+  const settlements = settleAt === 0 ? record.settlements : { ...record.settlements, [made.id]: settleAt };
+  const next = nextVersion(record, {}, { charge: nextCharge, settlements });
   return { step: { record: next, events: [{ type: "charge.refunded", object: nextCharge }] }, refund: made };
 }
 

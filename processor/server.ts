@@ -29,7 +29,7 @@ export interface ProcessorOptions {
   secretKey: string;
   publishableKey: string;
   /** Where events are POSTed; without it no webhook is sent. */
-  webhookUrl?: string;
+  webhookUrl?: string | (() => string | undefined);
   webhookSecret?: string;
   /** A plan, or its text form (`latency=200,decline=0.1,seed=42`, see faults.ts). */
   faults?: FaultPlan | string;
@@ -165,7 +165,7 @@ export async function startProcessor(options: ProcessorOptions): Promise<Running
   server.on("request", (req, res) => void handle(req, res));
   await rt.webhooks?.start();
   await rt.resume();
-  logger?.info(`processor listening on ${url}${options.webhookUrl ? `, webhooks to ${options.webhookUrl}` : ""}`);
+  logger?.info(`processor listening on ${url}${typeof options.webhookUrl === "string" ? `, webhooks to ${options.webhookUrl}` : ""}`);
   return {
     url,
     port,

@@ -16,7 +16,8 @@ export interface Logger {
 }
 
 export interface DeliveryOptions {
-  url: string;
+  /** Where events go; a function when it is known only later (the platform's own gateway, once it listens). */
+  url: string | (() => string | undefined);
   secret: string;
   /** The first retry waits this long; each next one twice as long, up to maxRetryMs. */
   retryMs: number;
@@ -108,9 +109,11 @@ export class Webhooks {
   async #attempt(d: Delivery): Promise<void> {
     const lease = await this.#store.acquireLease(`stripe:delivery:${d.id}`, this.#owner, LEASE_MS);
     if (!lease.granted) return;
-    const { url, secret } = this.#options;
+    const { secret } = this.#options;
+    const url = typeof this.#options.url === "function" ? this.#options.url() : this.#options.url;
     let outcome: string;
     try {
+      if (!url) throw new Error("no webhook endpoint yet");
       const res = await fetch(url, {
         method: "POST",
         body: d.payload,

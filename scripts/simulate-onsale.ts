@@ -260,7 +260,7 @@ export async function simulateOnSale(options: OnSaleSimulationOptions = {}): Pro
         if (r() < payRatio) {
           const booking = await call("POST", "/api/bookings", { token: c.token, body: { holdId: held.body.id }, key: `onsale-${runId}-${c.index}-book` });
           if (booking.status !== 201) { problem(`book: ${booking.status} ${booking.body?.type ?? ""}`); return; }
-          const paid = await call("POST", `/api/bookings/${booking.body.id}/pay`, { token: c.token, body: { card: { number: "4242424242424242", expMonth: 12, expYear: 2099, cvc: "123" } }, key: `onsale-${runId}-${c.index}-pay` });
+          const paid = await call("POST", `/api/bookings/${booking.body.id}/pay`, { token: c.token, body: { paymentMethod: "pm_card_visa" }, key: `onsale-${runId}-${c.index}-pay` });
           samples.pay.push(paid.ms);
           if (paid.status === 200 && paid.body.status === "confirmed") confirmed.push({ id: paid.body.id, seats: paid.body.seats });
           else problem(`pay: ${paid.status} ${paid.body?.type ?? paid.body?.status ?? ""}`);

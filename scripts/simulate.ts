@@ -48,8 +48,8 @@ export interface SimulationOptions {
   maxHoldRetries?: number;
   /** Seed of the pseudo-random choices (shows, seats, think times, pay or abandon). Default random. */
   seed?: number;
-  /** Card number used to pay. Default the always-succeeding Visa test card. */
-  card?: string;
+  /** The test payment method to pay with (Stripe's ids, e.g. pm_card_chargeDeclined). Default pm_card_visa. */
+  paymentMethod?: string;
   /** Admin login, to read the payments ledger for the history check. Default $ADMIN_EMAIL / $ADMIN_PASSWORD or the development admin. */
   adminEmail?: string;
   adminPassword?: string;
@@ -141,7 +141,7 @@ type Json = any;
 /** An answer, with the time of its last try and how many tries it took (503/429 are retried). */
 interface Reply { status: number; body: Json; ms: number; tries: number }
 
-const DEFAULT_CARD = "4242424242424242";
+const DEFAULT_PAYMENT_METHOD = "pm_card_visa";
 const PASSWORD = "simulated customer";
 const MAX_RETRIES = 6;
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -223,7 +223,7 @@ export async function simulate(options: SimulationOptions = {}): Promise<Simulat
   if (!(minSeats >= 1 && maxSeats >= minSeats)) throw new Error(`seatsPerCustomer must be at least 1 (got ${JSON.stringify(spc)})`);
   const maxHoldRetries = Math.max(0, Math.floor(options.maxHoldRetries ?? 3));
   const seed = (options.seed ?? randomBytes(4).readUInt32LE(0)) >>> 0;
-  const card = { number: options.card ?? DEFAULT_CARD, expMonth: 12, expYear: 2099, cvc: "123" };
+  const paymentMethod = options.paymentMethod ?? DEFAULT_PAYMENT_METHOD;
   // Unique per run (not seeded): emails and idempotency keys must never collide with an earlier run.
   const runId = `${Date.now().toString(36)}${randomBytes(3).toString("hex")}`;
   const rng = mulberry32(seed);
@@ -388,7 +388,7 @@ export async function simulate(options: SimulationOptions = {}): Promise<Simulat
       if (r() < payRatio) {
         const booking = await call("book", "POST", "/api/bookings", { body: { holdId: hold.id }, token, key: `sim-${runId}-${customer.index}-book` });
         if (booking.status !== 201) { failed(booking); problem(`book ${hold.id}: ${booking.status} ${booking.body?.type ?? ""}`); outcome.failed++; return; }
-        const paid = await call("pay", "POST", `/api/bookings/${encodeURIComponent(booking.body.id)}/pay`, { body: { card }, token, key: `sim-${runId}-${customer.index}-pay` });
+        const paid = await call("pay", "POST", `/api/bookings/${encodeURIComponent(booking.body.id)}/pay`, { body: { paymentMethod }, token, key: `sim-${runId}-${customer.index}-pay` });
         const told = paid.status === 200 ? paid.body?.status : paid.body?.data?.booking?.status;
         answers.push({ bookingId: booking.body.id, action: "pay", ...(typeof told === "string" ? { bookingStatus: told } : {}) });
         if (paid.status === 200 && paid.body?.status === "confirmed") {
@@ -598,7 +598,7 @@ and exits 1 if any seat was sold twice (or a confirmed seat is not booked).
   --retries <n>          hold retries after a conflict (default 3)
   --register-batch <n>   most registrations in flight (default 50; adapts to the server)
   --seed <n>             seed for repeatable choices (default random, printed)
-  --card <number>        card to pay with (default 4242424242424242)
+  --payment-method <pm>  test payment method to pay with (default pm_card_visa)
   --admin-password <pw>  admin password, to read the payments ledger for the history check
                          (default $ADMIN_PASSWORD or the development admin's)
   --onsale               simulate a hot on-sale through the waiting room instead (--onsale --help)
@@ -623,7 +623,7 @@ function parseCli(argv: string[]): { options: SimulationOptions; json: boolean; 
       retries: { type: "string" },
       "register-batch": { type: "string" },
       seed: { type: "string" },
-      card: { type: "string" },
+      "payment-method": { type: "string" },
       "admin-password": { type: "string" },
       json: { type: "boolean", default: false },
       quiet: { type: "boolean", default: false },
@@ -656,7 +656,7 @@ function parseCli(argv: string[]): { options: SimulationOptions; json: boolean; 
     maxHoldRetries: num("retries", values.retries, 0),
     registerBatch: num("register-batch", values["register-batch"], 1),
     seed: num("seed", values.seed, 0, 0xffffffff),
-    card: values.card?.replace(/\s+/g, ""),
+    paymentMethod: values["payment-method"],
     adminPassword: values["admin-password"],
   };
   return { options, json: values.json, quiet: values.quiet };

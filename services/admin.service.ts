@@ -3,11 +3,11 @@
 // and the admin operations. Every step of a booking is decided by its show's actor, which keeps
 // the booking and its money: this component only carries requests there, charges the card
 // between the attempt being recorded and its outcome, and turns outcomes into answers.
-import { createHash, createHmac } from "node:crypto";
-import { Errors, type Context, type ServiceSchema } from "moleculer";
+import { createHash } from "node:crypto";
+import type { Context, ServiceSchema } from "moleculer";
 import type { ShowDetails, ShowSummary } from "../domain/catalog/types.ts";
-import type { CardInput } from "../domain/payment/card.ts";
-import { attemptOutcome, type Payment } from "../domain/payment/payment.ts";
+import { cardDataIn } from "../domain/payment/card-data.ts";
+import type { PaymentOutcome } from "../domain/show/types.ts";
 import type { Quote } from "../domain/pricing/quote.ts";
 import type { BookingView, HoldView, LedgerEntry } from "../domain/show/views.ts";
 import { layoutRows, pickBest } from "../domain/show/best-available.ts";
@@ -17,12 +17,15 @@ import { queueGuard } from "./queue-guard.ts";
 import { adminOf, callerOf, ownerScope } from "./caller.ts";
 import type { CallMeta, Caller, ServiceDeps } from "./deps.ts";
 import { newBookingId, newHoldId, newId, showOfBooking, showOfHold } from "./ids.ts";
-import { bookingIdParam, cardParam, holdIdParam, idParam as id } from "./params.ts";
+import { bookingIdParam, holdIdParam, idParam as id } from "./params.ts";
 import { created } from "./replies.ts";
 import { ConflictError, GoneError, type MarqueeError, NotFoundError, PaymentRequiredError, UnprocessableError } from "./errors.ts";
 import { PAID_SHOWS } from "./show.actor.ts";
 
 type Ctx<P = Record<string, never>> = Context<P, CallMeta>;
+
+/** A processor's payment method id (pm_...), never anything that could hold a card. */
+const PAYMENT_METHOD = /^pm_[A-Za-z0-9_]{1,120}$/;
 
 const typeOf = (error: unknown) => (error instanceof Error ? (error as MarqueeError).type : undefined);
 
@@ -46,9 +49,14 @@ function createInCatalog(action: "createMovie" | "createCinema" | "createShow", 
 const userShows = (userId: string) => `userShows:${userId}`;
 
 export default function adminService({ config, store }: ServiceDeps): ServiceSchema {
-  // Card details feed the idempotency fingerprint only through a keyed hash, so no stored
-  // record can be turned back into a card number.
-  const cardFingerprint = (card: CardInput) => createHmac("sha256", config.tokenSecret).update(`${card.number}|${card.cvc}`).digest("hex");
+  /**
+   * Where the processor sends the customer back after a 3-D Secure challenge: the caller's page,
+   * if it is a web address, else the booking on this platform's own web app.
+   */
+  const returnUrlOf = (asked: string | undefined, bookingId: string): string => {
+    if (asked && /^https?:\/\/[^\s]+$/i.test(asked)) return asked;
+    return new URL(`/#/bookings/${encodeURIComponent(bookingId)}`, config.publicUrl).href;
+  };
   const admittedFor = queueGuard({ store, tokenSecret: config.tokenSecret });
 
   return {
@@ -192,13 +200,24 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
       },
 
       pay: {
-        params: { bookingId: bookingIdParam, card: cardParam },
-        async handler(ctx: Ctx<{ bookingId: string; card: CardInput }>) {
+        // Only the payment method's id: anything else in the body (a card) is looked for and refused.
+        params: { bookingId: bookingIdParam, paymentMethod: { type: "string", optional: true, max: 200 }, returnUrl: { type: "string", optional: true, max: 2000 } },
+        async handler(ctx: Ctx<{ bookingId: string; paymentMethod?: string; returnUrl?: string }>) {
           const caller = callerOf(ctx);
-          const { bookingId, card } = ctx.params;
+          const cardAt = cardDataIn(ctx.params);
+          if (cardAt) {
+            throw new UnprocessableError(
+              "Marquee never takes card numbers: enter the card on the processor's card page and send the payment method it returns (paymentMethod: \"pm_...\")",
+              "CARD_DATA_REFUSED", { field: cardAt },
+            );
+          }
+          const { bookingId, paymentMethod } = ctx.params;
+          if (!paymentMethod || !PAYMENT_METHOD.test(paymentMethod)) {
+            throw new UnprocessableError("Send paymentMethod: the id of a payment method made at the processor's card page (pm_...), or a test method such as pm_card_visa", "PAYMENT_METHOD_REQUIRED", { field: "paymentMethod" });
+          }
+          const returnUrl = returnUrlOf(ctx.params.returnUrl, bookingId);
           const key = ctx.meta.idempotencyKey;
-          const request = { bookingId, card: { fingerprint: cardFingerprint(card), expMonth: card.expMonth, expYear: card.expYear } };
-          return idempotent(store, `pay:${caller.id}`, key, request, async () => {
+          return idempotent(store, `pay:${caller.id}`, key, { bookingId, paymentMethod }, async () => {
             const showId = this.showOfBooking(bookingId);
             // A customer pays as themselves (the actor answers 404 for anyone else's booking);
             // only an admin needs to learn whose booking it is.
@@ -214,22 +233,14 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
             if (started.payment?.attemptId !== attemptId) return this.paid(started); // paid already
             if (started.payment.status !== "processing") return this.paid(started); // this attempt was settled before
 
-            let payment: Payment;
-            try {
-              payment = await ctx.call<Payment, object>("payment.charge", { attemptId, bookingId, userId, amount: started.amount, currency: started.currency, card });
-            } catch (error) {
-              // The processor refused the request before charging (a malformed or expired card):
-              // the attempt ends now. Any other failure leaves it for the reconciler, which asks
-              // the processor what became of it.
-              if (error instanceof Errors.MoleculerClientError) {
-                const code = (error as MarqueeError).type ?? "card_refused";
-                await ctx.call("show.recordPayment", { showId, bookingId, attemptId, outcome: { status: "failed", code, message: error.message } });
-              }
-              throw error;
-            }
+            // Unheard (the processor timed out): the attempt stays in flight for the reconciler,
+            // and the 503 says so; a retry with the same Idempotency-Key asks about the same attempt.
+            const outcome = await ctx.call<PaymentOutcome, object>("payment.pay", {
+              attemptId, showId, bookingId, userId, amount: started.amount, currency: started.currency, paymentMethod, returnUrl,
+            });
             // A test's fault switch: die the moment the money is taken and not yet recorded.
-            if (config.fault === "after_charge") process.kill(process.pid, "SIGKILL");
-            return this.paid(await ctx.call<BookingView, object>("show.recordPayment", { showId, bookingId, attemptId, outcome: attemptOutcome(payment) }));
+            if (config.fault === "after_charge" && outcome.status === "succeeded") process.kill(process.pid, "SIGKILL");
+            return this.paid(await ctx.call<BookingView, object>("show.recordPayment", { showId, bookingId, attemptId, outcome }));
           });
         },
       },

@@ -200,6 +200,21 @@ export default function apiService({ config, store }: ServiceDeps): ServiceSchem
           aliases: { "PUT :movieId": "catalog.setPoster" },
         },
         {
+          // The processor's signed events. The signature covers the exact bytes sent, so the body
+          // reaches payment.webhook as text, unparsed; the signature, not a token, says who sent it.
+          path: "/api/payments/webhook",
+          mappingPolicy: "restrict",
+          autoAliases: false,
+          mergeParams: false,
+          bodyParsers: { json: false, urlencoded: false, text: { type: () => true, limit: "1mb" } },
+          aliases: { "POST /": "payment.webhook" },
+          onBeforeCall(_ctx: Context, _route: unknown, req: IncomingMessage & { $params: { body?: unknown } }) {
+            // moleculer-web calls the action with req.$params: the raw text and the signature only.
+            const body = req.$params.body;
+            req.$params = { payload: typeof body === "string" ? body : "", signature: String(req.headers["stripe-signature"] ?? "") } as never;
+          },
+        },
+        {
           path: "/api",
           authentication: true,
           authorization: true,
@@ -255,6 +270,7 @@ export default function apiService({ config, store }: ServiceDeps): ServiceSchem
             "POST admin/reviews/:reviewId/hide": "reviews.hide",
             "POST admin/reviews/:reviewId/unhide": "reviews.unhide",
             "POST bookings/:bookingId/pay": "admin.pay",
+            "GET payments/checkout": "payment.checkout",
             "POST bookings/:bookingId/cancel": "admin.cancelBooking",
 
             "GET onsales/:onsaleId/queue/events"(req: GatewayRequest & { $params: Record<string, unknown> }, res: ServerResponse, next: (error?: unknown) => void) {

@@ -11,6 +11,8 @@ const DEFINITIONS = {
   "marquee.revenue.total": { type: "counter", labelNames: ["currency"], unit: "minor units", description: "Amount of confirmed bookings, in minor units" },
   "marquee.refunds.total": { type: "counter", labelNames: ["currency", "reason"], description: "Refunds made" },
   "marquee.refunds.amount.total": { type: "counter", labelNames: ["currency", "reason"], unit: "minor units", description: "Amount refunded, in minor units" },
+  "marquee.payments.total": { type: "counter", labelNames: ["status"], description: "Payment attempts the processor answered, by outcome (succeeded, failed, requires_action)" },
+  "marquee.payment.webhooks.total": { type: "counter", labelNames: ["type"], description: "Processor webhook events applied, by event type" },
   "marquee.show.actors.active": { type: "gauge", description: "Show actors in memory on this node" },
   "marquee.show.mailbox.depth": { type: "gauge", description: "Commands waiting in the mailboxes of this node's show actors" },
   "marquee.show.batch.size": { type: "histogram", buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256], description: "Commands decided together and stored in one write" },

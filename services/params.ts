@@ -1,4 +1,4 @@
-// Parameter schemas (fastest-validator) shared by more than one service, so an id or a card is
+// Parameter schemas (fastest-validator) shared by more than one service, so an id is
 // validated the same way wherever it enters.
 
 export const idParam = { type: "string", min: 1, max: 100 } as const;
@@ -9,12 +9,3 @@ export const holdIdParam = { type: "string", min: 1, max: 160 } as const;
 /** A booking id carries its show's id too. */
 export const bookingIdParam = holdIdParam;
 
-export const cardParam = {
-  type: "object",
-  props: {
-    number: { type: "string", min: 1, max: 40 },
-    expMonth: { type: "number", integer: true, convert: true },
-    expYear: { type: "number", integer: true, convert: true },
-    cvc: { type: "string", min: 1, max: 8 },
-  },
-} as const;

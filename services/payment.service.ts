@@ -1,119 +1,144 @@
-// The simulated card processor. Every charge is keyed by the attempt id its show recorded before
-// calling, and an attempt's outcome is written with one put-if-absent: a charge retried inside
-// the cluster takes money once, and the reconciler asking about an attempt the processor never
-// finished voids it, so a late charge can never take money nobody is waiting for. The amount
-// always comes from the caller inside the main tier (the hold's quote); the gateway routes none
-// of these actions.
+// Payments: Moleculer wiring around the payment gateway port (infra/payments). The show's actor
+// records every attempt and refund before anything here is asked, and this service only carries
+// those ids to the processor and the processor's answers (and its webhooks) back to the show.
+// The gateway routes `webhook` and `checkout` only; the rest is called inside the main tier.
 import type { Context, ServiceSchema } from "moleculer";
-import { cardProblem, digitsOf, type CardInput } from "../domain/payment/card.ts";
-import { charge, paymentIdOf, refund, refundNow, voided, type Payment, type Refund } from "../domain/payment/payment.ts";
-import { callerOf, mayAccess } from "./caller.ts";
+import { PaymentOutcomeUnknown, WebhookRejected, type AttemptRef, type PaymentGateway, type RefundRef } from "../domain/payment/gateway.ts";
+import type { PaymentOutcome } from "../domain/show/types.ts";
+import { stripeGateway } from "../infra/payments/stripe-gateway.ts";
+import type { MarqueeConfig } from "../moleculer.config.ts";
 import type { CallMeta, ServiceDeps } from "./deps.ts";
+import { BadRequestError, MarqueeError, ServiceUnavailableError } from "./errors.ts";
 import { count } from "./metrics.ts";
-import { cardParam } from "./params.ts";
-import { NotFoundError, UnprocessableError } from "./errors.ts";
 
 type Ctx<P> = Context<P, CallMeta>;
 
+/** Webhook events already applied, by event id; kept as long as idempotency records. */
+export const WEBHOOK_EVENTS = "webhookEvents";
+
 const id = { type: "string", min: 1, max: 200 } as const;
+const attemptParams = {
+  attemptId: id, showId: id, bookingId: id, userId: id, paymentId: { ...id, optional: true },
+  amount: { type: "number", integer: true, positive: true }, currency: { type: "string", length: 3 },
+} as const;
+const refundParams = {
+  refundId: id, showId: id, bookingId: id, paymentId: id, processorId: { ...id, optional: true }, currency: { type: "string", length: 3 },
+  amount: { type: "number", integer: true, positive: true }, reason: { type: "string", min: 1, max: 100 },
+} as const;
 
-interface ChargeParams { attemptId: string; bookingId: string; userId: string; amount: number; currency: string; card: CardInput }
-interface RefundParams { refundId: string; paymentId: string; amount: number; reason: string }
+export function gatewayFor(config: MarqueeConfig): PaymentGateway {
+  const p = config.payments;
+  return stripeGateway({
+    provider: p.provider, secretKey: p.secretKey, publishableKey: p.publishableKey, webhookSecret: p.webhookSecret, timeoutMs: p.timeoutMs, maxNetworkRetries: p.maxNetworkRetries,
+    ...(p.apiBase ? { apiBase: p.apiBase } : {}),
+    ...(p.provider === "local" && p.apiBase ? { checkoutPageUrl: new URL("/checkout", p.publicApiBase ?? p.apiBase).href } : {}),
+  });
+}
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** The processor could not be heard: a 503 saying the money is being looked into, not lost. */
+const unknownOutcome = (error: PaymentOutcomeUnknown) =>
+  new ServiceUnavailableError("The card processor did not answer; the payment is being checked and will be settled either way", 2, "PAYMENT_PROCESSOR_UNAVAILABLE", { reason: error.message });
 
 export default function paymentService({ config, store }: ServiceDeps): ServiceSchema {
-  /** The payment an attempt became; asking voids an attempt the processor has not charged. */
-  async function outcomeOf(attemptId: string): Promise<Payment> {
-    const paymentId = paymentIdOf(attemptId);
-    const existing = await store.get<Payment>("payments", paymentId);
-    if (existing) return existing;
-    if (await store.putIfAbsent("payments", paymentId, voided(attemptId, Date.now()))) return voided(attemptId, Date.now());
-    return (await store.get<Payment>("payments", paymentId))!;
-  }
+  const gateway = gatewayFor(config);
 
-  async function refundsOf(paymentId: string): Promise<Refund[]> {
-    const ids = await store.members(`paymentRefunds:${paymentId}`);
-    const now = Date.now();
-    return (await store.getMany<Refund>("refunds", ids)).filter((r): r is Refund => !!r).map((r) => refundNow(r, now));
+  async function heard<T>(call: Promise<T>): Promise<T> {
+    try {
+      return await call;
+    } catch (error) {
+      if (error instanceof PaymentOutcomeUnknown) throw unknownOutcome(error);
+      throw error;
+    }
   }
 
   return {
     name: "payment",
 
     actions: {
-      charge: {
-        params: {
-          attemptId: id, bookingId: id, userId: id,
-          amount: { type: "number", integer: true, positive: true },
-          currency: { type: "string", length: 3 },
-          card: cardParam,
-        },
-        async handler(ctx: Ctx<ChargeParams>): Promise<Payment> {
-          const { card, ...rest } = ctx.params;
-          const problem = cardProblem(card, Date.now());
-          if (problem) throw new UnprocessableError(problem.message, problem.type, { card: { last4: digitsOf(card.number).slice(-4) } });
-          // A real processor takes its time; tests make it slow to race other requests against it.
-          if (config.paymentLatencyMs > 0) await sleep(config.paymentLatencyMs);
-          const payment = charge({ ...rest, card }, Date.now());
-          if (await store.putIfAbsent("payments", payment.id, payment)) return payment;
-          // Charged already (a retry), or voided by the reconciler meanwhile: that outcome stands.
-          return (await store.get<Payment>("payments", payment.id))!;
+      /** Charges an attempt its show has recorded, with a payment method made at the processor. */
+      pay: {
+        params: { ...attemptParams, paymentMethod: { type: "string", min: 1, max: 200 }, returnUrl: { type: "url" } },
+        async handler(ctx: Ctx<AttemptRef & { paymentMethod: string; returnUrl: string }>): Promise<PaymentOutcome> {
+          const { paymentMethod, returnUrl, ...attempt } = ctx.params;
+          const outcome = await heard(gateway.pay(attempt, paymentMethod, returnUrl));
+          count(this.broker, "marquee.payments.total", { status: outcome.status });
+          return outcome;
         },
       },
 
-      /** What became of an attempt; one the processor never charged is voided by the asking. */
-      outcome: {
-        params: { attemptId: id },
-        handler(ctx: Ctx<{ attemptId: string }>): Promise<Payment> {
-          return outcomeOf(ctx.params.attemptId);
+      /** What became of an attempt; one that never began charging is voided by the asking. */
+      settle: {
+        params: { ...attemptParams, customerTimeUp: "boolean" },
+        async handler(ctx: Ctx<AttemptRef & { customerTimeUp: boolean }>): Promise<PaymentOutcome | null> {
+          const { customerTimeUp, ...attempt } = ctx.params;
+          return (await heard(gateway.settle(attempt, customerTimeUp))) ?? null;
         },
       },
 
       refund: {
-        params: {
-          refundId: id, paymentId: id, reason: { type: "string", min: 1, max: 100 },
-          amount: { type: "number", integer: true, positive: true },
-        },
-        async handler(ctx: Ctx<RefundParams>): Promise<Refund> {
-          const { refundId, paymentId, amount, reason } = ctx.params;
-          const existing = await store.get<Refund>("refunds", refundId);
-          if (existing) return refundNow(existing, Date.now());
-          const payment = await store.get<Payment>("payments", paymentId);
-          if (!payment) throw new NotFoundError("Payment", paymentId, "PAYMENT_NOT_FOUND");
-          const refunded = (await refundsOf(paymentId)).reduce((sum, r) => sum + r.amount, 0);
-          const outcome = refund(payment, refunded, { id: refundId, amount, reason }, Date.now(), config.refundSettleMs);
-          if ("type" in outcome) throw new UnprocessableError(outcome.message, outcome.type, { paymentId });
-          // Indexed before it is written: a crash between the two leaves an index entry with no
-          // refund behind it, never a refund the payment does not count.
-          await store.addToSet(`paymentRefunds:${paymentId}`, refundId);
-          if (await store.putIfAbsent("refunds", refundId, outcome)) {
-            const labels = { currency: outcome.currency, reason };
+        params: refundParams,
+        async handler(ctx: Ctx<RefundRef>) {
+          const outcome = await heard(gateway.refund(ctx.params));
+          if (outcome.status !== "failed") {
+            const labels = { currency: ctx.params.currency, reason: ctx.params.reason };
             count(this.broker, "marquee.refunds.total", labels);
-            count(this.broker, "marquee.refunds.amount.total", labels, outcome.amount);
-            return outcome;
+            count(this.broker, "marquee.refunds.amount.total", labels, ctx.params.amount);
           }
-          return refundNow((await store.get<Refund>("refunds", refundId))!, Date.now());
+          return outcome;
         },
       },
 
-      /** A refund as it stands now (a pending one settles in its time). */
       refundStatus: {
-        params: { refundId: id },
-        async handler(ctx: Ctx<{ refundId: string }>): Promise<Refund> {
-          const found = await store.get<Refund>("refunds", ctx.params.refundId);
-          if (!found) throw new NotFoundError("Refund", ctx.params.refundId, "REFUND_NOT_FOUND");
-          return refundNow(found, Date.now());
+        params: refundParams,
+        handler(ctx: Ctx<RefundRef>) {
+          return heard(gateway.refundStatus(ctx.params));
         },
       },
 
-      get: {
-        params: { paymentId: id },
-        async handler(ctx: Ctx<{ paymentId: string }>) {
-          const caller = callerOf(ctx);
-          const payment = await store.get<Payment>("payments", ctx.params.paymentId);
-          if (!payment || payment.status === "canceled" || !mayAccess(caller, payment.userId)) throw new NotFoundError("Payment", ctx.params.paymentId, "PAYMENT_NOT_FOUND");
-          return { ...payment, refunds: await refundsOf(payment.id) };
+      /** What the web app needs to send a customer to the processor's card page. */
+      checkout: {
+        handler() {
+          return gateway.checkout;
+        },
+      },
+
+      /**
+       * A processor's signed event. Verified first (a bad or stale signature is a 400); applied
+       * through the show's actor, where the first word on an attempt stands and a refund only moves
+       * forward, so events may come twice, late or out of order. An event is marked seen only
+       * once applied: one that fails half-way is answered 503 and the processor sends it again.
+       */
+      webhook: {
+        params: { payload: { type: "string", max: 1_000_000 }, signature: { type: "string", max: 2000 } },
+        async handler(ctx: Ctx<{ payload: string; signature: string }>) {
+          let event;
+          try {
+            event = await heard(gateway.event(ctx.params.payload, ctx.params.signature));
+          } catch (error) {
+            if (error instanceof WebhookRejected) throw new BadRequestError(`Webhook signature rejected: ${error.message}`, "WEBHOOK_SIGNATURE_INVALID");
+            throw error;
+          }
+          if (await store.get(WEBHOOK_EVENTS, event.id)) return { received: true, duplicate: true };
+          for (const update of event.updates) {
+            try {
+              if (update.kind === "payment") {
+                await ctx.call("show.recordPayment", { showId: update.showId, bookingId: update.bookingId, attemptId: update.attemptId, outcome: update.outcome });
+              } else {
+                await ctx.call("show.recordRefund", {
+                  showId: update.showId, bookingId: update.bookingId, refundId: update.refundId, status: update.outcome.status,
+                  ...(update.outcome.processorId ? { processorId: update.outcome.processorId } : {}),
+                });
+              }
+            } catch (error) {
+              // About money this platform never recorded (another deployment on the same account):
+              // nothing to apply, and telling the processor to retry would not change that.
+              if (!(error instanceof MarqueeError && error.code === 404)) throw error;
+              this.logger.warn(`payment: webhook ${event.id} (${event.type}) names an unknown ${update.kind}; ignored`);
+            }
+          }
+          await store.put(WEBHOOK_EVENTS, event.id, { type: event.type, at: new Date().toISOString() });
+          count(this.broker, "marquee.payment.webhooks.total", { type: event.type });
+          return { received: true };
         },
       },
     },

@@ -7,7 +7,7 @@
 // shard-leases.ts); every write is fenced by the lease's epoch, so a node that lost its lease,
 // however paused or cut off, cannot write a single event.
 import { Context, type ServiceBroker, type ServiceSchema } from "moleculer";
-import { attemptOutcome, type Payment, type Refund } from "../domain/payment/payment.ts";
+import type { AttemptRef, RefundOutcome, RefundRef } from "../domain/payment/gateway.ts";
 import type { BestSeats, PaymentOutcome, RefundPolicy, RefundRequested, Rejection, ShowCommand, ShowEvent, ShowState } from "../domain/show/types.ts";
 import {
   bookingHistory, bookingOf, bookingsOf, type BookingView, demand, hasUnsettledMoney, holdView, ledger, moneyDue, occupancy, seatsBookedBy, seatsNow, seatStatuses,
@@ -156,30 +156,29 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
         const requested = reply.events.filter((e): e is RefundRequested => e.type === "RefundRequested");
         let state = reply.state;
         for (const r of requested) {
-          const next = await this.settleRefund(ctx, showId, { bookingId: r.bookingId, refundId: r.refundId, paymentId: r.paymentId, amount: r.amount, reason: r.reason, status: "requested" });
+          const currency = state.bookings[r.bookingId]?.currency ?? "";
+          const next = await this.settleRefund(ctx, showId, { bookingId: r.bookingId, refundId: r.refundId, paymentId: r.paymentId, amount: r.amount, currency, reason: r.reason, status: "requested" as const });
           if (next) state = next;
         }
         return bookingOf(state, bookingId)!;
       },
 
       async settleRefund(ctx: Context, showId: string, refund: DueRefund): Promise<ShowState | undefined> {
-        let status: "pending" | "succeeded" | "failed";
+        const { status: known, ...rest } = refund;
+        const ref: RefundRef = { ...rest, showId };
+        let answer: RefundOutcome;
         try {
-          const answer = refund.status === "requested"
-            ? await ctx.call<Refund, object>("payment.refund", { refundId: refund.refundId, paymentId: refund.paymentId, amount: refund.amount, reason: refund.reason })
-            : await ctx.call<Refund, object>("payment.refundStatus", { refundId: refund.refundId });
-          status = answer.status;
+          answer = await ctx.call<RefundOutcome, RefundRef>(known === "requested" ? "payment.refund" : "payment.refundStatus", ref);
         } catch (error) {
-          // The processor refused the refund for good (nothing left to refund, no such payment):
-          // recorded as failed for an operator to see. Anything else is tried again later.
-          if (!(error instanceof MarqueeError && error.code === 422)) {
-            this.logger.warn(`show ${showId}: refund ${refund.refundId} not issued yet, will retry`, (error as Error).message);
-            return undefined;
-          }
-          status = "failed";
+          this.logger.warn(`show ${showId}: refund ${refund.refundId} not issued yet, will retry`, (error as Error).message);
+          return undefined;
         }
-        if (status === refund.status) return undefined;
-        const reply = await this.command(ctx, showId, { type: "RecordRefund", bookingId: refund.bookingId, refundId: refund.refundId, status });
+        const learnsId = answer.processorId !== undefined && refund.processorId === undefined;
+        if (answer.status === known && !learnsId) return undefined;
+        const reply = await this.command(ctx, showId, {
+          type: "RecordRefund", bookingId: refund.bookingId, refundId: refund.refundId, status: answer.status,
+          ...(answer.processorId ? { processorId: answer.processorId } : {}),
+        });
         return reply.state;
       },
 
@@ -201,10 +200,19 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
             continue; // another node serves it (and settles it), or it is moving
           }
           const due = moneyDue(actor.state, Date.now(), config.settleAfterMs, config.settleAfterMs);
-          for (const { bookingId, attemptId } of due.attempts) {
-            const payment = await ctx.call<Payment, object>("payment.outcome", { attemptId });
-            this.logger.info(`show ${showId}: attempt ${attemptId} had no outcome; the processor says ${payment.status}`);
-            const reply = await this.command(ctx, showId, { type: "RecordPayment", bookingId, attemptId, outcome: attemptOutcome(payment), refundId: newId("re") });
+          for (const attempt of due.attempts) {
+            const { bookingId, attemptId, customerTimeUp, awaitingCustomer, ...rest } = attempt;
+            let outcome: PaymentOutcome | null;
+            try {
+              outcome = await ctx.call<PaymentOutcome | null, AttemptRef & { customerTimeUp: boolean }>("payment.settle", { ...rest, bookingId, attemptId, showId, customerTimeUp });
+            } catch (error) {
+              this.logger.warn(`show ${showId}: attempt ${attemptId} could not be looked up yet, will retry`, (error as Error).message);
+              continue;
+            }
+            // Still being decided, or the customer is still at the challenge we already know of.
+            if (!outcome || (outcome.status === "requires_action" && awaitingCustomer)) continue;
+            this.logger.info(`show ${showId}: attempt ${attemptId} had no outcome; the processor says ${outcome.status}`);
+            const reply = await this.command(ctx, showId, { type: "RecordPayment", bookingId, attemptId, outcome, refundId: newId("re") });
             await this.settled(ctx, showId, bookingId, reply);
           }
           for (const refund of due.refunds) await this.settleRefund(ctx, showId, refund);
@@ -298,6 +306,16 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
           const { showId, bookingId, attemptId, outcome } = ctx.params;
           const reply = await this.command(ctx, showId, { type: "RecordPayment", bookingId, attemptId, outcome, refundId: newId("re") });
           return this.settled(ctx, showId, bookingId, reply);
+        },
+      },
+
+      /** Where a refund stands at the processor (its webhook, or the reconciler's lookup). */
+      recordRefund: {
+        params: { ...showParams, bookingId: bookingIdParam, refundId: id, status: { type: "enum", values: ["pending", "succeeded", "failed"] }, processorId: { ...id, optional: true } },
+        async handler(ctx: Context<{ showId: string; bookingId: string; refundId: string; status: "pending" | "succeeded" | "failed"; processorId?: string }>) {
+          const { showId, ...refund } = ctx.params;
+          const reply = await this.command(ctx, showId, { type: "RecordRefund", ...refund });
+          return bookingOf(reply.state, refund.bookingId);
         },
       },
 

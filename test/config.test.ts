@@ -4,11 +4,13 @@ import { fileURLToPath } from "node:url";
 import { insecureDefaults, readConfig } from "../moleculer.config.ts";
 
 const SECRET = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+const WEBHOOK_SECRET = "whsec_a_signing_secret_of_our_own";
 
-test("production refuses the public token secret and admin password, naming what to set", (t) => {
+test("production refuses the public token secret, admin password and webhook secret, naming what to set", (t) => {
   const error = t.throws(() => readConfig({ NODE_ENV: "production" }));
   t.regex(error.message, /set TOKEN_SECRET/);
   t.regex(error.message, /set ADMIN_PASSWORD/);
+  t.regex(error.message, /STRIPE_WEBHOOK_SECRET is the public development secret/);
   t.regex(t.throws(() => readConfig({ NODE_ENV: "production", TOKEN_SECRET: SECRET })).message, /ADMIN_PASSWORD/);
   t.regex(t.throws(() => readConfig({ NODE_ENV: "production", ADMIN_PASSWORD: "a password of our own" })).message, /TOKEN_SECRET/);
 });
@@ -19,8 +21,8 @@ test("a token secret shorter than 32 bytes is refused, in production as in devel
   }
 });
 
-test("production starts with its own secret and admin password", (t) => {
-  const config = readConfig({ NODE_ENV: "production", TOKEN_SECRET: SECRET, ADMIN_PASSWORD: "a password of our own" });
+test("production starts with its own secrets and admin password", (t) => {
+  const config = readConfig({ NODE_ENV: "production", TOKEN_SECRET: SECRET, ADMIN_PASSWORD: "a password of our own", STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET });
   t.true(config.production);
   t.deepEqual(insecureDefaults(config), []);
 });
@@ -28,7 +30,7 @@ test("production starts with its own secret and admin password", (t) => {
 test("development keeps the defaults but lists each as a warning", (t) => {
   const config = readConfig({});
   t.false(config.production);
-  t.is(insecureDefaults(config).length, 2);
+  t.is(insecureDefaults(config).length, 3);
 });
 
 test("`npm start` in production with the defaults exits before listening and says what to set", (t) => {

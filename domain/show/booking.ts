@@ -10,7 +10,7 @@ import type {
 
 type BookingCommand = Extract<ShowCommand, { type: "OpenBooking" | "StartPayment" | "RecordPayment" | "CancelBooking" | "RefundBooking" | "RecordRefund" | "AdmitTicket" }>;
 type BookingEvent = Extract<ShowEvent, {
-  type: "BookingOpened" | "PaymentStarted" | "PaymentSucceeded" | "PaymentFailed" | "BookingCancelled" | "RefundRequested" | "RefundSettled" | "TicketAdmitted";
+  type: "BookingOpened" | "PaymentStarted" | "PaymentActionRequired" | "PaymentSucceeded" | "PaymentFailed" | "BookingCancelled" | "RefundRequested" | "RefundSettled" | "TicketAdmitted";
 }>;
 
 const notFound = (bookingId: string): Rejection => ({ code: "BOOKING_NOT_FOUND", message: `Booking ${bookingId} was not found` });
@@ -85,6 +85,14 @@ export function decideBooking(state: ScheduledShow, cmd: BookingCommand, now: nu
       // The first word on an attempt stands: the processor's outcome of one attempt is final.
       if (attempt.status !== "processing") return accept();
       const { outcome } = cmd;
+      if (outcome.status === "requires_action") {
+        // The challenge is the customer's to pass; the attempt stays in flight meanwhile.
+        if (attempt.action) return accept();
+        return accept({
+          type: "PaymentActionRequired", bookingId: b.id, attemptId: attempt.id, paymentId: outcome.paymentId, url: outcome.url, at: now,
+          ...(outcome.card ? { card: outcome.card } : {}),
+        });
+      }
       if (outcome.status === "failed") {
         return accept({
           type: "PaymentFailed", bookingId: b.id, attemptId: attempt.id, code: outcome.code, message: outcome.message, at: now,
@@ -157,9 +165,15 @@ export function decideBooking(state: ScheduledShow, cmd: BookingCommand, now: nu
       const b = own(state.bookings, cmd.bookingId);
       const refund = b?.refunds.find((r) => r.id === cmd.refundId);
       if (!b || !refund) return reject({ code: "REFUND_NOT_FOUND", message: `Refund ${cmd.refundId} was not found` });
-      // Settled refunds stay settled; a pending one may only move on.
-      if (refund.status === cmd.status || refund.status === "succeeded" || refund.status === "failed") return accept();
-      return accept({ type: "RefundSettled", bookingId: b.id, refundId: refund.id, status: cmd.status, at: now });
+      // Settled refunds stay settled; a pending one may only move on (processor events may
+      // arrive in any order, so an older status after a newer one changes nothing).
+      if (refund.status === "succeeded" || refund.status === "failed") return accept();
+      const learnsId = cmd.processorId !== undefined && refund.processorId === undefined;
+      if (refund.status === cmd.status && !learnsId) return accept();
+      return accept({
+        type: "RefundSettled", bookingId: b.id, refundId: refund.id, status: cmd.status, at: now,
+        ...(cmd.processorId && !refund.processorId ? { processorId: cmd.processorId } : {}),
+      });
     }
   }
 }
@@ -204,6 +218,10 @@ export const evolveBooking = {
         const next = updateBooking(state, event.bookingId, (b) => ({ ...b, attempts: [...b.attempts, { id: event.attemptId, amount: event.amount, startedAt: event.at, status: "processing" }] }));
         return withPaying(next, event.holdId, { paying: true, extended: true, expiresAt: event.expiresAt, attemptId: event.attemptId });
       }
+      case "PaymentActionRequired":
+        return updateBooking(state, event.bookingId, (b) => settleAttempt(b, event.attemptId, {
+          paymentId: event.paymentId, action: { url: event.url }, ...(event.card ? { card: event.card } : {}),
+        }));
       case "PaymentSucceeded":
         return updateBooking(state, event.bookingId, (b) => settleAttempt(b, event.attemptId, { status: "succeeded", paymentId: event.paymentId, card: event.card, settledAt: event.at }));
       case "PaymentFailed": {
@@ -237,7 +255,9 @@ export const evolveBooking = {
         return updateBooking(state, event.bookingId, (b) => (b.admitted ? b : { ...b, admitted: { at: event.at, door: event.door, usherId: event.usherId } }));
       case "RefundSettled":
         return updateBooking(state, event.bookingId, (b) => ({
-          ...b, refunds: b.refunds.map((r) => (r.id === event.refundId ? { ...r, status: event.status, ...(event.status === "pending" ? {} : { settledAt: event.at }) } : r)),
+          ...b, refunds: b.refunds.map((r) => (r.id === event.refundId ? {
+            ...r, status: event.status, ...(event.status === "pending" ? {} : { settledAt: event.at }), ...(event.processorId ? { processorId: event.processorId } : {}),
+          } : r)),
         }));
     }
   },

@@ -220,6 +220,7 @@ function applyEvent(state: ShowState, event: ShowEvent): ShowState {
 
     case "BookingOpened":
     case "PaymentStarted":
+    case "PaymentActionRequired":
     case "PaymentSucceeded":
     case "PaymentFailed":
     case "BookingCancelled":

@@ -46,6 +46,8 @@ export interface PaymentAttempt {
   status: "processing" | "succeeded" | "failed";
   /** The processor's payment, once it answered (or the reconciler found it). */
   paymentId?: string;
+  /** Where the customer authenticates the charge (3-D Secure), while the processor waits for them. */
+  action?: { url: string };
   card?: { brand: string; last4: string };
   failureCode?: string;
   failureMessage?: string;
@@ -67,6 +69,8 @@ export interface RefundEntry {
   by?: string;
   note?: string;
   settledAt?: number;
+  /** The processor's id for it, once the processor has accepted it. */
+  processorId?: string;
 }
 
 /**
@@ -153,16 +157,23 @@ export interface ForceExpireHold { type: "ForceExpireHold"; holdId: string }
 export interface OpenBooking { type: "OpenBooking"; bookingId: string; holdId: string; userId: string }
 /** Recorded before the processor is called: the attempt id is the processor's idempotency key. */
 export interface StartPayment { type: "StartPayment"; bookingId: string; userId: string; attemptId: string; graceMs: number }
+/**
+ * What the processor says of an attempt. `requires_action`: the customer must authenticate
+ * (3-D Secure) at `url` first; the attempt stays in flight until the challenge is passed,
+ * failed or abandoned (the hold lapsing, then the reconciler voiding it).
+ */
 export type PaymentOutcome =
   | { status: "succeeded"; paymentId: string; card: { brand: string; last4: string } }
-  | { status: "failed"; code: string; message: string; paymentId?: string; card?: { brand: string; last4: string } };
+  | { status: "failed"; code: string; message: string; paymentId?: string; card?: { brand: string; last4: string } }
+  | { status: "requires_action"; paymentId: string; url: string; card?: { brand: string; last4: string } };
 /** What the processor said of an attempt (the workflow's answer, or the reconciler's lookup). */
 export interface RecordPayment { type: "RecordPayment"; bookingId: string; attemptId: string; outcome: PaymentOutcome; refundId: string }
 /** userId undefined: an admin acting on anyone's booking. */
 export interface CancelBooking { type: "CancelBooking"; bookingId: string; userId?: string; cutoffMs: number; refundId: string; policy?: RefundPolicy }
 /** An admin gives money back on a paid booking, in full or in part; the seats stay booked. */
 export interface RefundBooking { type: "RefundBooking"; bookingId: string; refundId: string; amount?: number; by: string; note?: string }
-export interface RecordRefund { type: "RecordRefund"; bookingId: string; refundId: string; status: "pending" | "succeeded" | "failed" }
+/** `processorId`: the processor's own id for the refund, kept so its status can be looked up later. */
+export interface RecordRefund { type: "RecordRefund"; bookingId: string; refundId: string; status: "pending" | "succeeded" | "failed"; processorId?: string }
 
 /** An usher lets a ticket in at a door; one show's actor decides it, so two doors cannot both admit it. */
 export interface AdmitTicket { type: "AdmitTicket"; bookingId: string; door: string; usherId: string }
@@ -186,12 +197,14 @@ export interface HoldExpired { type: "HoldExpired"; holdId: string; at: number }
 export interface BookingOpened { type: "BookingOpened"; bookingId: string; holdId: string; at: number }
 export interface PaymentStarted { type: "PaymentStarted"; bookingId: string; holdId: string; attemptId: string; amount: number; expiresAt: number; at: number }
 export interface PaymentSucceeded { type: "PaymentSucceeded"; bookingId: string; attemptId: string; paymentId: string; card: { brand: string; last4: string }; at: number }
+/** The customer must authenticate the charge (3-D Secure) before the processor takes it. */
+export interface PaymentActionRequired { type: "PaymentActionRequired"; bookingId: string; attemptId: string; paymentId: string; url: string; card?: { brand: string; last4: string }; at: number }
 export interface PaymentFailed { type: "PaymentFailed"; bookingId: string; attemptId: string; code: string; message: string; paymentId?: string; card?: { brand: string; last4: string }; at: number }
 export interface BookingConfirmed { type: "BookingConfirmed"; bookingId: string; holdId: string; paymentId: string; at: number }
 /** `fee`: what the cinema keeps of a paid booking under its cancellation policy. */
 export interface BookingCancelled { type: "BookingCancelled"; bookingId: string; at: number; fee?: number }
 export interface RefundRequested { type: "RefundRequested"; bookingId: string; refundId: string; paymentId: string; amount: number; reason: RefundReason; at: number; by?: string; note?: string }
-export interface RefundSettled { type: "RefundSettled"; bookingId: string; refundId: string; status: "pending" | "succeeded" | "failed"; at: number }
+export interface RefundSettled { type: "RefundSettled"; bookingId: string; refundId: string; status: "pending" | "succeeded" | "failed"; processorId?: string; at: number }
 
 export interface TicketAdmitted { type: "TicketAdmitted"; bookingId: string; door: string; usherId: string; at: number }
 
@@ -199,7 +212,7 @@ export interface PricePublished { type: "PricePublished"; multiplier: number; at
 
 export type ShowEvent =
   | PricePublished | ShowScheduled | SeatsHeld | HoldReleased | HoldExpired
-  | BookingOpened | PaymentStarted | PaymentSucceeded | PaymentFailed | BookingConfirmed | BookingCancelled
+  | BookingOpened | PaymentStarted | PaymentActionRequired | PaymentSucceeded | PaymentFailed | BookingConfirmed | BookingCancelled
   | RefundRequested | RefundSettled | TicketAdmitted;
 
 // ---- rejections ----

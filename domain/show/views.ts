@@ -52,7 +52,7 @@ export function seatsBookedBy(state: ShowState, userId: string): string[] {
   return Object.values(state.bookings).filter((b) => b.userId === userId && b.stage === "confirmed").flatMap((b) => b.seats);
 }
 
-export type BookingStatus = "pending_payment" | "payment_failed" | "confirmed" | "cancelled" | "expired" | "refunded";
+export type BookingStatus = "pending_payment" | "requires_action" | "payment_failed" | "confirmed" | "cancelled" | "expired" | "refunded";
 
 /** A booking as its customer reads it: where its seats stand and what happened to the money. */
 export interface BookingView {
@@ -73,7 +73,11 @@ export interface BookingView {
   confirmedAt?: string;
   cancelledAt?: string;
   /** The latest payment attempt's outcome and the card's brand and last 4 digits, nothing more. */
-  payment?: { id?: string; attemptId: string; status: PaymentAttempt["status"]; card?: { brand: string; last4: string }; failureCode?: string; failureMessage?: string };
+  payment?: {
+    id?: string; attemptId: string; status: PaymentAttempt["status"]; card?: { brand: string; last4: string }; failureCode?: string; failureMessage?: string;
+    /** While the customer must authenticate the charge (3-D Secure): where. */
+    nextAction?: { type: "redirect_to_url"; url: string };
+  };
   attempts: number;
   /** Every refund of this booking; `refund` is the latest. */
   refunds: RefundView[];
@@ -97,7 +101,9 @@ export function bookingStatus(b: Booking): BookingStatus {
   if (b.stage === "confirmed" || b.stage === "cancelled") return b.stage;
   const paid = b.attempts.some((a) => a.status === "succeeded");
   if (b.stage === "expired") return paid ? "refunded" : "expired";
-  return b.attempts.at(-1)?.status === "failed" ? "payment_failed" : "pending_payment";
+  const last = b.attempts.at(-1);
+  if (last?.status === "processing" && last.action) return "requires_action";
+  return last?.status === "failed" ? "payment_failed" : "pending_payment";
 }
 
 function bookingReason(b: Booking): string | undefined {
@@ -121,6 +127,7 @@ export function bookingView(state: ShowState, b: Booking): BookingView {
       payment: {
         ...(last.paymentId ? { id: last.paymentId } : {}), attemptId: last.id, status: last.status, ...(last.card ? { card: last.card } : {}),
         ...(last.failureCode ? { failureCode: last.failureCode, failureMessage: last.failureMessage } : {}),
+        ...(last.status === "processing" && last.action ? { nextAction: { type: "redirect_to_url" as const, url: last.action.url } } : {}),
       },
     } : {}),
     attempts: b.attempts.length, refunds, ...(refunds.length ? { refund: refunds.at(-1) } : {}),
@@ -179,17 +186,45 @@ export function ledger(state: ShowState, since = 0): LedgerEntry[] {
 }
 
 /** Money the reconciler must settle: attempts with no outcome after `attemptAfterMs`, refunds not settled after `refundAfterMs`. */
+/** An attempt the reconciler must ask the processor about: everything the processor was told of it. */
+export interface DueAttempt {
+  bookingId: string; attemptId: string; userId: string; amount: number; currency: string; paymentId?: string;
+  /** The hold no longer waits for this payment: an unfinished challenge may be voided. */
+  customerTimeUp: boolean;
+  /** The customer was sent to authenticate; asking again only matters once their time is up. */
+  awaitingCustomer: boolean;
+}
+
+/**
+ * Money the reconciler must settle now: attempts with no outcome for `attemptAfterMs` (one whose
+ * customer is at a 3-D Secure challenge is asked about again until they finish or their hold
+ * runs out, so a lost webhook costs a few seconds, not the seats); refunds not settled after
+ * `refundAfterMs`.
+ */
 export function moneyDue(state: ShowState, now: number, attemptAfterMs: number, refundAfterMs: number): {
-  attempts: { bookingId: string; attemptId: string }[];
-  refunds: { bookingId: string; refundId: string; paymentId: string; amount: number; reason: string; status: RefundEntry["status"] }[];
+  attempts: DueAttempt[];
+  refunds: { bookingId: string; refundId: string; paymentId: string; amount: number; currency: string; reason: string; status: RefundEntry["status"]; processorId?: string }[];
 } {
-  const attempts: { bookingId: string; attemptId: string }[] = [];
+  const attempts: DueAttempt[] = [];
   const refunds: ReturnType<typeof moneyDue>["refunds"] = [];
   for (const b of Object.values(state.bookings)) {
-    for (const a of b.attempts) if (a.status === "processing" && now - a.startedAt >= attemptAfterMs) attempts.push({ bookingId: b.id, attemptId: a.id });
+    for (const a of b.attempts) {
+      if (a.status !== "processing") continue;
+      const hold = activeHold(state, b.holdId);
+      const customerTimeUp = !hold || now >= hold.expiresAt;
+      if (now - a.startedAt >= attemptAfterMs) {
+        attempts.push({
+          bookingId: b.id, attemptId: a.id, userId: b.userId, amount: a.amount, currency: b.currency, customerTimeUp, awaitingCustomer: !!a.action,
+          ...(a.paymentId ? { paymentId: a.paymentId } : {}),
+        });
+      }
+    }
     for (const r of b.refunds) {
       if ((r.status === "requested" || r.status === "pending") && now - r.requestedAt >= refundAfterMs) {
-        refunds.push({ bookingId: b.id, refundId: r.id, paymentId: r.paymentId, amount: r.amount, reason: r.reason, status: r.status });
+        refunds.push({
+          bookingId: b.id, refundId: r.id, paymentId: r.paymentId, amount: r.amount, currency: b.currency, reason: r.reason, status: r.status,
+          ...(r.processorId ? { processorId: r.processorId } : {}),
+        });
       }
     }
   }

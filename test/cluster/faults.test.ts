@@ -13,7 +13,7 @@ import { missingBinaries, testNeeding } from "../helpers/services.ts";
 
 const clusterTest = testNeeding(missingBinaries("nats-server", "redis-server"));
 
-const VISA = { number: "4242424242424242", expMonth: 12, expYear: 2099, cvc: "123" };
+const VISA = "pm_card_visa";
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function bootstrap(t: ExecutionContext, env: Record<string, string> = {}, size: { mains?: number; edges?: number } = {}) {
@@ -44,7 +44,7 @@ async function book(url: string, token: string, showId: string, seats: string[])
   if (hold.status !== 201) throw new Error(`hold: ${hold.status} ${JSON.stringify(hold.body)}`);
   const booking = await httpJson(url, "POST", "/api/bookings", { token, body: { holdId: hold.body.id } });
   if (booking.status !== 201) throw new Error(`booking: ${booking.status} ${JSON.stringify(booking.body)}`);
-  const paid = await httpJson(url, "POST", `/api/bookings/${booking.body.id}/pay`, { token, body: { card: VISA } });
+  const paid = await httpJson(url, "POST", `/api/bookings/${booking.body.id}/pay`, { token, body: { paymentMethod: VISA } });
   if (paid.status !== 200) throw new Error(`pay: ${paid.status} ${JSON.stringify(paid.body)}`);
   return paid.body as { id: string; showId: string; seats: string[]; status: string };
 }

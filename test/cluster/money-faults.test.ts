@@ -14,10 +14,10 @@ import { missingBinaries, testNeeding } from "../helpers/services.ts";
 const soloTest = testNeeding(missingBinaries("redis-server"));
 const clusterTest = testNeeding(missingBinaries("nats-server", "redis-server"));
 
-const VISA = { number: "4242424242424242", expMonth: 12, expYear: new Date().getFullYear() + 2, cvc: "123" };
+const VISA = "pm_card_visa";
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Attempts settle PAYMENT_SETTLE_AFTER_MS after they start; the checker waits at most this long past the faults. */
-const SETTLE_ENV = { PAYMENT_SETTLE_AFTER_MS: "1500", RECONCILE_EVERY_MS: "300", PAYMENT_LATENCY_MS: "40", LEASE_TTL_MS: "2000" };
+const SETTLE_ENV = { PAYMENT_SETTLE_AFTER_MS: "1500", RECONCILE_EVERY_MS: "300", PROCESSOR_FAULTS: "latency=40", LEASE_TTL_MS: "2000" };
 const SETTLEMENT_BOUND_MS = 30_000;
 
 const tryJson = (url: string, method: string, path: string, options: Parameters<typeof httpJson>[3] = {}) =>
@@ -43,7 +43,7 @@ async function traffic(url: () => string, showIds: string[], customers = 6): Pro
       if (hold.status !== 201) { await sleep(50); continue; }
       const booking = await tryJson(url(), "POST", "/api/bookings", { token, body: { holdId: hold.body.id } });
       if (booking.status !== 201) continue;
-      const paid = await tryJson(url(), "POST", `/api/bookings/${booking.body.id}/pay`, { token, body: { card: VISA } });
+      const paid = await tryJson(url(), "POST", `/api/bookings/${booking.body.id}/pay`, { token, body: { paymentMethod: VISA } });
       answers.push(answerOf(booking.body.id, "pay", paid));
       if (round % 3 === 0) {
         const cancelled = await tryJson(url(), "POST", `/api/bookings/${booking.body.id}/cancel`, { token });
@@ -137,7 +137,7 @@ async function payThroughDyingEdge(t: ExecutionContext, faulty: MarqueeNode, hea
   const hold = await tryJson(healthy, "POST", `/api/shows/${showId}/holds`, { token, body: { seats: ["C3", "C4"] } });
   t.is(hold.status, 201, JSON.stringify(hold.body));
   const booking = await tryJson(healthy, "POST", "/api/bookings", { token, body: { holdId: hold.body.id } });
-  const paid = await tryJson(faulty.url!, "POST", `/api/bookings/${booking.body.id}/pay`, { token, body: { card: VISA } });
+  const paid = await tryJson(faulty.url!, "POST", `/api/bookings/${booking.body.id}/pay`, { token, body: { paymentMethod: VISA } });
   t.is(paid.status, 0, "the edge died before it could answer");
   await faulty.exited;
   return { token, bookingId: booking.body.id as string };

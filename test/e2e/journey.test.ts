@@ -7,7 +7,7 @@
 import type { ExecutionContext } from "ava";
 import type { Page } from "playwright-core";
 import { startServer, type Client } from "../helpers/http.ts";
-import { launch, open, shot, WAIT } from "../helpers/browser.ts";
+import { cardOnProcessor, launch, open, shot, WAIT } from "../helpers/browser.ts";
 import { CHROMIUM, missingBinaries, testNeeding } from "../helpers/services.ts";
 
 const test = testNeeding(missingBinaries(CHROMIUM));
@@ -131,10 +131,8 @@ async function journey(t: ExecutionContext, options: typeof PHONE | typeof DESKT
   const [p1, p2] = picked.map((id) => (show.seats as (Seat & { column: number })[]).find((s) => s.id === id)!);
   t.true(p1!.row === p2!.row && p2!.column - p1!.column === 1 && p1!.category === "standard", `best seats ${picked.join(", ")} are side by side`);
   const bestTotal = await page.getByTestId("hold-quote-total").innerText();
-  await page.getByTestId("card-number").fill("4242 4242 4242 4242");
-  await page.getByTestId("card-cvc").fill("123");
   await fits(t, page, "payment");
-  await page.getByTestId(phone ? "bar-pay" : "pay-button").click();
+  await cardOnProcessor(page, "4242 4242 4242 4242", phone ? "processor-card-page-phone" : undefined, phone ? "bar-pay" : "pay-button");
   await page.getByTestId("booking-confirmation").waitFor(WAIT);
   t.true((await page.getByTestId("booking-confirmation").innerText()).includes(bestTotal));
   await fits(t, page, "confirmed");

@@ -20,7 +20,7 @@ test("a customer waits in the queue on a phone, is let in live, and holds a seat
   const api = await startServer(t);
   const admin = await api.admin();
   const show = await api.dayAheadShow();
-  const sale = await api.request("POST", "/api/admin/onsales", { token: admin, body: { shows: [show.id], opensAt: new Date(Date.now() + 4_000).toISOString(), admissionRate: 600, finishWithinSeconds: 300, maxTicketsPerAccount: 4 } });
+  const sale = await api.request("POST", "/api/admin/onsales", { token: admin, body: { shows: [show.id], opensAt: new Date(Date.now() + 9_000).toISOString(), admissionRate: 600, finishWithinSeconds: 300, maxTicketsPerAccount: 4 } });
   t.is(sale.status, 201);
   const customer = await api.customer("Meera Iyer");
   const me = await api.request("GET", "/api/me", { token: customer.token });

@@ -5,7 +5,7 @@
 // manages a festival and the guard rails on the pricing page.
 // Screenshots of the main pages go to test-results/screenshots/.
 import type { ExecutionContext } from "ava";
-import { launch, open, shot, WAIT } from "../helpers/browser.ts";
+import { cardOnProcessor, launch, open, shot, WAIT } from "../helpers/browser.ts";
 import { startServer } from "../helpers/http.ts";
 import { CHROMIUM, missingBinaries, testNeeding } from "../helpers/services.ts";
 
@@ -103,24 +103,33 @@ test("a customer signs up, holds seats another browser sees turn held live, pays
   t.is(await viewer.getByTestId(`seat-${a}`).getAttribute("aria-disabled"), "true");
   await shot(viewer, "seat-map-viewer");
 
-  // A declined card keeps the hold and says why.
-  await page.getByTestId("card-number").fill("4000 0000 0000 0002");
-  await page.getByTestId("card-cvc").fill("123");
+  // The card is typed on the processor's page, never on Marquee's: a declined card comes back
+  // with the hold kept and the reason said.
   await shot(page, "payment");
-  await page.getByTestId("pay-button").click();
+  await cardOnProcessor(page, "4000 0000 0000 0002", "processor-card-page");
   await page.getByTestId("payment-error").filter({ hasText: "declined" }).waitFor(WAIT);
   t.regex(await page.getByTestId("payment-error").innerText(), /card_declined/);
   t.is(await page.getByTestId("hold-panel").isVisible(), true);
   await shot(page, "payment-declined");
 
-  // Then the good card.
-  await page.getByTestId("card-number").fill("4242 4242 4242 4242");
-  await page.getByTestId("pay-button").click();
+  // A card whose bank asks for 3-D Secure, and the customer fails the challenge.
+  await cardOnProcessor(page, "4000 0025 0000 3155");
+  await page.getByRole("button", { name: "Fail authentication" }).waitFor(WAIT);
+  await shot(page, "3ds-challenge");
+  await page.getByRole("button", { name: "Fail authentication" }).click();
+  await page.getByTestId("payment-error").filter({ hasText: "payment_intent_authentication_failure" }).waitFor(WAIT);
+  t.is(await page.getByTestId("hold-panel").isVisible(), true);
+  await shot(page, "3ds-failed");
+
+  // The same card again, and this time the challenge is passed: the booking is confirmed.
+  await cardOnProcessor(page, "4000 0025 0000 3155");
+  await page.getByRole("button", { name: "Complete authentication" }).click();
   await page.getByTestId("booking-confirmation").waitFor(WAIT);
   const confirmation = await page.getByTestId("booking-confirmation").innerText();
   t.regex(confirmation, /Booking confirmed/);
   t.true(confirmation.includes(total), `paid ${total}`);
-  t.regex(confirmation, /Visa •••• 4242/);
+  t.regex(confirmation, /Visa •••• 3155/);
+  t.false(page.url().includes("payment_method") || page.url().includes("payment_intent"), "the processor's answer is taken off the address");
   await viewer.locator(`[data-testid=seat-${a}][data-status=booked]`).waitFor(WAIT);
   await shot(page, "booking-confirmed");
 
@@ -240,7 +249,7 @@ test("an admin creates a movie, a cinema from the text layout and a show, watche
   await page.locator("[data-testid=stat-held]").filter({ hasText: /^2$/ }).waitFor(WAIT);
   await page.locator("[data-testid=admin-seat-map] [data-seat=D1][data-status=held]").waitFor(WAIT);
   const booking = await api.request("POST", "/api/bookings", { token: customer.token, body: { holdId: hold.body.id } });
-  const paid = await api.request("POST", `/api/bookings/${booking.body.id}/pay`, { token: customer.token, body: { card: { number: "5555555555554444", expMonth: 12, expYear: new Date().getFullYear() + 2, cvc: "123" } } });
+  const paid = await api.request("POST", `/api/bookings/${booking.body.id}/pay`, { token: customer.token, body: { paymentMethod: "pm_card_mastercard" } });
   t.is(paid.status, 200);
   await page.locator("[data-testid=stat-booked]").filter({ hasText: /^2$/ }).waitFor(WAIT);
   await page.locator("[data-testid=stat-revenue]").filter({ hasText: inr(paid.body.amount) }).waitFor(WAIT);

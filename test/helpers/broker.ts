@@ -11,7 +11,7 @@ let counter = 0;
 /** Test config: quiet, cheap password hashing, private namespace. */
 export function testConfig(overrides: Partial<MarqueeConfig> = {}): MarqueeConfig {
   return {
-    ...readConfig({ LOG_LEVEL: "off", SCRYPT_N: "1024", SEED_DEMO: "false", PORT: "0", HOST: "127.0.0.1", SIGNUP_MAX_PER_ADDRESS: "100000", OPERATOR_PORT: "off" }),
+    ...readConfig({ LOG_LEVEL: "off", SCRYPT_N: "1024", SEED_DEMO: "false", PORT: "0", HOST: "127.0.0.1", SIGNUP_MAX_PER_ADDRESS: "100000", OPERATOR_PORT: "off", PROCESSOR_PORT: "0" }),
     namespace: `test-${process.pid}-${++counter}`,
     // Tests fire hundreds of requests at once to check behaviour, not capacity: nothing is shed
     // unless a test asks for a bound (test/http/shedding.test.ts).

@@ -28,3 +28,17 @@ export async function shot(page: Page, name: string): Promise<void> {
   mkdirSync(SHOTS, { recursive: true });
   await page.screenshot({ path: `${SHOTS}${name}.png`, fullPage: true });
 }
+
+/**
+ * Pays for the hold on the page through the processor's hosted card page, as a customer does:
+ * Marquee's Pay button leads there, the card is typed there, and the page sends the browser back.
+ */
+export async function cardOnProcessor(page: Page, number: string, screenshot?: string, button = "pay-button"): Promise<void> {
+  await page.getByTestId(button).click();
+  await page.waitForURL(/\/checkout\?/, WAIT);
+  await page.locator("#number").fill(number);
+  await page.locator("#expiry").fill(`12/${String(new Date().getFullYear() + 2).slice(-2)}`);
+  await page.locator("#cvc").fill("123");
+  if (screenshot) await shot(page, screenshot);
+  await page.locator("#card button[type=submit]").click();
+}

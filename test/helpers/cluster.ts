@@ -339,6 +339,9 @@ export async function startNode(t: ExecutionContext, env: Record<string, string>
     OPERATOR_PORT: "off",
     SCRYPT_N: "1024",
     SIGNUP_MAX_PER_ADDRESS: "100000",
+    // Each node running payments embeds the local processor on a port of its own; they share the
+    // cluster's Redis, so any of them answers for any payment.
+    PROCESSOR_PORT: "0",
     ...env,
     NODE_ID: nodeID,
   };

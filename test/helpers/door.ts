@@ -2,14 +2,14 @@
 // tests start from.
 import type { Client } from "./http.ts";
 
-const VISA = { number: "4242 4242 4242 4242", expMonth: 12, expYear: new Date().getFullYear() + 2, cvc: "123" };
+const VISA = "pm_card_visa";
 
 export async function paidTicket(api: Client, show: { id: string; seats: { id: string; status: string }[] }) {
   const user = await api.customer();
   const seats = show.seats.filter((s) => s.status === "available").slice(0, 2).map((s) => s.id);
   const hold = (await api.request("POST", `/api/shows/${show.id}/holds`, { token: user.token, body: { seats } })).body;
   const booking = (await api.request("POST", "/api/bookings", { token: user.token, body: { holdId: hold.id } })).body;
-  await api.request("POST", `/api/bookings/${booking.id}/pay`, { token: user.token, body: { card: VISA } });
+  await api.request("POST", `/api/bookings/${booking.id}/pay`, { token: user.token, body: { paymentMethod: VISA } });
   return { user, ticket: (await api.request("GET", `/api/bookings/${booking.id}/ticket`, { token: user.token })).body };
 }
 

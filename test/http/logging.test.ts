@@ -10,7 +10,7 @@ test("the banner shows the web app and API addresses and the default admin passw
   t.is(lines[0], "marquee: node n1 ready: web app http://localhost:3000/ , API http://localhost:3000/api");
   t.is(lines[1], 'marquee: admin sign-in: admin@marquee.local with password "marquee-admin" (the default: set ADMIN_PASSWORD to change it)');
   t.is(lines[2], "marquee: operators: `npm run repl` attaches to this process (127.0.0.1:4446)");
-  const production = readConfig({ NODE_ENV: "production", TOKEN_SECRET: "a".repeat(64), ADMIN_PASSWORD: "a password of our own" });
+  const production = readConfig({ NODE_ENV: "production", TOKEN_SECRET: "a".repeat(64), ADMIN_PASSWORD: "a password of our own", STRIPE_WEBHOOK_SECRET: "whsec_ours" });
   t.is(startBanner(production, 3000, "n1").length, 2, "no operator channel, no line about it");
 });
 

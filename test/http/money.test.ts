@@ -1,4 +1,4 @@
-// Money and seats never disagree, over HTTP: a slow processor (PAYMENT_LATENCY_MS) races pays
+// Money and seats never disagree, over HTTP: a slow processor (PROCESSOR_FAULTS=latency=...) races pays
 // against cancels, hold expiry, an operator's expire and each other; the show's actor orders them,
 // the loser gets a clear 409, and the history checker finds every charge confirmed or refunded.
 import test from "ava";
@@ -6,7 +6,7 @@ import { answerOf, verifyRun } from "../helpers/history.ts";
 import { startServer, type Client } from "../helpers/http.ts";
 import type { Answer } from "../../domain/booking/history.ts";
 
-const VISA = { number: "4242 4242 4242 4242", expMonth: 12, expYear: new Date().getFullYear() + 2, cvc: "123" };
+const VISA = "pm_card_visa";
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A customer with a booking awaiting payment on a show more than a day away. */
@@ -29,9 +29,9 @@ async function verify(t: import("ava").ExecutionContext, api: Client, tokens: st
 }
 
 test("a cancel sent while the charge is under way is refused with 409 PAYMENT_IN_PROGRESS; the pay confirms and is charged once", async (t) => {
-  const api = await startServer(t, { paymentLatencyMs: 300 });
+  const api = await startServer(t, { processorFaults: "latency=300" });
   const { user, booking } = await pendingBooking(api);
-  const pay = api.request("POST", `/api/bookings/${booking.id}/pay`, { token: user.token, body: { card: VISA } });
+  const pay = api.request("POST", `/api/bookings/${booking.id}/pay`, { token: user.token, body: { paymentMethod: VISA } });
   await sleep(50);
   const cancel = await api.request("POST", `/api/bookings/${booking.id}/cancel`, { token: user.token });
   t.is(cancel.status, 409);
@@ -46,7 +46,7 @@ test("a cancel sent while the charge is under way is refused with 409 PAYMENT_IN
 });
 
 test("pay racing cancel, either way round: exactly one wins and the money matches the seats", async (t) => {
-  const api = await startServer(t, { paymentLatencyMs: 40 });
+  const api = await startServer(t, { processorFaults: "latency=40" });
   const tokens: string[] = [];
   const answers: Answer[] = [];
   let payWins = 0;
@@ -57,7 +57,7 @@ test("pay racing cancel, either way round: exactly one wins and the money matche
     // The cancel goes first, at the same time, or 20 or 60 ms after the pay.
     const [payDelay, cancelDelay] = ([[30, 0], [0, 0], [0, 20], [0, 60]] as const)[i % 4]!;
     const [paid, cancelled] = await Promise.all([
-      sleep(payDelay).then(() => api.request("POST", `/api/bookings/${booking.id}/pay`, { token: user.token, body: { card: VISA } })),
+      sleep(payDelay).then(() => api.request("POST", `/api/bookings/${booking.id}/pay`, { token: user.token, body: { paymentMethod: VISA } })),
       sleep(cancelDelay).then(() => api.request("POST", `/api/bookings/${booking.id}/cancel`, { token: user.token })),
     ]);
     answers.push(answerOf(booking.id, "pay", paid), answerOf(booking.id, "cancel", cancelled));
@@ -80,23 +80,23 @@ test("pay racing cancel, either way round: exactly one wins and the money matche
 });
 
 test("two pays of one booking at once, without a key: one charge; the other waits its turn with 409 or finds it paid", async (t) => {
-  const api = await startServer(t, { paymentLatencyMs: 200 });
+  const api = await startServer(t, { processorFaults: "latency=200" });
   const { user, booking } = await pendingBooking(api);
-  const [a, b] = await Promise.all([0, 1].map(() => api.request("POST", `/api/bookings/${booking.id}/pay`, { token: user.token, body: { card: VISA } })));
+  const [a, b] = await Promise.all([0, 1].map(() => api.request("POST", `/api/bookings/${booking.id}/pay`, { token: user.token, body: { paymentMethod: VISA } })));
   const statuses = [a!.status, b!.status].sort();
   t.deepEqual(statuses, [200, 409]);
   t.is([a, b].find((r) => r!.status === 409)!.body.type, "PAYMENT_IN_PROGRESS");
-  const again = await api.request("POST", `/api/bookings/${booking.id}/pay`, { token: user.token, body: { card: VISA } });
+  const again = await api.request("POST", `/api/bookings/${booking.id}/pay`, { token: user.token, body: { paymentMethod: VISA } });
   t.is(again.status, 200);
   t.is(again.body.attempts, 1, "paying a confirmed booking again charges nothing");
   await verify(t, api, [user.token], []);
 });
 
 test("two pays of one booking at once under the same Idempotency-Key charge once", async (t) => {
-  const api = await startServer(t, { paymentLatencyMs: 200 });
+  const api = await startServer(t, { processorFaults: "latency=200" });
   const { user, booking } = await pendingBooking(api);
   const headers = { "idempotency-key": "pay-twice-1" };
-  const replies = await Promise.all([0, 1].map(() => api.request("POST", `/api/bookings/${booking.id}/pay`, { token: user.token, body: { card: VISA }, headers })));
+  const replies = await Promise.all([0, 1].map(() => api.request("POST", `/api/bookings/${booking.id}/pay`, { token: user.token, body: { paymentMethod: VISA }, headers })));
   t.true(replies.some((r) => r.status === 200));
   for (const r of replies) t.true(r.status === 200 || r.body.type === "IDEMPOTENCY_IN_FLIGHT" || r.body.type === "PAYMENT_IN_PROGRESS", JSON.stringify(r.body));
   const final = (await api.request("GET", `/api/bookings/${booking.id}`, { token: user.token })).body;
@@ -107,7 +107,7 @@ test("two pays of one booking at once under the same Idempotency-Key charge once
 test("three cancels of a paid booking at once: all answer cancelled, and it is refunded once, in full", async (t) => {
   const api = await startServer(t);
   const { user, booking } = await pendingBooking(api, 2);
-  t.is((await api.request("POST", `/api/bookings/${booking.id}/pay`, { token: user.token, body: { card: VISA } })).status, 200);
+  t.is((await api.request("POST", `/api/bookings/${booking.id}/pay`, { token: user.token, body: { paymentMethod: VISA } })).status, 200);
   const replies = await Promise.all([0, 1, 2].map(() => api.request("POST", `/api/bookings/${booking.id}/cancel`, { token: user.token })));
   for (const r of replies) {
     t.is(r.status, 200, JSON.stringify(r.body));
@@ -120,27 +120,27 @@ test("three cancels of a paid booking at once: all answer cancelled, and it is r
 });
 
 test("pay racing the hold's expiry: confirmed within the payment grace, or gone with nothing charged", async (t) => {
-  const api = await startServer(t, { holdTtlMs: 600, paymentLatencyMs: 300, paymentGraceMs: 2_000 });
+  const api = await startServer(t, { holdTtlMs: 600, processorFaults: "latency=300", paymentGraceMs: 2_000 });
   const early = await pendingBooking(api);
   // Started before the hold lapses: the grace period covers the slow charge.
   await sleep(Math.max(0, Date.parse(early.hold.expiresAt) - Date.now() - 150));
-  const paid = await api.request("POST", `/api/bookings/${early.booking.id}/pay`, { token: early.user.token, body: { card: VISA } });
+  const paid = await api.request("POST", `/api/bookings/${early.booking.id}/pay`, { token: early.user.token, body: { paymentMethod: VISA } });
   t.is(paid.status, 200, JSON.stringify(paid.body));
   t.is(paid.body.status, "confirmed");
   // Started after it lapsed: refused as gone, never charged.
   const late = await pendingBooking(api);
   await sleep(Math.max(0, Date.parse(late.hold.expiresAt) - Date.now() + 100));
-  const gone = await api.request("POST", `/api/bookings/${late.booking.id}/pay`, { token: late.user.token, body: { card: VISA } });
+  const gone = await api.request("POST", `/api/bookings/${late.booking.id}/pay`, { token: late.user.token, body: { paymentMethod: VISA } });
   t.is(gone.status, 410);
   t.is(gone.body.data.booking.status, "expired");
   await verify(t, api, [early.user.token, late.user.token], [answerOf(early.booking.id, "pay", paid)]);
 });
 
 test("an operator's expire during a charge is refused with HOLD_IN_PAYMENT and the pay confirms", async (t) => {
-  const api = await startServer(t, { paymentLatencyMs: 300 });
+  const api = await startServer(t, { processorFaults: "latency=300" });
   const admin = await api.admin();
   const { user, booking, hold } = await pendingBooking(api);
-  const pay = api.request("POST", `/api/bookings/${booking.id}/pay`, { token: user.token, body: { card: VISA } });
+  const pay = api.request("POST", `/api/bookings/${booking.id}/pay`, { token: user.token, body: { paymentMethod: VISA } });
   await sleep(80);
   const expire = await api.request("POST", `/api/admin/holds/${hold.id}/expire`, { token: admin });
   t.is(expire.status, 409);
@@ -153,7 +153,7 @@ test("an admin refunds part of a confirmed booking, then the rest; never more; c
   const api = await startServer(t);
   const admin = await api.admin();
   const { user, booking } = await pendingBooking(api, 2);
-  t.is((await api.request("POST", `/api/bookings/${booking.id}/pay`, { token: user.token, body: { card: VISA } })).status, 200);
+  t.is((await api.request("POST", `/api/bookings/${booking.id}/pay`, { token: user.token, body: { paymentMethod: VISA } })).status, 200);
   t.is((await api.request("POST", `/api/admin/bookings/${booking.id}/refund`, { token: user.token, body: { amount: 100 } })).status, 403);
   const part = await api.request("POST", `/api/admin/bookings/${booking.id}/refund`, { token: admin, body: { amount: 100, note: "late start" } });
   t.is(part.status, 200, JSON.stringify(part.body));
@@ -178,7 +178,7 @@ test("a cinema's cancellation fee is kept back from the refund of a cancelled bo
   const user = await api.customer();
   const hold = await api.request("POST", `/api/shows/${show.body.id}/holds`, { token: user.token, body: { seats: ["A1", "A2"] } });
   const booking = await api.request("POST", "/api/bookings", { token: user.token, body: { holdId: hold.body.id } });
-  t.is((await api.request("POST", `/api/bookings/${booking.body.id}/pay`, { token: user.token, body: { card: VISA } })).status, 200);
+  t.is((await api.request("POST", `/api/bookings/${booking.body.id}/pay`, { token: user.token, body: { paymentMethod: VISA } })).status, 200);
   const ticket = await api.request("GET", `/api/bookings/${booking.body.id}/ticket`, { token: user.token });
   t.is(ticket.body.refundIfCancelled, booking.body.amount - Math.round(booking.body.amount * 0.1), "the ticket promises what a cancel will refund");
   const cancelled = await api.request("POST", `/api/bookings/${booking.body.id}/cancel`, { token: user.token });

@@ -9,7 +9,7 @@ import { paramsSchema } from "../../infra/json-schema.ts";
 import { startServer, type Client, type Reply } from "../helpers/http.ts";
 import { CHROMIUM, missingBinaries, testNeeding } from "../helpers/services.ts";
 
-const VISA = { number: "4242 4242 4242 4242", expMonth: 12, expYear: new Date().getFullYear() + 2, cvc: "123" };
+const VISA = "pm_card_visa";
 
 interface Doc { openapi: string; paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, object> } }
 interface Operation { parameters?: { name: string; in: string }[]; requestBody?: { content: Record<string, { schema: object }> }; responses: Record<string, { content?: Record<string, { schema: object }> }> }
@@ -95,7 +95,7 @@ test("real answers of the booking journey and its errors validate against the do
   t.is(hold.status, 201);
   await call("GET", `/api/holds/${hold.body.id}`, "/api/holds/:holdId", { token });
   const booking = await call("POST", "/api/bookings", "/api/bookings", { token, body: { holdId: hold.body.id } });
-  await call("POST", `/api/bookings/${booking.body.id}/pay`, "/api/bookings/:bookingId/pay", { token, body: { card: VISA } });
+  await call("POST", `/api/bookings/${booking.body.id}/pay`, "/api/bookings/:bookingId/pay", { token, body: { paymentMethod: VISA } });
   await call("GET", "/api/me/bookings", "/api/me/bookings", { token });
   await call("POST", `/api/bookings/${booking.body.id}/cancel`, "/api/bookings/:bookingId/cancel", { token });
   const other = await call("POST", `/api/shows/${showId}/holds`, "/api/shows/:showId/holds", { token, body: { seats: [seats[0]] } });

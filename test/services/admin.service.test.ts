@@ -23,23 +23,24 @@ function slowProcessor(delayMs: number, refunds: unknown[]): ServiceSchema {
   return {
     name: "payment",
     actions: {
-      async charge(ctx) {
+      async pay(ctx) {
         await new Promise((r) => setTimeout(r, delayMs));
-        const p = ctx.params as { bookingId: string; amount: number; currency: string };
-        charged.set(`pay_${p.bookingId}`, p.amount);
-        return { id: `pay_${p.bookingId}`, status: "succeeded", amount: p.amount, currency: p.currency, card: { brand: "visa", last4: "4242" } };
+        const p = ctx.params as { bookingId: string; amount: number };
+        charged.set(`pi_${p.bookingId}`, p.amount);
+        return { status: "succeeded", paymentId: `pi_${p.bookingId}`, card: { brand: "visa", last4: "4242" } };
       },
       refund(ctx) {
-        const p = ctx.params as { paymentId: string };
+        const p = ctx.params as { paymentId: string; amount: number };
+        if (charged.get(p.paymentId) !== p.amount) throw new Error(`refund of ${p.amount} on ${p.paymentId}, which took ${charged.get(p.paymentId)}`);
         refunds.push(p);
-        return { id: "re_1", amount: charged.get(p.paymentId), currency: "INR", status: "succeeded" };
+        return { status: "succeeded", processorId: "re_1" };
       },
     },
   };
 }
 
 const alice: Caller = { id: "u-alice", email: "alice@example.com", name: "Alice", role: "customer" };
-const CARD = { number: "4242424242424242", expMonth: 12, expYear: 2099, cvc: "123" };
+const CARD = "pm_card_visa";
 
 test("money taken for seats whose hold ended during the charge is refunded at once and the booking says so", async (t) => {
   const refunds: unknown[] = [];
@@ -47,7 +48,7 @@ test("money taken for seats whose hold ended during the charge is refunded at on
   const meta = { caller: alice };
   const hold = await broker.call<{ id: string }, object>("admin.hold", { showId: "s1", seats: ["A1"] }, { meta });
   const booking = await broker.call<{ id: string; amount: number }, object>("admin.createBooking", { holdId: hold.id }, { meta });
-  const error = await t.throwsAsync(broker.call("admin.pay", { bookingId: booking.id, card: CARD }, { meta }));
+  const error = await t.throwsAsync(broker.call("admin.pay", { bookingId: booking.id, paymentMethod: CARD }, { meta }));
   t.is((error as { code?: number }).code, 410);
   t.is(refunds.length, 1);
   const after = await broker.call<{ status: string; refund?: { amount: number }; reason?: string }, object>("admin.getBooking", { bookingId: booking.id }, { meta });
@@ -64,7 +65,7 @@ test("a hold being paid for is extended once so a slow charge still confirms", a
   const meta = { caller: alice };
   const hold = await broker.call<{ id: string }, object>("admin.hold", { showId: "s1", seats: ["A2"] }, { meta });
   const booking = await broker.call<{ id: string }, object>("admin.createBooking", { holdId: hold.id }, { meta });
-  const paid = await broker.call<{ status: string }, object>("admin.pay", { bookingId: booking.id, card: CARD }, { meta });
+  const paid = await broker.call<{ status: string }, object>("admin.pay", { bookingId: booking.id, paymentMethod: CARD }, { meta });
   t.is(paid.status, "confirmed");
   t.is(refunds.length, 0);
   const seats = await broker.call<{ seats: Record<string, string> }, object>("show.seats", { showId: "s1" });
@@ -76,7 +77,7 @@ test("a hold cannot be released or replaced while its payment is in flight", asy
   const meta = { caller: alice };
   const hold = await broker.call<{ id: string }, object>("admin.hold", { showId: "s1", seats: ["A3"] }, { meta });
   const booking = await broker.call<{ id: string }, object>("admin.createBooking", { holdId: hold.id }, { meta });
-  const paying = broker.call<{ status: string }, object>("admin.pay", { bookingId: booking.id, card: CARD }, { meta });
+  const paying = broker.call<{ status: string }, object>("admin.pay", { bookingId: booking.id, paymentMethod: CARD }, { meta });
   await new Promise((r) => setTimeout(r, 100));
   const release = await t.throwsAsync(broker.call("admin.releaseHold", { holdId: hold.id }, { meta }));
   t.is((release as { type?: string }).type, "HOLD_IN_PAYMENT");

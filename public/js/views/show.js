@@ -1,8 +1,7 @@
 // One show: the live seat map (server-sent events), the selection with a price estimate, the
 // hold with its countdown and locked quote, and payment.
 import { api, describeError, newKey, sawServerTime, serverNow, session } from "../api.js";
-import { testCardsTable } from "../cards.js";
-import { append, busy, clear, field, formError, h } from "../dom.js";
+import { append, busy, clear, formError, h } from "../dom.js";
 import { cardBrand, clock, countdown, dateTime, duration, money } from "../format.js";
 import { renderQuote } from "../quote.js";
 import { createSeatMap, seatLegend } from "../seatmap.js";
@@ -189,18 +188,9 @@ export async function showView(main, { params, active, onLeave }) {
     bar.replaceChildren(summary, action);
   }
 
-  /** The bar's Pay: submits the card form when it is filled in, else brings it into view. */
+  /** The bar's Pay: the same as the form's, which opens the card processor's page. */
   function goPay() {
-    const form = holdSlot.querySelector("form.payment");
-    if (!form) return;
-    const number = form.querySelector("[name=cardnumber]");
-    const cvc = form.querySelector("[name=cvc]");
-    if (number.value.trim() && cvc.value.trim()) {
-      form.requestSubmit();
-      return;
-    }
-    form.scrollIntoView({ block: "start", behavior: "smooth" });
-    (number.value.trim() ? cvc : number).focus({ preventScroll: true });
+    holdSlot.querySelector("form.payment")?.requestSubmit();
   }
 
   let estimateAbort = null;
@@ -365,51 +355,26 @@ export async function showView(main, { params, active, onLeave }) {
   }
 
   // ---------- payment ----------
+  // The card is typed on the processor's own page, never here: the page makes a payment method
+  // there and sends the customer back with its id (?payment_method=pm_...), which is all
+  // Marquee is ever given. A card that needs 3-D Secure sends them to its challenge and back
+  // (?payment_intent=...), and the booking says how it ended.
+  const returnTo = (param, bookingId) => `${location.origin}${location.pathname}?${param}=${encodeURIComponent(bookingId)}#/show/${encodeURIComponent(showId)}`;
+
   function paymentForm(current) {
-    const thisYear = new Date().getFullYear();
-    const number = h("input", { name: "cardnumber", inputmode: "numeric", autocomplete: "cc-number", maxlength: "23", required: true, spellcheck: "false", "data-testid": "card-number" });
-    const month = h("select", { name: "exp-month", autocomplete: "cc-exp-month", "data-testid": "card-exp-month" },
-      Array.from({ length: 12 }, (_, i) => h("option", { value: String(i + 1) }, String(i + 1).padStart(2, "0"))));
-    const year = h("select", { name: "exp-year", autocomplete: "cc-exp-year", "data-testid": "card-exp-year" },
-      Array.from({ length: 11 }, (_, i) => h("option", { value: String(thisYear + i) }, String(thisYear + i))));
-    month.value = "12";
-    year.value = String(thisYear + 2);
-    const cvc = h("input", { name: "cvc", inputmode: "numeric", autocomplete: "cc-csc", maxlength: "4", required: true, "data-testid": "card-cvc" });
     const error = formError("payment-error");
     const pay = h("button", { type: "submit", class: "button button--primary", "data-testid": "pay-button" }, `Pay ${money(current.quote.total, currency)}`);
     const form = h("form", { class: "form payment", "aria-labelledby": "pay-title", novalidate: true },
       h("h3", { id: "pay-title" }, "Pay by card"),
-      field("Card number", number),
-      h("div", { class: "field-row" }, field("Expiry month", month), field("Expiry year", year), field("Security code (CVC)", cvc, "3 digits on the back; 4 on the front for Amex.")),
+      h("p", { class: "muted" }, "You will enter your card on the card processor's secure page. Marquee never sees your card number."),
       error,
-      h("div", { class: "actions" }, pay),
-      testCardsTable((card) => {
-        number.value = card.number;
-        cvc.value = card.amex ? "1234" : "123";
-        number.focus();
-        announce(`Filled in test card ${card.number}.`);
-      }));
+      h("div", { class: "actions" }, pay));
 
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       error.textContent = "";
-      const digits = number.value.replace(/[\s-]/g, "");
-      if (!/^\d{12,19}$/.test(digits)) {
-        error.textContent = "Enter the card number: 12 to 19 digits.";
-        number.setAttribute("aria-invalid", "true");
-        number.focus();
-        return;
-      }
-      number.removeAttribute("aria-invalid");
-      if (!/^\d{3,4}$/.test(cvc.value.trim())) {
-        error.textContent = "Enter the 3 or 4 digit security code.";
-        cvc.setAttribute("aria-invalid", "true");
-        cvc.focus();
-        return;
-      }
-      cvc.removeAttribute("aria-invalid");
       try {
-        const booking = await busy(pay, async () => {
+        await busy(pay, async () => {
           if (!st.bookingId) {
             try {
               const opened = await api("POST", "/bookings", { body: { holdId: current.id }, idempotencyKey: `booking-${current.id}` });
@@ -420,30 +385,86 @@ export async function showView(main, { params, active, onLeave }) {
             }
             save();
           }
-          return api("POST", `/bookings/${encodeURIComponent(st.bookingId)}/pay`, {
-            body: { card: { number: digits, expMonth: Number(month.value), expYear: Number(year.value), cvc: cvc.value.trim() } },
-            idempotencyKey: newKey(),
-          });
-        }, "Paying…");
-        if (active()) confirmed(booking);
+          const checkout = await api("GET", "/payments/checkout");
+          if (!checkout.pageUrl) throw new Error("This platform takes cards through Stripe's own page, which this web app does not embed yet; pay through the API with a payment method id.");
+          const page = new URL(checkout.pageUrl);
+          page.search = new URLSearchParams({
+            key: checkout.publishableKey, return_url: returnTo("pay", st.bookingId), amount: String(current.quote.total), currency,
+            description: `${show.movie.title}: ${list(current.seats)}`,
+          }).toString();
+          announce("Opening the card processor's page…");
+          location.assign(page.href);
+        }, "Opening the card page…");
       } catch (err) {
         if (!active()) return;
-        if (err.status === 410) {
-          expired(err.message);
-          return;
-        }
-        if (err.status === 402) {
-          const reason = err.data?.reason;
-          error.textContent = `${err.message}${reason ? ` (${reason})` : ""}. Your seats stay held until the timer runs out.`;
-          number.focus();
-        } else {
-          error.textContent = describeError(err);
-        }
-        // The hold may have moved on (paying extends it, another tab may have released it).
-        checkHold();
+        error.textContent = describeError(err);
       }
     });
     return form;
+  }
+
+  /** The payment form's error line, when the hold (and its form) is on the page. */
+  function paymentError(text) {
+    const line = holdSlot.querySelector("[data-testid=payment-error]");
+    if (line) line.textContent = text;
+    else showError(text);
+  }
+
+  /** Back from the card page with a payment method: pay the booking with it. */
+  async function payWith(bookingId, paymentMethod) {
+    announce("Paying…");
+    try {
+      const booking = await api("POST", `/bookings/${encodeURIComponent(bookingId)}/pay`, {
+        body: { paymentMethod, returnUrl: returnTo("paid", bookingId) },
+        // The same payment method is the same payment: a reload never pays twice.
+        idempotencyKey: `pay-${bookingId}-${paymentMethod}`,
+      });
+      if (!active()) return;
+      if (booking.status === "requires_action" && booking.payment?.nextAction?.url) {
+        announce("Your bank asks you to confirm this payment…");
+        location.assign(booking.payment.nextAction.url);
+        return;
+      }
+      confirmed(booking);
+    } catch (err) {
+      if (!active()) return;
+      if (err.status === 410) {
+        expired(err.message);
+        return;
+      }
+      const reason = err.data?.reason;
+      paymentError(err.status === 402 ? `${err.message}${reason ? ` (${reason})` : ""}. Your seats stay held until the timer runs out.` : describeError(err));
+      checkHold();
+    }
+  }
+
+  /** Back from the bank's challenge: the booking says how it ended, as soon as the processor has told Marquee. */
+  async function awaitOutcome(bookingId) {
+    announce("Checking your payment…");
+    for (let i = 0; i < 60 && active(); i++) {
+      let booking;
+      try {
+        booking = await api("GET", `/bookings/${encodeURIComponent(bookingId)}`);
+      } catch (err) {
+        paymentError(describeError(err));
+        return;
+      }
+      if (booking.status === "confirmed") {
+        confirmed(booking);
+        return;
+      }
+      if (booking.status === "payment_failed") {
+        const code = booking.payment?.failureCode;
+        paymentError(`Payment failed: ${booking.reason ?? "the bank refused it"}${code ? ` (${code})` : ""}. Your seats stay held until the timer runs out.`);
+        checkHold();
+        return;
+      }
+      if (booking.status !== "requires_action" && !booking.paymentInProgress) {
+        paymentError(booking.reason ?? `The booking is ${booking.status}.`);
+        return;
+      }
+      await new Promise((resolve) => later(resolve, 500));
+    }
   }
 
   function confirmed(booking) {
@@ -667,4 +688,9 @@ export async function showView(main, { params, active, onLeave }) {
       }
     }
   }
+  // Back from the processor: its answer is in the query, read once and then taken off the address.
+  const back = new URLSearchParams(location.search);
+  if (back.has("pay") || back.has("paid")) history.replaceState(null, "", `${location.pathname}${location.hash}`);
+  if (user && back.get("pay") && back.get("payment_method")) await payWith(back.get("pay"), back.get("payment_method"));
+  else if (user && back.get("paid")) await awaitOutcome(back.get("paid"));
 }
