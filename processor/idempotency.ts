@@ -54,3 +54,6 @@ export class IdempotencyKeys {
     await this.#store.remove(COLLECTIONS.idempotency, key);
   }
 }
+
+/** Give this to the store the processor runs on, so kept responses lapse by themselves too. */
+export const PROCESSOR_RETENTION = { [COLLECTIONS.idempotency]: KEPT_MS } as const;

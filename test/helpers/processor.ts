@@ -5,6 +5,7 @@ import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import Stripe from "stripe";
 import { MemoryStore } from "../../infra/memory-store.ts";
+import type { Store } from "../../infra/store.ts";
 import { startProcessor, type ProcessorOptions } from "../../processor/server.ts";
 
 export const SECRET_KEY = "sk_test_marquee_processor_0001";
@@ -60,3 +61,20 @@ export async function startReceiver(t: ExecutionContext, answer: (n: number) => 
 }
 
 export const typesOf = (deliveries: Received[]): string[] => deliveries.map((d) => JSON.parse(d.body).type as string);
+
+/**
+ * The store with every call delayed by 0-2 ms, as a network store would: the memory store
+ * answers within one tick, which would serialize requests that race on a real Redis.
+ */
+export function unhurried(store: Store): Store {
+  return new Proxy(store, {
+    get(target, name, receiver) {
+      const value = Reflect.get(target, name, receiver);
+      if (typeof value !== "function") return value;
+      return async (...args: unknown[]) => {
+        await new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * 3)));
+        return value.apply(target, args);
+      };
+    },
+  });
+}
