@@ -18,7 +18,7 @@ export interface Call {
   request: RequestInfo;
 }
 
-/** A reply; `hangUp` when the fault plan wants the connection dropped after the work is done. */
+/** A reply; `hangUp` when the fault plan wants it never sent, though the work is done. */
 export type Answer = Reply & { hangUp?: boolean };
 export type Handler = (call: Call) => Promise<Answer>;
 export interface ApiRoute { publishable: boolean; handler: Handler }

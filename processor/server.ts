@@ -144,8 +144,9 @@ export async function startProcessor(options: ProcessorOptions): Promise<Running
     }
     const ms = (performance.now() - started).toFixed(1);
     if (answer.hangUp) {
-      logger?.info(`${req.method} ${path} charged, then hung up (fault timeout_after_charge) ${ms}ms`);
-      req.socket.destroy();
+      // Never answered (until stop): a reset would not do, because the SDK retries a reset
+      // connection once, under the same Idempotency-Key, even with maxNetworkRetries 0.
+      logger?.info(`${req.method} ${path} charged, then left unanswered (fault timeout_after_charge) ${ms}ms`);
       return;
     }
     send(res, { ...answer, headers: { "request-id": newId("req"), "stripe-version": API_VERSION, ...answer.headers } }, nonce);

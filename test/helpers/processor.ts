@@ -12,8 +12,9 @@ export const SECRET_KEY = "sk_test_marquee_processor_0001";
 export const PUBLISHABLE_KEY = "pk_test_marquee_processor_0001";
 export const WEBHOOK_SECRET = "whsec_marquee_processor_test";
 
-export function sdkFor(port: number, key = SECRET_KEY): Stripe {
-  return new Stripe(key, { host: "127.0.0.1", port, protocol: "http", maxNetworkRetries: 0 });
+/** The SDK as the adapter configures it; `timeout` (ms) for a client that gives up early. */
+export function sdkFor(port: number, key = SECRET_KEY, timeout?: number): Stripe {
+  return new Stripe(key, { host: "127.0.0.1", port, protocol: "http", maxNetworkRetries: 0, ...(timeout && { timeout }) });
 }
 
 export async function startTestProcessor(t: ExecutionContext, options: Partial<ProcessorOptions> = {}) {
