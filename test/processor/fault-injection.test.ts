@@ -1,5 +1,5 @@
 // Each fault of the plan, seen from the client and the webhook endpoint.
-import test from "ava";
+import test, { type ExecutionContext } from "ava";
 import Stripe from "stripe";
 import { SECRET_KEY, sdkFor, startReceiver, startTestProcessor } from "../helpers/processor.ts";
 
@@ -56,14 +56,20 @@ test("the fault plan is read and changed at run time; a wrong one is a 400 namin
   t.regex(((await res.json()) as any).error.message, /jitter=1/);
 });
 
-test("webhook_drop: a dropped event is never delivered while later ones are", async (t) => {
+/** A payment under a webhook fault, then one after the fault is lifted at run time. */
+async function payBeforeAndAfter(t: ExecutionContext, fault: string, lifted: string) {
   const receiver = await startReceiver(t);
-  const { stripe, processor } = await startTestProcessor(t, { webhookUrl: receiver.url, faults: "webhook_drop=1" });
-  const dropped = await stripe.paymentIntents.create(visa);
-  await setFaults(processor.url, "webhook_drop=0");
-  const kept = await stripe.paymentIntents.create(visa);
-  await receiver.waitFor((a) => a.some((d) => idOf(d.body) === kept.id));
-  t.false(receiver.received.some((d) => idOf(d.body) === dropped.id));
+  const { stripe, processor } = await startTestProcessor(t, { webhookUrl: receiver.url, faults: fault });
+  const before = await stripe.paymentIntents.create(visa);
+  await setFaults(processor.url, lifted);
+  const after = await stripe.paymentIntents.create(visa);
+  return { receiver, before: before.id, after: after.id };
+}
+
+test("webhook_drop: a dropped event is never delivered while later ones are", async (t) => {
+  const { receiver, before, after } = await payBeforeAndAfter(t, "webhook_drop=1", "webhook_drop=0");
+  await receiver.waitFor((a) => a.some((d) => idOf(d.body) === after));
+  t.false(receiver.received.some((d) => idOf(d.body) === before));
 });
 
 test("webhook_duplicate: the same event arrives twice", async (t) => {
@@ -75,13 +81,9 @@ test("webhook_duplicate: the same event arrives twice", async (t) => {
 });
 
 test("webhook_delay: a delayed event arrives after one sent later without delay", async (t) => {
-  const receiver = await startReceiver(t);
-  const { stripe, processor } = await startTestProcessor(t, { webhookUrl: receiver.url, faults: "webhook_delay=500" });
-  const late = await stripe.paymentIntents.create(visa);
-  await setFaults(processor.url, "webhook_delay=0");
-  const early = await stripe.paymentIntents.create(visa);
+  const { receiver, before, after } = await payBeforeAndAfter(t, "webhook_delay=500", "webhook_delay=0");
   const both = await receiver.waitFor((a) => a.length === 2);
-  t.deepEqual(both.map((d) => idOf(d.body)), [early.id, late.id]);
+  t.deepEqual(both.map((d) => idOf(d.body)), [after, before]);
 });
 
 test("webhook_reorder: events held back arrive out of order, and all arrive", async (t) => {
