@@ -100,3 +100,12 @@ test("a confirm racing a cancel has exactly one winner, on one processor or two 
     t.is(final.status, confirmed.status === "fulfilled" ? "succeeded" : "canceled");
   }
 });
+
+test("expand[] inlines the latest charge and the payment method, as Stripe does", async (t) => {
+  const { stripe } = await startTestProcessor(t);
+  const paid = await stripe.paymentIntents.create({ amount: 500, currency: "usd", payment_method: "pm_card_visa", confirm: true, expand: ["latest_charge"] });
+  t.like(paid.latest_charge, { object: "charge", amount: 500, payment_method_details: { card: { last4: "4242" } } });
+  const read = await stripe.paymentIntents.retrieve(paid.id, { expand: ["payment_method"] });
+  t.like(read.payment_method, { object: "payment_method", id: "pm_card_visa" });
+  t.is(typeof read.latest_charge, "string");
+});
