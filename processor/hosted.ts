@@ -44,7 +44,8 @@ export function pageRoutes(rt: Runtime, publishableKey: string): Route<PageHandl
       if (!record) return html(404, errorPage(nonce, "No payment waits for authentication at this link."));
       if (record.intent.status !== "requires_action") return html(200, resultPage(nonce, record));
       const { id, client_secret, amount, currency } = record.intent;
-      return html(200, challengePage(nonce, { intentId: id, clientSecret: client_secret, amount, currency }));
+      const page = html(200, challengePage(nonce, { intentId: id, clientSecret: client_secret, amount, currency }));
+      return record.returnUrl ? { ...page, formTarget: new URL(record.returnUrl).origin } : page;
     }),
     route("POST /3ds/:id", async ({ path, form, nonce }) => {
       const outcome = form.get("outcome");

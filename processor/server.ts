@@ -106,7 +106,7 @@ export async function startProcessor(options: ProcessorOptions): Promise<Running
     if (idempotencyKey === null) return call();
     if (idempotencyKey.length > 255) return errorReply(invalidRequest("Idempotency-Key must be at most 255 characters.", "idempotency_key_too_long"));
     const scoped = `${auth === secretKey ? "secret" : "publishable"}:${idempotencyKey}`;
-    const fingerprint = fingerprintOf(req.method!, path, body);
+    const fingerprint = fingerprintOf(secretKey, req.method!, path, body);
     const claim = await keys.claim(scoped, fingerprint, Date.now());
     if ("replay" in claim) return { status: claim.replay.status, body: claim.replay.body, headers: { "idempotent-replayed": "true" } };
     if ("conflict" in claim) {
