@@ -134,10 +134,11 @@ export async function startProcessor(options: ProcessorOptions): Promise<Running
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
     const nonce = randomBytes(16).toString("base64");
-    const target = new URL(req.url ?? "/", "http://processor");
-    const path = target.pathname;
+    let path = "/";
     let answer: Answer;
     try {
+      const target = new URL(req.url ?? "/", "http://processor");
+      path = target.pathname;
       answer = path.startsWith("/v1/") ? await callApi(req, path, target.search.slice(1)) : await callPage(req, path, target.searchParams, nonce);
     } catch (error) {
       answer = failure(error, path, nonce);
@@ -155,7 +156,7 @@ export async function startProcessor(options: ProcessorOptions): Promise<Running
 
   function failure(error: unknown, path: string, nonce: string): Answer {
     if (error instanceof BodyTooLarge) return errorReply({ ...invalidRequest("The request body is too large."), status: 413 });
-    if (error instanceof URIError) return errorReply({ ...invalidRequest("The request URL is malformed."), status: 404 });
+    if (error instanceof URIError || (error as { code?: string }).code === "ERR_INVALID_URL") return errorReply({ ...invalidRequest("The request URL is malformed."), status: 404 });
     const unavailable = error instanceof StoreUnavailableError;
     logger?.warn(`${path}: ${(error as Error).message}`);
     const message = unavailable ? "The processor's store is unavailable; retry with the same Idempotency-Key." : "An error occurred with our connection to Stripe.";
