@@ -14,7 +14,7 @@ async function setFaults(url: string, faults: string) {
 
 test("timeout_after_charge: the confirm charges, the client times out, and a retry with its key replays the success", async (t) => {
   const { processor } = await startTestProcessor(t, { faults: "timeout_after_charge=1" });
-  const stripe = sdkFor(processor.port, SECRET_KEY, 300);
+  const stripe = sdkFor(processor.port, SECRET_KEY, 2_000);
   const error = await t.throwsAsync(stripe.paymentIntents.create(visa, { idempotencyKey: "pay-b1" }));
   t.true(error instanceof Stripe.errors.StripeConnectionError);
   const replayed = await stripe.paymentIntents.create(visa, { idempotencyKey: "pay-b1" });
@@ -81,17 +81,19 @@ test("webhook_duplicate: the same event arrives twice", async (t) => {
 });
 
 test("webhook_delay: a delayed event arrives after one sent later without delay", async (t) => {
-  const { receiver, before, after } = await payBeforeAndAfter(t, "webhook_delay=500", "webhook_delay=0");
-  const both = await receiver.waitFor((a) => a.length === 2);
+  // Long enough that the second payment is made well within it, even on a loaded machine.
+  const { receiver, before, after } = await payBeforeAndAfter(t, "webhook_delay=5000", "webhook_delay=0");
+  const both = await receiver.waitFor((a) => a.length === 2, 20_000);
   t.deepEqual(both.map((d) => idOf(d.body)), [after, before]);
 });
 
 test("webhook_reorder: events held back arrive out of order, and all arrive", async (t) => {
   const receiver = await startReceiver(t);
-  const { stripe } = await startTestProcessor(t, { webhookUrl: receiver.url, faults: "webhook_reorder=1,seed=5", webhookReorderHoldMs: 300 });
+  const { stripe } = await startTestProcessor(t, { webhookUrl: receiver.url, faults: "webhook_reorder=1,seed=5", webhookReorderHoldMs: 2_000 });
   const sent: string[] = [];
   for (let i = 0; i < 5; i++) sent.push((await stripe.paymentIntents.create(visa)).id);
-  const got = (await receiver.waitFor((a) => a.length === 5)).map((d) => idOf(d.body));
+  // Each is held 2-4 s at random, far more than the payments are apart, so the seed decides the order.
+  const got = (await receiver.waitFor((a) => a.length === 5, 20_000)).map((d) => idOf(d.body));
   t.deepEqual([...got].sort(), [...sent].sort());
   t.notDeepEqual(got, sent);
 });
