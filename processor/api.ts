@@ -6,7 +6,7 @@ import { invalidRequest, notFound, type ApiError } from "./errors.ts";
 import { formatFaults, fires, parseFaults } from "./faults.ts";
 import type { Params } from "./form.ts";
 import { json, route, type Reply, type Route } from "./http.ts";
-import { cancel, confirm, confirmRequest, openIntent, wantsConfirm, type PaymentRecord, type Step } from "./intents.ts";
+import { cancel, confirm, confirmRequest, intentView, openIntent, wantsConfirm, type PaymentRecord, type Step } from "./intents.ts";
 import type { Change } from "./ledger.ts";
 import { isError, stringParam, unknownParam } from "./params.ts";
 import { refund, refundIn, refundTarget } from "./refunds.ts";
@@ -18,7 +18,7 @@ export interface Call {
   request: RequestInfo;
 }
 
-/** A reply; `hangUp` when the fault plan wants the connection dropped after the work is done. */
+/** A reply; `hangUp` when the fault plan wants it never sent, though the work is done. */
 export type Answer = Reply & { hangUp?: boolean };
 export type Handler = (call: Call) => Promise<Answer>;
 export interface ApiRoute { publishable: boolean; handler: Handler }
@@ -26,19 +26,19 @@ export interface ApiRoute { publishable: boolean; handler: Handler }
 export const errorReply = (e: ApiError): Answer => json(e.status, { error: e.error });
 
 /** The reply to a change of a payment: its intent, or the error it was refused with. */
-async function changed(rt: Runtime, change: Change, request: RequestInfo, id: string): Promise<Answer> {
+async function changed(rt: Runtime, change: Change, request: RequestInfo, id: string, params: Params): Promise<Answer> {
   await rt.after(change, request);
   if ("missing" in change) return errorReply(notFound("payment_intent", id));
   if ("refused" in change) return errorReply(change.refused);
   const step = "committed" in change ? change.committed : { record: change.unchanged, events: [] };
-  return intentAnswer(rt, step);
+  return intentAnswer(rt, step, params);
 }
 
 /** A confirm that charged may hang up instead of answering: the charge stands, the client cannot know. */
-function intentAnswer(rt: Runtime, step: Step): Answer {
+function intentAnswer(rt: Runtime, step: Step, params: Params): Answer {
   if (step.error) return errorReply(step.error);
   const hangUp = step.events.some((e) => e.type === "payment_intent.succeeded") && fires(rt.faults.timeoutAfterCharge, rt.draw);
-  return { ...json(200, step.record.intent), hangUp };
+  return { ...json(200, intentView(step.record, params)), hangUp };
 }
 
 async function confirmIntent(rt: Runtime, id: string, params: Params, request: RequestInfo): Promise<Answer> {
@@ -48,7 +48,7 @@ async function confirmIntent(rt: Runtime, id: string, params: Params, request: R
   if (isError(method)) return errorReply(method);
   const forceDecline = fires(rt.faults.decline, rt.draw);
   const ctx = rt.context();
-  return changed(rt, await rt.ledger.change(id, (r) => confirm(r, { method, returnUrl: asked.returnUrl, forceDecline }, ctx)), request, id);
+  return changed(rt, await rt.ledger.change(id, (r) => confirm(r, { method, returnUrl: asked.returnUrl, forceDecline }, ctx)), request, id, params);
 }
 
 function routes(rt: Runtime): Route<ApiRoute>[] {
@@ -80,17 +80,17 @@ function routes(rt: Runtime): Route<ApiRoute>[] {
       const record = openIntent(rest, method, rt.context());
       if (isError(record)) return errorReply(record);
       await rt.ledger.open(record);
-      if (!confirmNow) return json(200, record.intent);
-      return confirmIntent(rt, record.intent.id, {}, request);
+      if (!confirmNow) return json(200, intentView(record, params));
+      return confirmIntent(rt, record.intent.id, params.expand === undefined ? {} : { expand: params.expand }, request);
     })),
-    route("GET /v1/payment_intents/:id", secret(async ({ path }) => {
+    route("GET /v1/payment_intents/:id", secret(async ({ path, params }) => {
       const record = await rt.current(path.id!);
-      return record ? json(200, record.intent) : errorReply(notFound("payment_intent", path.id!));
+      return record ? json(200, intentView(record, params)) : errorReply(notFound("payment_intent", path.id!));
     })),
     route("POST /v1/payment_intents/:id/confirm", secret(({ path, params, request }) => confirmIntent(rt, path.id!, params, request))),
     route("POST /v1/payment_intents/:id/cancel", secret(async ({ path, params, request }) => {
       const ctx = rt.context();
-      return changed(rt, await rt.ledger.change(path.id!, (r) => cancel(r, params, ctx)), request, path.id!);
+      return changed(rt, await rt.ledger.change(path.id!, (r) => cancel(r, params, ctx)), request, path.id!, params);
     })),
     route("POST /v1/refunds", secret(async ({ params, request }) => {
       const target = refundTarget(params);

@@ -9,7 +9,7 @@ export interface FaultPlan {
   latencyMs: number;
   /** A confirm declined as generic_decline whatever the card. */
   decline: number;
-  /** A confirm that charges, then destroys the connection: the client cannot know the outcome. */
+  /** A confirm that charges, then never answers: the client times out not knowing the outcome. */
   timeoutAfterCharge: number;
   /** Added before each webhook's first attempt. */
   webhookDelayMs: number;

@@ -44,9 +44,8 @@ export function pageRoutes(rt: Runtime, publishableKey: string): Route<PageHandl
       if (!record) return html(404, errorPage(nonce, "No payment waits for authentication at this link."));
       if (record.intent.status !== "requires_action") return html(200, resultPage(nonce, record));
       const { id, client_secret, amount, currency } = record.intent;
-      // The answer redirects to the merchant's return_url, which the page's form-action must allow.
-      const merchant = record.returnUrl ? [new URL(record.returnUrl).origin] : [];
-      return { ...html(200, challengePage(nonce, { intentId: id, clientSecret: client_secret, amount, currency })), formTargets: merchant };
+      const page = html(200, challengePage(nonce, { intentId: id, clientSecret: client_secret, amount, currency }));
+      return record.returnUrl ? { ...page, formTarget: new URL(record.returnUrl).origin } : page;
     }),
     route("POST /3ds/:id", async ({ path, form, nonce }) => {
       const outcome = form.get("outcome");

@@ -22,9 +22,9 @@ export interface Reply {
   /** JSON text, or an HTML page when `html` is set. */
   body: string;
   html?: boolean;
+  /** Another origin a page's form may lead to (a redirect after it is posted counts, in Chromium). */
+  formTarget?: string;
   headers?: Record<string, string>;
-  /** Where a form on the page may end up besides here: a challenge's answer redirects to the merchant's return_url. */
-  formTargets?: string[];
 }
 
 export const json = (status: number, value: unknown, headers?: Record<string, string>): Reply => ({ status, body: JSON.stringify(value, null, 2), headers });
@@ -39,7 +39,7 @@ export function send(res: ServerResponse, reply: Reply, nonce: string): void {
     "cache-control": "no-store",
     "x-content-type-options": "nosniff",
     ...(reply.html && {
-      "content-security-policy": `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; connect-src 'self'; form-action 'self'${(reply.formTargets ?? []).map((t) => ` ${t}`).join("")}; frame-ancestors 'none'; base-uri 'none'`,
+      "content-security-policy": `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; connect-src 'self'; form-action 'self'${reply.formTarget ? ` ${reply.formTarget}` : ""}; frame-ancestors 'none'; base-uri 'none'`,
       "referrer-policy": "no-referrer",
     }),
     ...reply.headers,

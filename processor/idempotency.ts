@@ -3,7 +3,7 @@
 // Idempotent-Replayed: true); the same key with another request is refused (400
 // idempotency_error); a request still running under the key is refused (409) rather than run
 // twice. Claims are putIfAbsent in the store, so two processors sharing Redis agree too.
-import { createHash } from "node:crypto";
+import { createHmac } from "node:crypto";
 import type { Store } from "../infra/store.ts";
 import { COLLECTIONS } from "./ledger.ts";
 
@@ -23,8 +23,12 @@ type IdempotencyRecord =
 
 export type Claim = { run: true } | { replay: Kept } | { conflict: "mismatch" | "running" };
 
-export const fingerprintOf = (method: string, path: string, body: string): string =>
-  createHash("sha256").update(`${method} ${path}\n${body}`).digest("hex");
+/**
+ * Keyed with the secret key: a body may hold a card number, and a plain hash of so few digits
+ * could be reversed by trying them all (PCI DSS accepts only keyed hashes of a card number).
+ */
+export const fingerprintOf = (key: string, method: string, path: string, body: string): string =>
+  createHmac("sha256", key).update(`${method} ${path}\n${body}`).digest("hex");
 
 export class IdempotencyKeys {
   readonly #store: Store;
@@ -58,3 +62,6 @@ export class IdempotencyKeys {
     await this.#store.remove(COLLECTIONS.idempotency, key);
   }
 }
+
+/** Give this to the store the processor runs on, so kept responses lapse by themselves too. */
+export const PROCESSOR_RETENTION = { [COLLECTIONS.idempotency]: KEPT_MS } as const;

@@ -250,3 +250,12 @@ export function confirmRequest(params: Params): { paymentMethod?: string; return
 }
 
 export const wantsConfirm = (params: Params): boolean | ApiError => booleanParam(params, "confirm");
+
+/** The intent as a response shows it: `expand[]=latest_charge` and `expand[]=payment_method` inline those objects. */
+export function intentView(record: PaymentRecord, params: Params): PaymentIntent | Record<string, unknown> {
+  const expand = Array.isArray(params.expand) ? params.expand : typeof params.expand === "string" ? [params.expand] : [];
+  let view: Record<string, unknown> = record.intent as unknown as Record<string, unknown>;
+  if (expand.includes("latest_charge") && record.charge) view = { ...view, latest_charge: record.charge };
+  if (expand.includes("payment_method") && record.method) view = { ...view, payment_method: record.method.method };
+  return view;
+}

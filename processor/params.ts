@@ -36,14 +36,13 @@ export function metadataParam(params: Params): Record<string, string> | ApiError
   if (typeof raw !== "object" || Array.isArray(raw)) return invalidParam("metadata", "Invalid object: metadata must be a hash of strings");
   const entries = Object.entries(raw);
   if (entries.length > 50) return invalidParam("metadata", "Metadata can have at most 50 keys");
-  const out: Record<string, string> = {};
   for (const [key, value] of entries) {
     if (typeof value !== "string") return invalidParam(`metadata[${key}]`, "Metadata values must be strings");
     if (key.length > 40) return invalidParam(`metadata[${key}]`, "Metadata keys can be at most 40 characters");
     if (value.length > 500) return invalidParam(`metadata[${key}]`, "Metadata values can be at most 500 characters");
-    out[key] = value;
   }
-  return out;
+  // fromEntries defines own properties, so a key such as __proto__ stays a plain key.
+  return Object.fromEntries(entries) as Record<string, string>;
 }
 
 /** A URL a browser may be sent to: http or https only. */

@@ -106,7 +106,7 @@ export async function startProcessor(options: ProcessorOptions): Promise<Running
     if (idempotencyKey === null) return call();
     if (idempotencyKey.length > 255) return errorReply(invalidRequest("Idempotency-Key must be at most 255 characters.", "idempotency_key_too_long"));
     const scoped = `${auth === secretKey ? "secret" : "publishable"}:${idempotencyKey}`;
-    const fingerprint = fingerprintOf(req.method!, path, body);
+    const fingerprint = fingerprintOf(secretKey, req.method!, path, body);
     const claim = await keys.claim(scoped, fingerprint, Date.now());
     if ("replay" in claim) return { status: claim.replay.status, body: claim.replay.body, headers: { "idempotent-replayed": "true" } };
     if ("conflict" in claim) {
@@ -134,18 +134,20 @@ export async function startProcessor(options: ProcessorOptions): Promise<Running
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
     const nonce = randomBytes(16).toString("base64");
-    const target = new URL(req.url ?? "/", "http://processor");
-    const path = target.pathname;
+    let path = "/";
     let answer: Answer;
     try {
+      const target = new URL(req.url ?? "/", "http://processor");
+      path = target.pathname;
       answer = path.startsWith("/v1/") ? await callApi(req, path, target.search.slice(1)) : await callPage(req, path, target.searchParams, nonce);
     } catch (error) {
       answer = failure(error, path, nonce);
     }
     const ms = (performance.now() - started).toFixed(1);
     if (answer.hangUp) {
-      logger?.info(`${req.method} ${path} charged, then hung up (fault timeout_after_charge) ${ms}ms`);
-      req.socket.destroy();
+      // Never answered (until stop): a reset would not do, because the SDK retries a reset
+      // connection once, under the same Idempotency-Key, even with maxNetworkRetries 0.
+      logger?.info(`${req.method} ${path} charged, then left unanswered (fault timeout_after_charge) ${ms}ms`);
       return;
     }
     send(res, { ...answer, headers: { "request-id": newId("req"), "stripe-version": API_VERSION, ...answer.headers } }, nonce);
@@ -154,7 +156,7 @@ export async function startProcessor(options: ProcessorOptions): Promise<Running
 
   function failure(error: unknown, path: string, nonce: string): Answer {
     if (error instanceof BodyTooLarge) return errorReply({ ...invalidRequest("The request body is too large."), status: 413 });
-    if (error instanceof URIError) return errorReply({ ...invalidRequest("The request URL is malformed."), status: 404 });
+    if (error instanceof URIError || (error as { code?: string }).code === "ERR_INVALID_URL") return errorReply({ ...invalidRequest("The request URL is malformed."), status: 404 });
     const unavailable = error instanceof StoreUnavailableError;
     logger?.warn(`${path}: ${(error as Error).message}`);
     const message = unavailable ? "The processor's store is unavailable; retry with the same Idempotency-Key." : "An error occurred with our connection to Stripe.";

@@ -108,7 +108,16 @@ export class Webhooks {
 
   async #attempt(d: Delivery): Promise<void> {
     const lease = await this.#store.acquireLease(`stripe:delivery:${d.id}`, this.#owner, LEASE_MS);
-    if (!lease.granted) return;
+    if (!lease.granted) {
+      // Another processor is sending it; look again once its lease would have lapsed.
+      this.#due.set(d.id, { ...d, dueAt: Date.now() + lease.remainingMs + 1 });
+      return;
+    }
+    // Delivered (by another processor) since this one loaded it.
+    if (!(await this.#store.get(COLLECTIONS.deliveries, d.id))) {
+      await this.#release(d, lease.epoch);
+      return;
+    }
     const { secret } = this.#options;
     const url = typeof this.#options.url === "function" ? this.#options.url() : this.#options.url;
     let outcome: string;
@@ -129,19 +138,23 @@ export class Webhooks {
       if (res.ok) {
         await this.#store.remove(COLLECTIONS.deliveries, d.id);
         await this.#store.removeFromSet(SETS.pendingDeliveries, d.id);
-        await this.#store.releaseLease({ lease: `stripe:delivery:${d.id}`, epoch: lease.epoch }, this.#owner);
+        await this.#release(d, lease.epoch);
         this.#options.logger?.info(`webhook ${d.id} delivered (${outcome}, attempt ${d.attempt + 1})`);
         return;
       }
     } catch (error) {
       outcome = (error as Error).message;
     }
-    await this.#store.releaseLease({ lease: `stripe:delivery:${d.id}`, epoch: lease.epoch }, this.#owner);
+    await this.#release(d, lease.epoch);
     if (this.#stopped) return;
     this.#options.logger?.info(`webhook ${d.id} failed (${outcome}, attempt ${d.attempt + 1}); retrying`);
     const next = this.#later(d);
     await this.#store.put(COLLECTIONS.deliveries, d.id, next);
     this.#due.set(d.id, next);
+  }
+
+  async #release(d: Delivery, epoch: number): Promise<void> {
+    await this.#store.releaseLease({ lease: `stripe:delivery:${d.id}`, epoch }, this.#owner);
   }
 
   /** Stops sending; what is still owed stays in the store for the next start. */

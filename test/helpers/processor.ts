@@ -5,14 +5,16 @@ import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import Stripe from "stripe";
 import { MemoryStore } from "../../infra/memory-store.ts";
+import type { Store } from "../../infra/store.ts";
 import { startProcessor, type ProcessorOptions } from "../../processor/server.ts";
 
 export const SECRET_KEY = "sk_test_marquee_processor_0001";
 export const PUBLISHABLE_KEY = "pk_test_marquee_processor_0001";
 export const WEBHOOK_SECRET = "whsec_marquee_processor_test";
 
-export function sdkFor(port: number, key = SECRET_KEY): Stripe {
-  return new Stripe(key, { host: "127.0.0.1", port, protocol: "http", maxNetworkRetries: 0 });
+/** The SDK as the adapter configures it; `timeout` (ms) for a client that gives up early. */
+export function sdkFor(port: number, key = SECRET_KEY, timeout?: number): Stripe {
+  return new Stripe(key, { host: "127.0.0.1", port, protocol: "http", maxNetworkRetries: 0, ...(timeout && { timeout }) });
 }
 
 export async function startTestProcessor(t: ExecutionContext, options: Partial<ProcessorOptions> = {}) {
@@ -60,3 +62,20 @@ export async function startReceiver(t: ExecutionContext, answer: (n: number) => 
 }
 
 export const typesOf = (deliveries: Received[]): string[] => deliveries.map((d) => JSON.parse(d.body).type as string);
+
+/**
+ * The store with every call delayed by 0-2 ms, as a network store would: the memory store
+ * answers within one tick, which would serialize requests that race on a real Redis.
+ */
+export function unhurried(store: Store): Store {
+  return new Proxy(store, {
+    get(target, name, receiver) {
+      const value = Reflect.get(target, name, receiver);
+      if (typeof value !== "function") return value;
+      return async (...args: unknown[]) => {
+        await new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * 3)));
+        return value.apply(target, args);
+      };
+    },
+  });
+}
