@@ -26,7 +26,7 @@ test("events are signed as Stripe signs them: constructEvent accepts them and re
 
 test("each change of a payment sends its event: requires_action, payment_failed, canceled, charge.refunded, refund.updated", async (t) => {
   const receiver = await startReceiver(t);
-  const { stripe } = await startTestProcessor(t, { webhookUrl: receiver.url });
+  const { stripe } = await startTestProcessor(t, { webhookUrl: receiver.url, faults: "refund_settle=50" });
   const failing = await t.throwsAsync(stripe.paymentIntents.create({ amount: 500, currency: "eur", payment_method: "pm_card_chargeDeclined", confirm: true }));
   t.truthy(failing);
   await receiver.waitFor((a) => typesOf(a).includes("payment_intent.payment_failed"));
