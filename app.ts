@@ -21,6 +21,7 @@ import { storeFaults } from "./services/store-faults.ts";
 import { IDEMPOTENCY_RECORDS } from "./services/idempotency.ts";
 import { WEBHOOK_EVENTS } from "./services/payment.service.ts";
 import { startProcessor, type RunningProcessor } from "./processor/server.ts";
+import { PROCESSOR_RETENTION } from "./processor/idempotency.ts";
 
 const FACTORIES: Record<ServiceName, ServiceFactory> = {
   api: apiService,
@@ -48,7 +49,8 @@ export interface Marquee {
 
 /** Redis when REDIS_URL is set (keys prefixed by the namespace), else the embedded memory store. */
 export function storeFor(config: MarqueeConfig): Store {
-  const retention = { [IDEMPOTENCY_RECORDS]: config.idempotencyRetentionMs, [WEBHOOK_EVENTS]: config.idempotencyRetentionMs };
+  // The embedded processor keeps its Idempotency-Keys as Stripe does (24 h) in the same store.
+  const retention = { ...PROCESSOR_RETENTION, [IDEMPOTENCY_RECORDS]: config.idempotencyRetentionMs, [WEBHOOK_EVENTS]: config.idempotencyRetentionMs };
   return config.redisUrl
     ? new RedisStore(config.redisUrl, `marquee:${config.namespace}`, { commandTimeoutMs: config.storeTimeoutMs, retention })
     : new MemoryStore(Date.now, { retention });

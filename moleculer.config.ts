@@ -3,6 +3,7 @@ import { createHmac } from "node:crypto";
 import type { BrokerOptions } from "moleculer";
 import { platformChannel } from "./infra/operator-channel.ts";
 import { PrometheusReporter } from "./infra/prometheus.ts";
+import { parseFaults } from "./processor/faults.ts";
 
 export const ALL_SERVICES = ["api", "admin", "show", "catalog", "pricing", "payment", "auth", "tickets", "reviews", "onsale"] as const;
 export type ServiceName = (typeof ALL_SERVICES)[number];
@@ -191,12 +192,20 @@ function paymentsConfig(env: Env): PaymentsConfig {
     const missing = ["STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", "STRIPE_WEBHOOK_SECRET"].filter((name) => !env[name]);
     if (missing.length) throw new Error(`PAYMENTS=stripe needs ${missing.join(", ")} (from the Stripe dashboard: Developers > API keys, and the webhook endpoint's signing secret)`);
   }
-  const webhookSecret = env.STRIPE_WEBHOOK_SECRET || DEV_STRIPE_KEYS.webhookSecret;
-  return {
-    provider,
+  const keys = {
     secretKey: env.STRIPE_SECRET_KEY || DEV_STRIPE_KEYS.secretKey,
     publishableKey: env.STRIPE_PUBLISHABLE_KEY || DEV_STRIPE_KEYS.publishableKey,
-    webhookSecret,
+    webhookSecret: env.STRIPE_WEBHOOK_SECRET || DEV_STRIPE_KEYS.webhookSecret,
+  };
+  // The local processor is test mode only: a live key there is a mistake worth stopping for.
+  const prefixes = { secretKey: provider === "local" ? "sk_test_" : "sk_", publishableKey: provider === "local" ? "pk_test_" : "pk_", webhookSecret: "whsec_" };
+  const names = { secretKey: "STRIPE_SECRET_KEY", publishableKey: "STRIPE_PUBLISHABLE_KEY", webhookSecret: "STRIPE_WEBHOOK_SECRET" };
+  for (const field of ["secretKey", "publishableKey", "webhookSecret"] as const) {
+    if (!keys[field].startsWith(prefixes[field])) throw new Error(`${names[field]} must start with ${prefixes[field]}${provider === "local" ? " (the local processor takes test keys only)" : ""}`);
+  }
+  return {
+    provider,
+    ...keys,
     apiBase: env.STRIPE_API_BASE || undefined,
     publicApiBase: env.PROCESSOR_PUBLIC_URL || undefined,
     processorPort: int(env, "PROCESSOR_PORT", 3001, 0),
@@ -204,6 +213,13 @@ function paymentsConfig(env: Env): PaymentsConfig {
     timeoutMs: int(env, "PAYMENT_TIMEOUT_MS", 10_000, 100),
     maxNetworkRetries: int(env, "PAYMENT_NETWORK_RETRIES", 1, 0),
   };
+}
+
+/** The fault switches, checked at start so a typo stops the node instead of passing unnoticed. */
+function processorFaults(text: string): string {
+  const plan = parseFaults(text);
+  if ("error" in plan) throw new Error(`PROCESSOR_FAULTS: ${plan.error}`);
+  return text;
 }
 
 export function readConfig(env: Env = process.env): MarqueeConfig {
@@ -240,7 +256,7 @@ export function readConfig(env: Env = process.env): MarqueeConfig {
     settleAfterMs: int(env, "PAYMENT_SETTLE_AFTER_MS", 10_000, 100),
     reconcileEveryMs: int(env, "RECONCILE_EVERY_MS", 2_000, 50),
     payments,
-    processorFaults: env.PROCESSOR_FAULTS ?? "",
+    processorFaults: processorFaults(env.PROCESSOR_FAULTS ?? ""),
     publicUrl: env.PUBLIC_URL || `http://localhost:${int(env, "PORT", 3000)}`,
     fault: env.MARQUEE_FAULT === "after_charge" ? "after_charge" : undefined,
     adminEmail: (env.ADMIN_EMAIL ?? "admin@marquee.local").toLowerCase(),

@@ -1,16 +1,30 @@
-// `node processor/main.ts`: the local processor as its own process, configured by the
-// environment (see config.ts), stopped cleanly on SIGTERM and SIGINT.
-import { MemoryStore } from "../infra/memory-store.ts";
-import { RedisStore } from "../infra/redis-store.ts";
-import { readProcessorConfig } from "./config.ts";
-import { PROCESSOR_RETENTION } from "./idempotency.ts";
+// `node processor/main.ts`: the local processor as a process of its own (a cluster's, say),
+// configured like every Marquee node by moleculer.config.ts: STRIPE_* keys, PROCESSOR_PORT,
+// PROCESSOR_PUBLIC_URL, PROCESSOR_WEBHOOK_URL, PROCESSOR_FAULTS, and REDIS_URL with NAMESPACE
+// for its store. Stopped cleanly on SIGTERM and SIGINT.
+import { storeFor } from "../app.ts";
+import { readConfig } from "../moleculer.config.ts";
 import { startProcessor } from "./server.ts";
 
-const config = readProcessorConfig();
-const retention = PROCESSOR_RETENTION;
-const store = config.redisUrl ? new RedisStore(config.redisUrl, config.redisPrefix, { retention }) : new MemoryStore(Date.now, { retention });
+let config;
+try {
+  config = readConfig();
+} catch (error) {
+  console.error(`processor: ${(error as Error).message}`);
+  process.exit(2);
+}
+const store = storeFor(config);
 const logger = { info: (line: string) => console.log(line), warn: (line: string) => console.warn(line) };
-const processor = await startProcessor({ ...config, store, logger });
+const { payments } = config;
+const processor = await startProcessor({
+  store, port: payments.processorPort, host: config.host, logger, faults: config.processorFaults,
+  secretKey: payments.secretKey, publishableKey: payments.publishableKey, webhookSecret: payments.webhookSecret,
+  ...(payments.publicApiBase ? { publicUrl: payments.publicApiBase } : {}),
+  ...(payments.webhookUrl ? { webhookUrl: payments.webhookUrl } : {}),
+}).catch((error: unknown) => {
+  console.error(`processor: could not start: ${(error as Error).message}`);
+  process.exit(1);
+});
 
 let stopping = false;
 async function stop(signal: string) {

@@ -1,4 +1,5 @@
 // `npm run cluster`: a local four-node Marquee cluster on an existing NATS and Redis.
+//   processor: the local card processor (processor/main.ts) on CLUSTER_PROCESSOR_PORT (3100)
 //   main-1, main-2: show,catalog,pricing,payment,auth (main-1 seeds the demo catalog)
 //   edge-1, edge-2: api,admin,tickets,reviews,onsale on EDGE_PORTS (default 3001,3002)
 // Environment: TRANSPORTER (nats://127.0.0.1:4222), REDIS_URL (redis://127.0.0.1:6379),
@@ -14,6 +15,7 @@ const TRANSPORTER = process.env.TRANSPORTER || "nats://127.0.0.1:4222";
 const REDIS_URL = process.env.REDIS_URL || "redis://127.0.0.1:6379";
 const NAMESPACE = process.env.NAMESPACE || "marquee";
 const EDGE_PORTS = (process.env.EDGE_PORTS || "3001,3002").split(",").map((p) => p.trim()).filter(Boolean);
+const PROCESSOR_PORT = process.env.CLUSTER_PROCESSOR_PORT || "3100";
 const STOP_GRACE_MS = 5_000;
 const READY_TIMEOUT_MS = 60_000;
 
@@ -48,12 +50,19 @@ function reachable(host: string, port: number, timeoutMs = 1_500): Promise<boole
 // ---------------------------------------------------------------------------------------------
 // Nodes
 
-interface NodeSpec { name: string; env: Record<string, string>; url?: string }
+interface NodeSpec { name: string; env: Record<string, string>; url?: string; script?: string }
 
+// The card processor runs as a process of its own over the cluster's Redis: both main nodes
+// pay through it, and it posts its webhooks to the first gateway.
+const processorUrl = `http://127.0.0.1:${PROCESSOR_PORT}`;
 const mainServices = "show,catalog,pricing,payment,auth";
 const specs: NodeSpec[] = [
-  { name: "main-1", env: { SERVICES: mainServices, NODE_ID: "main-1", SEED_DEMO: "true" } },
-  { name: "main-2", env: { SERVICES: mainServices, NODE_ID: "main-2", SEED_DEMO: "false" } },
+  {
+    name: "processor", script: "processor/main.ts",
+    env: { PROCESSOR_PORT, PROCESSOR_WEBHOOK_URL: `http://127.0.0.1:${EDGE_PORTS[0]}/api/payments/webhook` },
+  },
+  { name: "main-1", env: { SERVICES: mainServices, NODE_ID: "main-1", SEED_DEMO: "true", STRIPE_API_BASE: processorUrl } },
+  { name: "main-2", env: { SERVICES: mainServices, NODE_ID: "main-2", SEED_DEMO: "false", STRIPE_API_BASE: processorUrl } },
   ...EDGE_PORTS.map((port, i) => ({
     name: `edge-${i + 1}`,
     env: { SERVICES: "api,admin,tickets,reviews,onsale", NODE_ID: `edge-${i + 1}`, SEED_DEMO: "false", PORT: port },
@@ -83,7 +92,7 @@ function pipeLines(stream: NodeJS.ReadableStream | null, prefix: string, out: No
 
 function start(spec: NodeSpec, index: number): Running {
   const prefix = `${paint(COLORS[index % COLORS.length]!, spec.name.padEnd(width))} | `;
-  const child = spawn(process.execPath, ["index.ts"], {
+  const child = spawn(process.execPath, [spec.script ?? "index.ts"], {
     cwd: ROOT,
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, HOST: process.env.HOST ?? "127.0.0.1", ...spec.env, TRANSPORTER, REDIS_URL, NAMESPACE },
@@ -149,6 +158,7 @@ async function waitForEdges(edges: Running[]): Promise<void> {
   if (up.length === 0) { say("no edge node is running; check the logs above"); return; }
   say(`cluster "${NAMESPACE}" is up on ${TRANSPORTER} and ${REDIS_URL}`);
   for (const edge of up) say(`  ${edge.spec.name}: ${edge.spec.url}/api   (health: ${edge.spec.url}/api/health)`);
+  say(`  card processor (test cards only): ${processorUrl}/`);
   say(`  admin: ${process.env.ADMIN_EMAIL ?? "admin@marquee.local"} / ADMIN_PASSWORD; Ctrl-C stops everything`);
 }
 
@@ -179,7 +189,7 @@ process.on("exit", () => {
   for (const node of running) if (alive(node.child)) node.child.kill("SIGKILL");
 });
 
-say(`starting ${specs.length} nodes in namespace "${NAMESPACE}" on ${TRANSPORTER} and ${REDIS_URL}`);
+say(`starting ${specs.length - 1} nodes and the card processor in namespace "${NAMESPACE}" on ${TRANSPORTER} and ${REDIS_URL}`);
 specs.filter((s) => !s.url).forEach((spec, i) => start(spec, i));
 const edges = specs.filter((s) => s.url).map((spec, i) => start(spec, i + 2));
 await waitForEdges(edges);

@@ -40,3 +40,16 @@ test("`npm start` in production with the defaults exits before listening and say
   t.regex(run.stderr, /set TOKEN_SECRET to a random secret/);
   t.regex(run.stderr, /set ADMIN_PASSWORD/);
 });
+
+test("the local processor takes test-mode keys only, and a mistyped fault switch stops the start", (t) => {
+  t.throws(() => readConfig({ STRIPE_SECRET_KEY: "sk_live_x" }), { message: /STRIPE_SECRET_KEY must start with sk_test_/ });
+  t.throws(() => readConfig({ STRIPE_WEBHOOK_SECRET: "secret" }), { message: /STRIPE_WEBHOOK_SECRET must start with whsec_/ });
+  t.throws(() => readConfig({ PROCESSOR_FAULTS: "decline=5" }), { message: /PROCESSOR_FAULTS/ });
+  t.like(readConfig({ PROCESSOR_FAULTS: "decline=0.1,seed=42", PROCESSOR_PORT: "0" }), { processorFaults: "decline=0.1,seed=42", payments: { processorPort: 0, provider: "local" } });
+});
+
+test("Stripe itself needs its keys, and may take live ones", (t) => {
+  t.throws(() => readConfig({ PAYMENTS: "stripe" }), { message: /PAYMENTS=stripe needs STRIPE_SECRET_KEY, STRIPE_PUBLISHABLE_KEY, STRIPE_WEBHOOK_SECRET/ });
+  const config = readConfig({ PAYMENTS: "stripe", STRIPE_SECRET_KEY: "sk_live_x", STRIPE_PUBLISHABLE_KEY: "pk_live_x", STRIPE_WEBHOOK_SECRET: "whsec_x" });
+  t.like(config.payments, { provider: "stripe", secretKey: "sk_live_x", apiBase: undefined });
+});
