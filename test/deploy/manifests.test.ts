@@ -33,7 +33,7 @@ const config = manifests.find((m) => m.kind === "ConfigMap")!.data!;
 const matches = (selector: Record<string, string>, labels: Record<string, string>) => Object.entries(selector).every(([k, v]) => labels[k] === v);
 /** What a node of this Deployment would read from its environment (secrets with stand-in values). */
 const environmentOf = (d: Manifest): Record<string, string> => ({
-  ...config, TOKEN_SECRET: "x".repeat(64), ADMIN_PASSWORD: "stand-in",
+  ...config, TOKEN_SECRET: "x".repeat(64), ADMIN_PASSWORD: "stand-in", STRIPE_SECRET_KEY: "sk_live_stand_in", STRIPE_PUBLISHABLE_KEY: "pk_live_stand_in", STRIPE_WEBHOOK_SECRET: "whsec_stand_in",
   ...Object.fromEntries(d.spec.template.spec.containers[0].env.filter((e: { value?: string }) => e.value !== undefined).map((e: { name: string; value: string }) => [e.name, e.value])),
 });
 
