@@ -77,9 +77,13 @@ function routes(rt: Runtime): Route<ApiRoute>[] {
       const method = methodId === undefined ? null : await rt.method(methodId);
       if (isError(method)) return errorReply(method);
       const { confirm: _confirm, ...rest } = params;
-      const record = openIntent(rest, method, rt.context());
+      const record = openIntent(rest, method, rt.context(request));
       if (isError(record)) return errorReply(record);
-      await rt.ledger.open(record);
+      if (!(await rt.ledger.open(record))) {
+        // Made already by this request under its key; its answer was lost: answer as it stands.
+        const existing = await rt.current(record.intent.id);
+        return existing ? json(200, intentView(existing, params)) : errorReply(notFound("payment_intent", record.intent.id));
+      }
       if (!confirmNow) return json(200, intentView(record, params));
       return confirmIntent(rt, record.intent.id, params.expand === undefined ? {} : { expand: params.expand }, request);
     })),
@@ -95,7 +99,7 @@ function routes(rt: Runtime): Route<ApiRoute>[] {
     route("POST /v1/refunds", secret(async ({ params, request }) => {
       const target = refundTarget(params);
       if (isError(target)) return errorReply(target);
-      const ctx = rt.context();
+      const ctx = rt.context(request);
       const settleAt = rt.faults.refundSettleMs > 0 ? Date.now() + rt.faults.refundSettleMs : 0;
       let made: ReturnType<typeof refund> | undefined;
       const change = await rt.ledger.change(target, (r: PaymentRecord) => {

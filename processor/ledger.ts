@@ -49,9 +49,9 @@ export class Ledger {
     return true;
   }
 
-  /** Records a new payment (version 1); ids are fresh, so it cannot collide. */
-  async open(record: PaymentRecord): Promise<void> {
-    await this.#commit(record);
+  /** Records a new payment (version 1); false when it exists (made before under the same Idempotency-Key). */
+  async open(record: PaymentRecord): Promise<boolean> {
+    return this.#commit(record);
   }
 
   /**

@@ -26,11 +26,15 @@ const withRefunds = (charge: Charge, data: Refund[]): Charge => {
  * Refunds part or all of what is left; the refund settles at `settleAt` (epoch ms), or at once
  * when it is 0, as card refunds do in Stripe's test mode.
  */
-export function refund(record: PaymentRecord, params: Params, settleAt: number, ctx: Context): { step: Step; refund: Refund } | ApiError {
+export function refund(record: PaymentRecord, params: Params, settleAt: number, ctx: Context): { step: Step | undefined; refund: Refund } | ApiError {
   const { charge, intent } = record;
   if (!charge || intent.status !== "succeeded") {
     return invalidRequest(`This PaymentIntent (${intent.id}) does not have a successful charge to refund.`, "charge_not_refundable", "payment_intent");
   }
+  // Made already under this request's Idempotency-Key (its answer was lost): that refund, once.
+  const id = ctx.newId("re");
+  const again = charge.refunds.data.find((r) => r.id === id);
+  if (again) return { step: undefined, refund: again };
   const left = charge.amount - charge.amount_refunded;
   if (left === 0) return invalidRequest(`Charge ${charge.id} has already been refunded.`, "charge_already_refunded");
   const amount = integerParam(params, "amount");
@@ -45,7 +49,7 @@ export function refund(record: PaymentRecord, params: Params, settleAt: number, 
   const metadata = metadataParam(params);
   if (isError(metadata)) return metadata;
   const made: Refund = {
-    id: ctx.newId("re"), object: "refund", amount: amount ?? left, charge: charge.id, created: ctx.now, currency: charge.currency,
+    id, object: "refund", amount: amount ?? left, charge: charge.id, created: ctx.now, currency: charge.currency,
     metadata, payment_intent: intent.id, reason: reason ?? null, status: settleAt === 0 ? "succeeded" : "pending",
   };
   const nextCharge = withRefunds(charge, [...charge.refunds.data, made]);

@@ -1,6 +1,6 @@
 // What the handlers share at run time: the ledger, the fault plan and its seeded draws, event
 // sending, and the timers that settle refunds. Built by startProcessor, one per instance.
-import { randomBytes } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 import { testMethod, type StoredMethod } from "./cards.ts";
 import { notFound, type ApiError } from "./errors.ts";
 import { eventOf } from "./events.ts";
@@ -22,6 +22,22 @@ export function newId(prefix: string): string {
 
 export interface RequestInfo { id: string | null; idempotencyKey: string | null }
 
+/**
+ * Ids that follow from a request's Idempotency-Key (keyed by a secret, so nobody can guess them):
+ * a request run again under its key, because its first answer could not be kept (the store
+ * failed after the change was made), makes the same payment or refund again, which the ledger
+ * then finds, instead of a second one.
+ */
+export function keyedIds(secret: string, key: string): (prefix: string) => string {
+  // One id per prefix: a change retried after losing a race asks again and must get the same.
+  return (prefix) => {
+    const digest = createHmac("sha256", secret).update(`${key}\n${prefix}`).digest();
+    let out = "";
+    for (let i = 0; i < 24; i++) out += ALPHABET[digest[i]! % 62];
+    return `${prefix}_${out}`;
+  };
+}
+
 export class Runtime {
   readonly ledger: Ledger;
   readonly publicUrl: string;
@@ -32,7 +48,10 @@ export class Runtime {
   readonly #timers = new Set<NodeJS.Timeout>();
   #stopped = false;
 
-  constructor(ledger: Ledger, publicUrl: string, faults: FaultPlan, logger?: Logger) {
+  readonly #idSecret: string;
+
+  constructor(ledger: Ledger, publicUrl: string, faults: FaultPlan, logger?: Logger, idSecret = randomBytes(32).toString("hex")) {
+    this.#idSecret = idSecret;
     this.ledger = ledger;
     this.publicUrl = publicUrl;
     this.logger = logger;
@@ -52,8 +71,10 @@ export class Runtime {
 
   readonly draw = (): number => this.#draw();
 
-  context(): Context {
-    return { now: Math.floor(Date.now() / 1000), newId, publicUrl: this.publicUrl };
+  /** With the request's Idempotency-Key, the ids it makes follow from the key (see keyedIds). */
+  context(request?: RequestInfo): Context {
+    const ids = request?.idempotencyKey ? keyedIds(this.#idSecret, request.idempotencyKey) : newId;
+    return { now: Math.floor(Date.now() / 1000), newId: ids, publicUrl: this.publicUrl };
   }
 
   /** A payment method by id: one of the test ids, or one created here. */

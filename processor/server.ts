@@ -79,7 +79,7 @@ export async function startProcessor(options: ProcessorOptions): Promise<Running
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
-  const rt = new Runtime(ledger, (options.publicUrl ?? url).replace(/\/$/, ""), planOf(options.faults), logger);
+  const rt = new Runtime(ledger, (options.publicUrl ?? url).replace(/\/$/, ""), planOf(options.faults), logger, secretKey);
   if (options.webhookUrl) {
     rt.webhooks = new Webhooks(store, {
       url: options.webhookUrl, secret: options.webhookSecret!, retryMs: options.webhookRetryMs ?? 1_000, maxRetryMs: options.webhookMaxRetryMs ?? 3_600_000,

@@ -3,6 +3,7 @@ import { testMethod, type StoredMethod } from "../../processor/cards.ts";
 import type { ApiError } from "../../processor/errors.ts";
 import { confirm, openIntent, type Context, type PaymentRecord, type Step } from "../../processor/intents.ts";
 import { refund, refundIn, settleRefunds } from "../../processor/refunds.ts";
+import { keyedIds } from "../../processor/runtime.ts";
 
 const now = Date.UTC(2026, 11, 1) / 1000;
 let n = 0;
@@ -11,7 +12,10 @@ const paid = (): PaymentRecord => {
   const open = openIntent({ amount: "1000", currency: "eur" }, null, ctx) as PaymentRecord;
   return (confirm(open, { method: testMethod("pm_card_visa", now) as StoredMethod, forceDecline: false }, ctx) as Step).record;
 };
-const refunded = (record: PaymentRecord, params: Record<string, unknown> = {}, settleAt = 5_000) => refund(record, params as never, settleAt, ctx);
+function refunded(record: PaymentRecord, params: Record<string, unknown> = {}, settleAt = 5_000, context = ctx) {
+  const made = refund(record, params as never, settleAt, context);
+  return "status" in made ? made : { ...made, step: made.step! };
+}
 
 test("a refund starts pending, counts against the charge and sends charge.refunded with the refund in it", (t) => {
   const made = refunded(paid(), { amount: "400", reason: "requested_by_customer", metadata: { booking: "b1" } });
@@ -49,4 +53,15 @@ test("a pending refund settles when due, once, with refund.updated", (t) => {
   t.deepEqual(settled.events.map((e) => e.type), ["refund.updated"]);
   t.like(settled.events[0]!.object, { id: made.refund.id, status: "succeeded" });
   t.is(settleRefunds(settled.record, 10_000), undefined);
+});
+
+test("a refund made again under its Idempotency-Key (its answer lost) is the same refund, made once", (t) => {
+  const keyed: Context = { ...ctx, newId: keyedIds("sk_test_secret", "refund-key-1") };
+  const first = refunded(paid(), { amount: "400" }, 0, keyed);
+  if ("status" in first) return t.fail();
+  const again = refund(first.step.record, { amount: "400" } as never, 0, keyed);
+  if ("status" in again) return t.fail();
+  t.is(again.step, undefined, "nothing changes");
+  t.is(again.refund.id, first.refund.id);
+  t.is(first.step.record.charge!.amount_refunded, 400);
 });
