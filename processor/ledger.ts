@@ -34,7 +34,8 @@ export class Ledger {
   }
 
   async load(id: string): Promise<PaymentRecord | undefined> {
-    let record = await this.store.get<PaymentRecord>(COLLECTIONS.intents, id);
+    // The first version stands in for a current document its writer never got to write.
+    let record = (await this.store.get<PaymentRecord>(COLLECTIONS.intents, id)) ?? (await this.store.get<PaymentRecord>(COLLECTIONS.versions, `${id}:1`));
     if (!record) return undefined;
     for (;;) {
       const later: PaymentRecord | undefined = await this.store.get<PaymentRecord>(COLLECTIONS.versions, `${id}:${record.version + 1}`);
