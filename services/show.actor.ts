@@ -20,7 +20,7 @@ import {
 } from "../domain/show/views.ts";
 import { LRUCache } from "lru-cache";
 import type { ShowDetails } from "../domain/catalog/types.ts";
-import { defaultBook, newer, pricingInput, type PriceBook } from "../domain/pricing/book.ts";
+import { newer, pricingInput, type PriceBook } from "../domain/pricing/book.ts";
 import { priceShow, quoteDynamic, type PricingInput, type ShowPricing } from "../domain/pricing/engine.ts";
 import type { CustomerLocation } from "../domain/pricing/factors.ts";
 import { layoutRows, pickBest, type LayoutRow } from "../domain/show/best-available.ts";
@@ -104,7 +104,14 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
   const shard = (showId: string) => shardOf(showId, config.showShards);
   // What pricing needs, per node: the latest price book, the catalog's shows (seats, categories,
   // base prices, cinema) and each show's price for a second.
-  let book: PriceBook = defaultBook();
+  let book: PriceBook | undefined;
+  let loading: Promise<PriceBook> | undefined;
+  // Read once, when first needed (a node starts even while the store is slow); a failed read is
+  // tried again by the next request.
+  const priceBook = (): Promise<PriceBook> => (loading ??= loadPriceBook(store).then(
+    (loaded) => (book = book ? newer(book, loaded) : loaded),
+    (error: unknown) => { loading = undefined; throw error; },
+  ));
   const catalogShows = new LRUCache<string, ShowDetails>({ max: Math.max(1_000, config.maxActiveShows), ttl: 5 * 60_000 });
   const fresh = new LRUCache<string, Priced>({ max: Math.max(1_000, config.maxActiveShows), ttl: PRICE_FRESH_MS });
 
@@ -145,12 +152,12 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
        * `customer`: a quote from inside a pricing zone (never cached); `uncapped`: an operator's
        * reprice, outside the hourly cap.
        */
-      price(actor: ShowActor, show: ShowDetails, customer?: CustomerLocation, uncapped = false): Priced {
+      price(prices: PriceBook, actor: ShowActor, show: ShowDetails, customer?: CustomerLocation, uncapped = false): Priced {
         const now = Date.now();
         const cached = customer || uncapped ? undefined : fresh.get(show.id);
         if (cached) return { input: { ...cached.input, now }, pricing: cached.pricing };
-        const { published, ...facts } = demand(actor.state, now, book.rules.velocityWindowMinutes * 60_000);
-        const input = pricingInput(book, show, facts, now, { ...(customer ? { customer } : {}), ...(published && !uncapped ? { published } : {}) });
+        const { published, ...facts } = demand(actor.state, now, prices.rules.velocityWindowMinutes * 60_000);
+        const input = pricingInput(prices, show, facts, now, { ...(customer ? { customer } : {}), ...(published && !uncapped ? { published } : {}) });
         const priced = { input, pricing: priceShow(input) };
         if (!customer) fresh.set(show.id, priced);
         return priced;
@@ -161,8 +168,8 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
        * before anyone hears of it when it moved, so every later price caps from it.
        */
       async priceFor(ctx: Context, showId: string, customer?: CustomerLocation, uncapped = false): Promise<Priced> {
-        const [actor, show] = await Promise.all([this.actor(ctx, showId), this.catalogShow(showId)]);
-        const priced: Priced = this.price(actor, show, customer, uncapped);
+        const [actor, show, prices] = await Promise.all([this.actor(ctx, showId), this.catalogShow(showId), book ?? priceBook()]);
+        const priced: Priced = this.price(prices, actor, show, customer, uncapped);
         if (actor.state.published?.multiplier !== priced.pricing.published) {
           const reply = await this.command(ctx, showId, { type: "PublishPrice", multiplier: priced.pricing.published });
           this.announcePrice(showId, reply, priced);
@@ -334,6 +341,7 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
         async handler(ctx: Context<{ showId: string; holdId: string; userId: string; seats?: string[]; best?: { category: string; count: number }; maxPerAccount?: number }>) {
           const { showId, holdId, userId, best, maxPerAccount } = ctx.params;
           const show: ShowDetails = await this.catalogShow(showId);
+          const prices = book ?? await priceBook();
           const rows = best ? layoutOf(show) : undefined;
           let seats = ctx.params.seats;
           for (let attempt = 1; ; attempt++) {
@@ -343,7 +351,7 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
               if (!seats) throw new ConflictError(`No ${best.count} ${best.category} seats are free side by side; try fewer seats or another category`, "NO_BEST_SEATS", { showId });
             }
             if (!seats) throw new ConflictError("Choose at least one seat", "NO_SEATS", { showId });
-            const priced: Priced = this.price(actor, show);
+            const priced: Priced = this.price(prices, actor, show);
             try {
               const reply: Accepted = await this.command(ctx, showId, {
                 type: "HoldSeats", holdId, userId, seats, quote: quoteDynamic(priced.input, seats, priced.pricing), published: priced.pricing.published,
@@ -573,7 +581,7 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
       },
       // A new price book applies at once: no price computed from the old one is served again.
       "pricing.changed"(ctx: Context<{ book: PriceBook }>) {
-        const next = newer(book, ctx.params.book);
+        const next = book ? newer(book, ctx.params.book) : ctx.params.book;
         if (next === book) return;
         book = next;
         fresh.clear();
@@ -611,7 +619,7 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
     },
 
     async started() {
-      book = newer(await loadPriceBook(store), book);
+      priceBook().catch((error: unknown) => this.logger.warn("show: reading the price book failed; the first quote tries again", (error as Error).message));
       const every = Math.max(100, Math.floor(config.leaseTtlMs / 3));
       let running = false;
       ticker = setInterval(() => {
