@@ -53,7 +53,12 @@ export default function pricingService({ store }: ServiceDeps): ServiceSchema {
   let book: PriceBook | undefined;
   let trainer: NodeJS.Timeout | undefined;
 
-  const current = async (): Promise<PriceBook> => (book ??= await loadPriceBook(store));
+  const current = async (): Promise<PriceBook> => {
+    if (book) return book;
+    const loaded = await loadPriceBook(store);
+    // A book another pricing node published while this one was reading is kept when newer.
+    return (book = book ? newer(book, loaded) : loaded);
+  };
 
   return {
     name: "pricing",
