@@ -2,8 +2,9 @@
 // the gateway benchmark's gap to its no-op baseline can be split into our work and the rest.
 // Three scenarios alternate over the same broker and shows, 50 callers at a time:
 //   - a no-op action call (the floor of any Moleculer call),
-//   - show.hold + show.release straight to the show actors (the actor's own part),
-//   - admin.hold + admin.releaseHold, the workflow the gateway calls (quote, actor, hold index).
+//   - show.hold + show.release straight to the show actors (the actor's own part: it quotes,
+//     decides and stores),
+//   - admin.hold + admin.releaseHold, the workflow the gateway calls (on-sale check, then the actor).
 import type { ServiceBroker } from "moleculer";
 import { startMarquee } from "../app.ts";
 import { readConfig } from "../moleculer.config.ts";
@@ -27,8 +28,6 @@ try {
   }
   const showIds = [...seatsByShow.keys()];
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(Math.random() * xs.length)]!;
-  // A hold's quote must price exactly its seats of its show.
-  const quoteFor = (showId: string, seat: string) => ({ showId, currency: "INR", total: 100, seatPrices: { [seat]: 100 }, lines: [], quotedAt: new Date().toISOString() });
 
   type Cycle = (caller: number, n: number) => Promise<void>;
   const scenarios: Record<string, Cycle> = {
@@ -38,8 +37,7 @@ try {
       const holdId = `bench-${caller}-${n}-${Date.now()}`;
       const userId = `bench-user-${caller}`;
       try {
-        const seat = pick(seatsByShow.get(showId)!);
-        await broker.call("show.hold", { showId, holdId, userId, seats: [seat], quote: quoteFor(showId, seat) });
+        await broker.call("show.hold", { showId, holdId, userId, seats: [pick(seatsByShow.get(showId)!)] });
         await broker.call("show.release", { showId, holdId, userId });
       } catch (error) {
         if ((error as { code?: number }).code !== 409) throw error;

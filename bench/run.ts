@@ -1,85 +1,15 @@
 // `npm run bench`: hold/release throughput against a no-op baseline on the same gateway, in one
 // run, and a contention scenario. Machines here are noisy, so the ratio is what counts.
-import { readFileSync } from "node:fs";
-import autocannon from "autocannon";
+import type autocannon from "autocannon";
 import { Redis } from "ioredis";
 import { simulate, type SimulationSummary } from "../scripts/simulate.ts";
 import { call, register } from "./client.ts";
+import { CONNECTIONS, log, medianOf, pct, prepare, ROUND_SECONDS, ROUNDS, spread, type Run } from "./measure.ts";
 import { dropKeys, pinLoadGenerator, startServerProcess } from "./server.ts";
 
-const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
-const ROUND_SECONDS = Math.max(2, Math.round(DURATION / 2));
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const RACERS = Number(process.env.BENCH_RACERS ?? 1000);
 
 type Json = any;
-const log = (message: string) => process.stderr.write(`${message}\n`);
-
-/** CPU time a process has used, in ms, from /proc (Linux); undefined elsewhere. */
-function cpuMsOf(pid: number): number | undefined {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-    return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime, in 10 ms clock ticks
-  } catch {
-    return undefined;
-  }
-}
-
-type Run = autocannon.Result & { serverCpuUs?: number; clientCpuUs: number };
-
-/**
- * One load round. Besides throughput it notes the server's CPU time per request: the load
- * generator shares the machine, and CPU per request says what a request costs the server
- * whatever the generator managed to send.
- */
-async function run(opts: autocannon.Options, serverPid: number): Promise<Run> {
-  const before = cpuMsOf(serverPid);
-  const client = process.cpuUsage();
-  const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon(opts, (err, r) => (err ? reject(err) : resolve(r)));
-    autocannon.track(instance, { renderProgressBar: true, renderResultsTable: false, renderLatencyTable: false });
-  });
-  const after = cpuMsOf(serverPid);
-  const used = process.cpuUsage(client);
-  // The load generator shares the machine's cores with the server: what it spends per request is what the server cannot.
-  const clientCpuUs = result.requests.total ? (used.user + used.system) / result.requests.total : 0;
-  return { ...result, clientCpuUs, ...(before !== undefined && after !== undefined && result.requests.total ? { serverCpuUs: ((after - before) * 1000) / result.requests.total } : {}) };
-}
-
-/** Users, shows and seats on one server, and the two load scenarios against it. */
-async function prepare(url: string, serverPid: number) {
-  const tokens = await register(url, CONNECTIONS, "load");
-  const shows: Json[] = (await call(url, "GET", "/api/shows")).body.filter((s: Json) => Date.parse(s.startsAt) > Date.now() + 3 * 3600_000);
-  const seatsByShow = new Map<string, string[]>();
-  for (const show of shows) {
-    const details = (await call(url, "GET", `/api/shows/${show.id}`)).body;
-    seatsByShow.set(show.id, details.seats.filter((s: Json) => s.status === "available").map((s: Json) => s.id));
-  }
-  const showIds = [...seatsByShow.keys()];
-  log(`  ${showIds.length} shows, ${[...seatsByShow.values()].reduce((n, s) => n + s.length, 0)} seats`);
-  let next = 0;
-  const setupClient = (client: Json) => client.setHeaders({ authorization: `Bearer ${tokens[next++ % tokens.length]}`, "content-type": "application/json" });
-  const pick = <T>(xs: T[]) => xs[Math.floor(Math.random() * xs.length)]!;
-
-  const baselineRun = () => run({ url, connections: CONNECTIONS, duration: ROUND_SECONDS, setupClient, requests: [{ method: "GET", path: "/api/health" }] }, serverPid);
-  const holdsRun = () => run({
-    url, connections: CONNECTIONS, duration: ROUND_SECONDS, setupClient,
-    requests: [
-      {
-        method: "POST",
-        setupRequest: (req: Json, context: Json) => {
-          const showId = pick(showIds);
-          context.showId = showId;
-          return { ...req, path: `/api/shows/${showId}/holds`, body: JSON.stringify({ seats: [pick(seatsByShow.get(showId)!)] }) };
-        },
-        onResponse: (status: number, body: string, context: Json) => { context.holdId = status === 201 ? JSON.parse(body).id : "none"; },
-      },
-      { method: "DELETE", setupRequest: (req: Json, context: Json) => ({ ...req, path: `/api/holds/${context.holdId}` }) },
-    ],
-  }, serverPid);
-  return { showIds, baselineRun, holdsRun };
-}
 
 async function contention(url: string) {
   const admin = (await call(url, "POST", "/api/auth/login", { email: "admin@marquee.local", password: "marquee-admin" })).body.token;
@@ -139,7 +69,6 @@ try {
   await dropKeys(client, `marquee:${namespace}`).finally(() => client.quit());
 }
 
-const medianOf = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const rate = (r: autocannon.Result) => r.requests.average;
 const holdRatios = rounds.map((r) => rate(r.holds) / rate(r.baseline));
 const redisRatios = rounds.map((r) => rate(r.redisHolds) / rate(r.holds));
@@ -151,8 +80,6 @@ console.log(row("no-op action (GET /api/health), memory store", middle.baseline)
 console.log(row("hold + release cycles, memory store", middle.holds));
 console.log(row("no-op action (GET /api/health), Redis store", middle.redisBaseline));
 console.log(row("hold + release cycles, Redis store", middle.redisHolds));
-const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
-const spread = (xs: number[], f: (x: number) => string) => `${f(Math.min(...xs))}–${f(Math.max(...xs))}`;
 console.log(`\nhold/release throughput = ${pct(medianOf(holdRatios))} of the no-op baseline, median of ${ROUNDS} rounds, spread ${spread(holdRatios, pct)} (${holdRatios.map(pct).join(", ")}) (target >= 60%)${serverCpu === undefined ? "; cores not pinned" : "; server and load generator on separate cores"}`);
 const cpuRatios = rounds.flatMap((r) => (r.holds.serverCpuUs && r.baseline.serverCpuUs ? [r.holds.serverCpuUs / r.baseline.serverCpuUs] : []));
 if (cpuRatios.length) console.log(`server CPU per hold/release request = ${medianOf(cpuRatios).toFixed(2)}x a no-op request, median of ${cpuRatios.length} rounds, spread ${spread(cpuRatios, (x) => x.toFixed(2))} (target <= 1.5x)`);

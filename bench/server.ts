@@ -37,13 +37,13 @@ export function pinLoadGenerator(): number | undefined {
 
 /**
  * Starts one Marquee node (on `cpu` alone when given, through taskset). A node with the gateway is ready when /api/health answers; a node
- * without it when Moleculer logs that its broker started.
+ * without it when Moleculer logs that its broker started. `script`: what to run instead of index.ts (a staged node).
  */
-export async function startServerProcess(env: Record<string, string>, cpu?: number): Promise<RunningServer> {
+export async function startServerProcess(env: Record<string, string>, cpu?: number, script = "index.ts"): Promise<RunningServer> {
   const port = await freePort();
   const root = fileURLToPath(new URL("..", import.meta.url));
   const gateway = !env.SERVICES || env.SERVICES.split(",").includes("api");
-  const [command, args] = cpu === undefined ? [process.execPath, ["index.ts"]] : ["taskset", ["-c", String(cpu), process.execPath, "index.ts"]];
+  const [command, args] = cpu === undefined ? [process.execPath, [script]] : ["taskset", ["-c", String(cpu), process.execPath, script]];
   const child = spawn(command, args, {
     cwd: root,
     env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: gateway ? "warn" : "info", ...env },

@@ -10,7 +10,7 @@ import { cardDataIn } from "../domain/payment/card-data.ts";
 import type { PaymentOutcome } from "../domain/show/types.ts";
 import type { Quote } from "../domain/pricing/quote.ts";
 import type { BookingView, HoldView, LedgerEntry } from "../domain/show/views.ts";
-import { layoutRows, pickBest } from "../domain/show/best-available.ts";
+import { availabilityOf } from "../domain/show/availability.ts";
 import { bookingCode } from "../domain/ticket/ticket.ts";
 import { idempotent } from "./idempotency.ts";
 import { queueGuard } from "./queue-guard.ts";
@@ -19,7 +19,7 @@ import type { CallMeta, Caller, ServiceDeps } from "./deps.ts";
 import { newBookingId, newHoldId, newId, showOfBooking, showOfHold } from "./ids.ts";
 import { bookingIdParam, holdIdParam, idParam as id } from "./params.ts";
 import { created } from "./replies.ts";
-import { ConflictError, GoneError, type MarqueeError, NotFoundError, PaymentRequiredError, UnprocessableError } from "./errors.ts";
+import { GoneError, type MarqueeError, NotFoundError, PaymentRequiredError, UnprocessableError } from "./errors.ts";
 import { PAID_SHOWS } from "./show.actor.ts";
 
 type Ctx<P = Record<string, never>> = Context<P, CallMeta>;
@@ -106,31 +106,6 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
         if (booking.status === "refunded" || booking.status === "expired") throw new GoneError(booking.reason ?? "The hold expired", "HOLD_EXPIRED", { booking });
         return booking;
       },
-
-      /**
-       * Best available: pick from the seat map as it is now, quote the pick, and ask the show's
-       * actor to hold it only if it is still the best; when someone was quicker the actor names
-       * the new best seats and they are quoted and tried in turn.
-       */
-      async holdBest(ctx: Ctx<unknown>, showId: string, userId: string, best: { category: string; count: number }, maxPerAccount?: number): Promise<HoldView> {
-        const [show, live] = await Promise.all([
-          ctx.call<ShowDetails, object>("catalog.getShow", { showId }),
-          ctx.call<{ seats: Record<string, string> }, object>("show.seats", { showId }),
-        ]);
-        const rows = layoutRows(show.seats);
-        let seats = pickBest(rows, (seat) => (live.seats[seat] ?? "available") === "available", best.category, best.count);
-        if (!seats) throw new ConflictError(`No ${best.count} ${best.category} seats are free side by side; try fewer seats or another category`, "NO_BEST_SEATS", { showId });
-        for (let attempt = 1; ; attempt++) {
-          const quote = await ctx.call<Quote, object>("pricing.quote", { showId, seats });
-          try {
-            return await ctx.call<HoldView, object>("show.hold", { showId, holdId: newHoldId(showId), userId, seats, quote, best: { ...best, rows }, ...(maxPerAccount ? { maxPerAccount } : {}) });
-          } catch (error) {
-            const moved = (error as MarqueeError).type === "BEST_SEATS_MOVED" ? (error as MarqueeError & { data?: { seats?: string[] } }).data?.seats : undefined;
-            if (!moved || attempt >= 3) throw error;
-            seats = moved;
-          }
-        }
-      },
     },
 
     actions: {
@@ -150,10 +125,10 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
           // During an on-sale: no hold without a queue pass, and the show's actor caps tickets per account.
           const maxPerAccount = await admittedFor(showId, caller, ctx.params.queuePass);
           const hold = await idempotent(store, `hold:${caller.id}`, ctx.meta.idempotencyKey, { showId, seats: ctx.params.seats, best }, async () => {
-            if (best) return publicHold(await this.holdBest(ctx, showId, caller.id, best, maxPerAccount));
-            const seats = ctx.params.seats!;
-            const quote = await ctx.call<Quote, object>("pricing.quote", { showId, seats });
-            const view = await ctx.call<HoldView, object>("show.hold", { showId, holdId: newHoldId(showId), userId: caller.id, seats, quote, ...(maxPerAccount ? { maxPerAccount } : {}) });
+            // The show's actor prices the seats and holds them in one visit.
+            const view = await ctx.call<HoldView, object>("show.hold", {
+              showId, holdId: newHoldId(showId), userId: caller.id, ...(best ? { best } : { seats: ctx.params.seats }), ...(maxPerAccount ? { maxPerAccount } : {}),
+            });
             return publicHold(view);
           });
           return created(ctx, `/api/holds/${hold.id}`, hold);
@@ -295,7 +270,7 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
           const [show, live, prices] = await Promise.all([
             ctx.call<ShowDetails, object>("catalog.getShow", { showId }),
             ctx.call<{ version: number; seats: Record<string, string>; bookedBy?: string[] }, object>("show.seats", { showId, ...(userId ? { userId } : {}) }),
-            ctx.call<{ currency: string; prices: Record<string, number> }, object>("pricing.seatPrices", { showId }),
+            ctx.call<{ currency: string; prices: Record<string, number> }, object>("show.prices", { showId }),
           ]);
           return {
             ...show,
@@ -305,6 +280,45 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
             cancelUntil: new Date(Date.parse(show.startsAt) - config.cancelCutoffMs).toISOString(),
             seats: show.seats.map((s) => ({ id: s.id, row: s.row, number: s.number, column: s.column, category: s.category, status: live.seats[s.id] ?? "available", price: prices.prices[s.id] ?? null })),
           };
+        },
+      },
+
+      /** The price of seats now, explained, from the show's actor (which alone knows its demand and published price). */
+      quote: {
+        params: {
+          showId: id,
+          seats: [{ type: "array", items: { type: "string", max: 20 }, max: 1000 }, { type: "string", max: 5000 }],
+          lat: { type: "number", min: -90, max: 90, convert: true, optional: true },
+          lon: { type: "number", min: -180, max: 180, convert: true, optional: true },
+        },
+        async handler(ctx: Ctx<{ showId: string; seats: string[] | string; lat?: number; lon?: number }>) {
+          // GET /quote?seats=A1,A2 sends one string.
+          const seats = typeof ctx.params.seats === "string" ? ctx.params.seats.split(",").map((s) => s.trim()).filter(Boolean) : ctx.params.seats;
+          return ctx.call<Quote, object>("show.quote", { ...ctx.params, seats });
+        },
+      },
+
+      /**
+       * What a showtime chip shows for each show: the lowest ticket price ("from", before GST and
+       * fees, which depend on the seats chosen), seats left and whether it is filling fast.
+       */
+      showtimes: {
+        params: { ids: { type: "string", min: 1, max: 5_000 } },
+        async handler(ctx: Ctx<{ ids: string }>) {
+          const ids = [...new Set(ctx.params.ids.split(",").map((s) => s.trim()).filter(Boolean))].slice(0, 100);
+          const each = await Promise.all(ids.map(async (showId) => {
+            try {
+              const priced = await ctx.call<{ currency: string; categoryPrices: Record<string, number>; forSale: number; claimed: number }, object>("show.prices", { showId });
+              const prices = Object.values(priced.categoryPrices);
+              const { forSale, claimed } = priced;
+              return { showId, currency: priced.currency, from: prices.length ? Math.min(...prices) : null, seatsLeft: Math.max(0, forSale - claimed), availability: availabilityOf(forSale, claimed) };
+            } catch (error) {
+              // A show that has gone is left out of the chips, not a failure of the whole list.
+              if ((error as { code?: number }).code === 404) return null;
+              throw error;
+            }
+          }));
+          return each.filter((x) => x !== null);
         },
       },
 

@@ -52,7 +52,7 @@ export const successes: Record<string, Success> = {
   "catalog.ratings": ok(list(str), "The certificates a movie may carry"),
   "catalog.listShows": ok(list(showSummary)),
   "admin.showDetails": ok(showDetails, "The show with every seat's status and price"),
-  "pricing.quote": ok(quote, "The price of these seats now, explained"),
+  "admin.quote": ok(quote, "The price of these seats now, explained"),
   "admin.hold": made(hold, "The seats are held"),
   "admin.getHold": ok(hold),
   "admin.releaseHold": { status: 204, description: "Released" },

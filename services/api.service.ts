@@ -247,9 +247,9 @@ export default function apiService({ config, store }: ServiceDeps): ServiceSchem
             "GET cinemas": "catalog.listCinemas",
             "GET ratings": "catalog.ratings",
             "GET shows": "catalog.listShows",
-            "GET showtimes": "pricing.showtimes",
+            "GET showtimes": "admin.showtimes",
             "GET shows/:showId": "admin.showDetails",
-            "GET shows/:showId/quote": "pricing.quote",
+            "GET shows/:showId/quote": "admin.quote",
 
             "POST shows/:showId/holds": "admin.hold",
             "GET holds/:holdId": "admin.getHold",

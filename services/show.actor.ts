@@ -3,17 +3,29 @@
 // (infra/show-actor.ts) and the pure decider (domain/show) into Moleculer actions, and settles
 // the money of the shows it serves; every rule lives in the decider.
 //
+// The actor prices its own seats: the pure pricing engine (domain/pricing) runs here, on the
+// show's demand and last published price as the actor holds them, with the price book
+// pricing.service publishes (kept per node, replaced whole on `pricing.changed`). A hold is one
+// visit to the actor, and a price it publishes is recorded in the same step as the hold.
+//
 // In a cluster a show is served only by the node that holds its shard's lease (infra/
 // shard-leases.ts); every write is fenced by the lease's epoch, so a node that lost its lease,
 // however paused or cut off, cannot write a single event.
 import { Context, type ServiceBroker, type ServiceSchema } from "moleculer";
 import type { AttemptRef, RefundOutcome, RefundRef } from "../domain/payment/gateway.ts";
-import type { BestSeats, PaymentOutcome, RefundPolicy, RefundRequested, Rejection, ShowCommand, ShowEvent, ShowState } from "../domain/show/types.ts";
+import type { PaymentOutcome, RefundPolicy, RefundRequested, Rejection, ShowCommand, ShowEvent, ShowState } from "../domain/show/types.ts";
 import {
   bookingHistory, bookingOf, bookingsOf, type BookingView, demand, hasUnsettledMoney, holdView, ledger, moneyDue, occupancy, seatsBookedBy, seatsNow, seatStatuses,
   seatsTouched, stats,
 } from "../domain/show/views.ts";
-import type { Quote } from "../domain/pricing/quote.ts";
+import { LRUCache } from "lru-cache";
+import type { ShowDetails } from "../domain/catalog/types.ts";
+import { newer, pricingInput, type PriceBook } from "../domain/pricing/book.ts";
+import { priceShow, quoteDynamic, type PricingInput, type ShowPricing } from "../domain/pricing/engine.ts";
+import type { CustomerLocation } from "../domain/pricing/factors.ts";
+import { layoutRows, pickBest, type LayoutRow } from "../domain/show/best-available.ts";
+import { freeFor } from "../domain/show/state.ts";
+import { loadPriceBook } from "../infra/price-book.ts";
 import { preferredNode, shardOf } from "../infra/placement.ts";
 import { SeatChangeOutbox } from "../infra/seat-changes.ts";
 import { NotOwnerError, ShardLeases } from "../infra/shard-leases.ts";
@@ -24,17 +36,27 @@ import type { ServiceDeps } from "./deps.ts";
 import { newId } from "./ids.ts";
 import { bookingIdParam, holdIdParam, idParam as id } from "./params.ts";
 import { showNodes } from "./show.routing.ts";
-import { MarqueeError, NotFoundError, rejectionError, ServiceUnavailableError } from "./errors.ts";
+import { ConflictError, MarqueeError, NotFoundError, rejectionError, ServiceUnavailableError } from "./errors.ts";
 import { bookingCode } from "../domain/ticket/ticket.ts";
 import { count, gauge, observe } from "./metrics.ts";
 
-interface CatalogShow {
-  id: string;
-  startsAt: string;
-  seats: { id: string; forSale: boolean }[];
-}
-
 const showParams = { showId: id };
+const seatsParam = { type: "array", items: { type: "string", min: 1, max: 20 }, min: 1, max: 1000 } as const;
+
+/** A show's price is recomputed at most once a second per node: demand a second old prices it just as fairly. */
+const PRICE_FRESH_MS = 1_000;
+/** Best available: how often the pick is made again when others took the seats meanwhile. */
+const BEST_TRIES = 3;
+
+interface Priced { input: PricingInput; pricing: ShowPricing }
+
+// Every seat of a show's layout in rows, worked out once per catalog show held in the cache.
+const rowsOf = new WeakMap<ShowDetails, LayoutRow[]>();
+function layoutOf(show: ShowDetails): LayoutRow[] {
+  let rows = rowsOf.get(show);
+  if (!rows) rowsOf.set(show, (rows = layoutRows(show.seats)));
+  return rows;
+}
 
 /** Shows with money not yet settled (the reconciler's work list), and every show that ever took a payment (the ledger's). */
 export const UNSETTLED = "unsettledShows";
@@ -80,6 +102,18 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
   let ticker: NodeJS.Timeout | undefined;
   let reconciler: NodeJS.Timeout | undefined;
   const shard = (showId: string) => shardOf(showId, config.showShards);
+  // What pricing needs, per node: the latest price book, the catalog's shows (seats, categories,
+  // base prices, cinema) and each show's price for a second.
+  let book: PriceBook | undefined;
+  let loading: Promise<PriceBook> | undefined;
+  // Read once, when first needed (a node starts even while the store is slow); a failed read is
+  // tried again by the next request.
+  const priceBook = (): Promise<PriceBook> => (loading ??= loadPriceBook(store).then(
+    (loaded) => (book = book ? newer(book, loaded) : loaded),
+    (error: unknown) => { loading = undefined; throw error; },
+  ));
+  const catalogShows = new LRUCache<string, ShowDetails>({ max: Math.max(1_000, config.maxActiveShows), ttl: 5 * 60_000 });
+  const fresh = new LRUCache<string, Priced>({ max: Math.max(1_000, config.maxActiveShows), ttl: PRICE_FRESH_MS });
 
   // Listed before the events are stored (in mailbox order), so the reconciler finds every show
   // with money in flight even if this node dies the moment after.
@@ -104,6 +138,51 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
         }
       },
 
+      /** The catalog's show (cached on this node); a 404 when it does not exist. */
+      async catalogShow(showId: string): Promise<ShowDetails> {
+        const cached = catalogShows.get(showId);
+        if (cached) return cached;
+        const show = await this.broker.call<ShowDetails, { showId: string }>("catalog.getShow", { showId });
+        catalogShows.set(showId, show);
+        return show;
+      },
+
+      /**
+       * The show's price now, from its demand and last published price as this actor holds them.
+       * `customer`: a quote from inside a pricing zone (never cached); `uncapped`: an operator's
+       * reprice, outside the hourly cap.
+       */
+      price(prices: PriceBook, actor: ShowActor, show: ShowDetails, customer?: CustomerLocation, uncapped = false): Priced {
+        const now = Date.now();
+        const cached = customer || uncapped ? undefined : fresh.get(show.id);
+        if (cached) return { input: { ...cached.input, now }, pricing: cached.pricing };
+        const { published, ...facts } = demand(actor.state, now, prices.rules.velocityWindowMinutes * 60_000);
+        const input = pricingInput(prices, show, facts, now, { ...(customer ? { customer } : {}), ...(published && !uncapped ? { published } : {}) });
+        const priced = { input, pricing: priceShow(input) };
+        if (!customer) fresh.set(show.id, priced);
+        return priced;
+      },
+
+      /**
+       * The price for a reader (a quote, the seat map, a showtime chip): recorded by the actor
+       * before anyone hears of it when it moved, so every later price caps from it.
+       */
+      async priceFor(ctx: Context, showId: string, customer?: CustomerLocation, uncapped = false): Promise<Priced> {
+        const [actor, show, prices] = await Promise.all([this.actor(ctx, showId), this.catalogShow(showId), book ?? priceBook()]);
+        const priced: Priced = this.price(prices, actor, show, customer, uncapped);
+        if (actor.state.published?.multiplier !== priced.pricing.published) {
+          const reply = await this.command(ctx, showId, { type: "PublishPrice", multiplier: priced.pricing.published });
+          this.announcePrice(showId, reply, priced);
+        }
+        return priced;
+      },
+
+      /** Live seat maps refetch their prices when a show's price moved from one it had published. */
+      announcePrice(showId: string, reply: Accepted, priced: Priced): void {
+        const published = reply.events.find((e) => e.type === "PricePublished");
+        if (published && priced.input.previous) void this.broker.broadcast("pricing.show.changed", { showId, multiplier: published.multiplier });
+      },
+
       /** Loads a show's actor and, the first time, schedules it from the catalog. */
       async activate(showId: string, fence: () => Fence): Promise<ShowActor> {
         const actor = await ShowActor.activate(showId, {
@@ -117,7 +196,7 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
           onError: (error) => this.logger.warn(`show ${showId}: expiring holds failed, will retry`, error),
         });
         if (!actor.scheduled) {
-          const show = await this.broker.call<CatalogShow | null, { showId: string }>("catalog.getShow", { showId }).catch((error: unknown) => {
+          const show: ShowDetails | null = await this.catalogShow(showId).catch((error: unknown) => {
             if (error instanceof Error && (error as MarqueeError).code === 404) return null;
             throw error;
           });
@@ -256,18 +335,84 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
     },
 
     actions: {
+      /**
+       * Holds seats at the price the actor quotes them now: the given seats, or the best `count`
+       * of a category picked from the seat map as it is (and picked again in the same step as the
+       * hold, so many customers asking at once get different seats).
+       */
       hold: {
         params: {
-          ...showParams, holdId: holdIdParam, userId: id, seats: { type: "array", items: "string", max: 1000 }, quote: { type: "object" }, best: { type: "object", optional: true },
+          ...showParams, holdId: holdIdParam, userId: id, seats: { ...seatsParam, optional: true },
+          best: { type: "object", optional: true, strict: "remove", props: { category: { type: "string", min: 1, max: 40 }, count: { type: "number", integer: true, min: 1, max: 100 } } },
           maxPerAccount: { type: "number", integer: true, positive: true, optional: true },
         },
-        async handler(ctx: Context<{ showId: string; holdId: string; userId: string; seats: string[]; quote: Quote; best?: BestSeats; maxPerAccount?: number }>) {
-          const { showId, holdId, userId, seats, quote, best, maxPerAccount } = ctx.params;
-          const reply = await this.command(ctx, showId, {
-            type: "HoldSeats", holdId, userId, seats, quote, ttlMs: config.holdTtlMs, maxSeats: config.maxSeatsPerHold,
-            ...(best ? { best } : {}), ...(maxPerAccount !== undefined ? { maxPerAccount } : {}),
-          });
-          return holdView(reply.state, holdId, userId);
+        async handler(ctx: Context<{ showId: string; holdId: string; userId: string; seats?: string[]; best?: { category: string; count: number }; maxPerAccount?: number }>) {
+          const { showId, holdId, userId, best, maxPerAccount } = ctx.params;
+          const show: ShowDetails = await this.catalogShow(showId);
+          const prices = book ?? await priceBook();
+          const rows = best ? layoutOf(show) : undefined;
+          let seats = ctx.params.seats;
+          for (let attempt = 1; ; attempt++) {
+            const actor: ShowActor = await this.actor(ctx, showId);
+            if (best) {
+              seats = pickBest(rows!, freeFor(actor.state, userId), best.category, best.count) ?? undefined;
+              if (!seats) throw new ConflictError(`No ${best.count} ${best.category} seats are free side by side; try fewer seats or another category`, "NO_BEST_SEATS", { showId });
+            }
+            if (!seats) throw new ConflictError("Choose at least one seat", "NO_SEATS", { showId });
+            const priced: Priced = this.price(prices, actor, show);
+            try {
+              const reply: Accepted = await this.command(ctx, showId, {
+                type: "HoldSeats", holdId, userId, seats, quote: quoteDynamic(priced.input, seats, priced.pricing), published: priced.pricing.published,
+                ttlMs: config.holdTtlMs, maxSeats: config.maxSeatsPerHold, ...(best ? { best: { ...best, rows: rows! } } : {}), ...(maxPerAccount !== undefined ? { maxPerAccount } : {}),
+              });
+              this.announcePrice(showId, reply, priced);
+              return holdView(reply.state, holdId, userId);
+            } catch (error) {
+              // Someone took the best seats at another price meanwhile: quote the best now and try again.
+              if ((error as MarqueeError).type !== "BEST_SEATS_MOVED" || attempt >= BEST_TRIES) throw error;
+            }
+          }
+        },
+      },
+
+      /** The price of these seats now, explained; nothing is held. */
+      quote: {
+        params: {
+          ...showParams, seats: { type: "array", items: { type: "string", max: 20 }, max: 1000 },
+          lat: { type: "number", min: -90, max: 90, optional: true }, lon: { type: "number", min: -180, max: 180, optional: true },
+        },
+        async handler(ctx: Context<{ showId: string; seats: string[]; lat?: number; lon?: number }>) {
+          const { showId, seats, lat, lon } = ctx.params;
+          const customer = lat !== undefined && lon !== undefined ? { lat, lon } : undefined;
+          const { input, pricing }: Priced = await this.priceFor(ctx, showId, customer);
+          return quoteDynamic(input, seats, pricing);
+        },
+      },
+
+      /** Every seat's price now, with the show's demand: for the seat map and showtime chips. */
+      prices: {
+        params: showParams,
+        async handler(ctx: Context<{ showId: string }>) {
+          const { input, pricing }: Priced = await this.priceFor(ctx, ctx.params.showId);
+          const prices: Record<string, number> = {};
+          for (const seat of input.show.seats) {
+            const price = pricing.categoryPrices[seat.category];
+            if (seat.forSale && price !== undefined) prices[seat.id] = price;
+          }
+          const { forSale, claimed } = input.demand;
+          return { currency: input.show.currency, multiplier: pricing.multiplier, factors: pricing.factors, categoryPrices: pricing.categoryPrices, prices, forSale, claimed };
+        },
+      },
+
+      /** An operator reprices the show now, outside the hourly cap; pricing.reprice audits it. */
+      reprice: {
+        params: showParams,
+        async handler(ctx: Context<{ showId: string }>) {
+          const { showId } = ctx.params;
+          const before = (await this.actor(ctx, showId)).state.published?.multiplier ?? null;
+          const { pricing }: Priced = await this.priceFor(ctx, showId, undefined, true);
+          void this.broker.broadcast("pricing.show.changed", { showId, multiplier: pricing.published });
+          return { showId, previous: before, published: pricing.published, multiplier: pricing.multiplier, factors: pricing.factors, categoryPrices: pricing.categoryPrices };
         },
       },
 
@@ -404,23 +549,6 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
         },
       },
 
-      demand: {
-        params: { ...showParams, windowMinutes: { type: "number", positive: true, max: 24 * 60, convert: true } },
-        async handler(ctx: Context<{ showId: string; windowMinutes: number }>) {
-          const actor: ShowActor = await this.actor(ctx, ctx.params.showId);
-          return demand(actor.state, Date.now(), ctx.params.windowMinutes * 60_000);
-        },
-      },
-
-      /** Pricing moved the show's price: the actor records it, so every pricing node caps from it. */
-      publishPrice: {
-        params: { ...showParams, multiplier: { type: "number", positive: true, max: 100 } },
-        async handler(ctx: Context<{ showId: string; multiplier: number }>) {
-          const reply = await this.command(ctx, ctx.params.showId, { type: "PublishPrice", multiplier: ctx.params.multiplier });
-          return reply.state.published;
-        },
-      },
-
       history: {
         params: showParams,
         async handler(ctx: Context<{ showId: string }>) {
@@ -462,6 +590,22 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
       },
     },
 
+    events: {
+      "catalog.show.*"(ctx: Context<{ showId?: string }>) {
+        if (ctx.params.showId) {
+          catalogShows.delete(ctx.params.showId);
+          fresh.delete(ctx.params.showId);
+        }
+      },
+      // A new price book applies at once: no price computed from the old one is served again.
+      "pricing.changed"(ctx: Context<{ book: PriceBook }>) {
+        const next = book ? newer(book, ctx.params.book) : ctx.params.book;
+        if (next === book) return;
+        book = next;
+        fresh.clear();
+      },
+    },
+
     created() {
       // Broadcast, not emit: every gateway node relays seat changes to its own watchers.
       seatChanges = new SeatChangeOutbox(seatsNow, (changes) => { void this.broker.broadcast("show.changed", { changes }); });
@@ -493,6 +637,7 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
     },
 
     async started() {
+      priceBook().catch((error: unknown) => this.logger.warn("show: reading the price book failed; the first quote tries again", (error as Error).message));
       const every = Math.max(100, Math.floor(config.leaseTtlMs / 3));
       let running = false;
       ticker = setInterval(() => {

@@ -5,7 +5,7 @@ import { restampQuote } from "../pricing/quote.ts";
 import { pickBest } from "./best-available.ts";
 import { decideBooking, evolveBooking } from "./booking.ts";
 import { seatsBookedBy } from "./views.ts";
-import { accept, activeHold, endedHold, holdOfUser, initialState, isRejection, isScheduled, own, ownHold, reject, withEnded, without } from "./state.ts";
+import { accept, activeHold, endedHold, freeFor, holdOfUser, initialState, isRejection, isScheduled, own, ownHold, reject, withEnded, without } from "./state.ts";
 import type { Decision, EndedHold, Hold, HoldSeats, ScheduledShow, SeatProblem, ShowCommand, ShowEvent, ShowState } from "./types.ts";
 
 export { activeHold, endedHold, holdOfUser, initialState, own };
@@ -45,12 +45,7 @@ function decideHold(state: ScheduledShow, asked: HoldSeats, now: number): Decisi
   }
 
   if (cmd.best) {
-    // Free for this user: unclaimed, or in the hold this one replaces.
-    const free = (seat: string) => {
-      const claim = own(state.claims, seat);
-      return own(state.seats, seat) === true && (!claim || (claim.kind === "hold" && claim.id === previous?.id));
-    };
-    const picked = pickBest(cmd.best.rows, free, cmd.best.category, cmd.best.count);
+    const picked = pickBest(cmd.best.rows, freeFor(state, cmd.userId), cmd.best.category, cmd.best.count);
     if (!picked) return reject({ code: "NO_BEST_SEATS", message: `No ${cmd.best.count} ${cmd.best.category} seats are free side by side; try fewer seats or another category` });
     if (picked.join() !== cmd.seats.join()) {
       // Someone was quicker: the best seats now, at the quoted price when it is the same for
@@ -84,7 +79,11 @@ function decideHold(state: ScheduledShow, asked: HoldSeats, now: number): Decisi
     // A hold never outlives the show's start.
     expiresAt: Math.min(now + cmd.ttlMs, startsAt), quote: cmd.quote,
   };
-  return previous ? accept({ type: "HoldReleased", holdId: previous.id, reason: "replaced", at: now }, held) : accept(held);
+  const events: ShowEvent[] = [];
+  if (cmd.published !== undefined && state.published?.multiplier !== cmd.published) events.push({ type: "PricePublished", multiplier: cmd.published, at: now });
+  if (previous) events.push({ type: "HoldReleased", holdId: previous.id, reason: "replaced", at: now });
+  events.push(held);
+  return accept(...events);
 }
 
 function quoteMismatch(showId: string, cmd: HoldSeats): string | undefined {

@@ -27,6 +27,15 @@ export const activeHold = (state: ShowState, holdId: string): Hold | undefined =
 /** The user's active hold on this show: there is at most one. */
 export const holdOfUser = (state: ShowState, userId: string): Hold | undefined => state.holds.find((h) => h.userId === userId);
 
+/** Seats a user may hold now: for sale and unclaimed, or in their own hold, which a new one replaces. */
+export function freeFor(state: ShowState, userId: string): (seat: string) => boolean {
+  const previous = holdOfUser(state, userId);
+  return (seat) => {
+    const claim = own(state.claims, seat);
+    return own(state.seats, seat) === true && (!claim || (claim.kind === "hold" && claim.id === previous?.id));
+  };
+}
+
 /** How a hold ended, or undefined when it is active or unknown. */
 export function endedHold(state: ShowState, holdId: string): EndedHold | undefined {
   const [chunk, bucket] = slotOf(holdId);

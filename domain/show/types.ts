@@ -143,6 +143,11 @@ export interface HoldSeats {
   type: "HoldSeats"; holdId: string; userId: string; seats: string[]; quote: Quote; ttlMs: number; maxSeats: number; best?: BestSeats;
   /** During an on-sale: the most seats this user may have on the show, booked and held together. */
   maxPerAccount?: number;
+  /**
+   * The show's multiplier the quote was priced at: recorded with the hold (PricePublished) when
+   * it is not the show's published price yet, so the hourly cap starts from what was sold.
+   */
+  published?: number;
 }
 /**
  * "Best available": `seats` (and the quote) are the caller's pick from a moment ago; the decider

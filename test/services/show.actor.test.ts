@@ -8,19 +8,18 @@ import { journalKey } from "../../infra/show-actor.ts";
 import showActor from "../../services/show.actor.ts";
 import { startBroker } from "../helpers/broker.ts";
 
-// Any show id is a show of three seats starting tomorrow.
+// Any show id is a show of three standard seats starting tomorrow; the actor prices them itself.
 const catalog = (): ServiceSchema => ({
   name: "catalog",
   actions: {
     getShow: (ctx) => ({
-      id: (ctx.params as { showId: string }).showId, startsAt: new Date(Date.now() + 86_400_000).toISOString(),
-      seats: ["A1", "A2", "A3"].map((id) => ({ id, forSale: true })),
+      id: (ctx.params as { showId: string }).showId, startsAt: new Date(Date.now() + 86_400_000).toISOString(), currency: "INR", prices: { standard: 20_000 },
+      cinema: { id: "c1", city: "Mumbai", timezone: "Asia/Kolkata" },
+      seats: ["A1", "A2", "A3"].map((id, i) => ({ id, row: "A", number: i + 1, column: i, category: "standard", forSale: true })),
     }),
   },
 });
-const quote = { showId: "x", currency: "INR", total: 100, seatPrices: {}, lines: [], quotedAt: new Date(0).toISOString() };
-const hold = (showId: string, holdId: string, seats: string[]) =>
-  ({ showId, holdId, userId: "u1", seats, quote: { ...quote, showId, total: 100 * seats.length, seatPrices: Object.fromEntries(seats.map((s) => [s, 100])) } });
+const hold = (showId: string, holdId: string, seats: string[]) => ({ showId, holdId, userId: "u1", seats });
 
 test("idle shows are passivated beyond the bound and come back from the store with every hold", async (t) => {
   const store = new MemoryStore();

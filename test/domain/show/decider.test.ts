@@ -541,6 +541,18 @@ test("a published price is recorded once, with when, so the hourly cap starts fr
   rejected(t, decide(given(), { type: "PublishPrice", multiplier: 1 }, T0), "SHOW_NOT_SCHEDULED");
 });
 
+test("a hold priced at a new multiplier records it in the same step, so the next price caps from what was sold", (t) => {
+  const state = given(scheduled(), { type: "PricePublished", multiplier: 1, at: T0 - HOUR });
+  const command: ShowCommand = { type: "HoldSeats", holdId: "h1", userId: "u1", seats: ["A1"], quote: quoteFor(["A1"]), ttlMs: TTL, maxSeats: MAX, published: 1.1 };
+  const events = accepted(t, decide(state, command, T0));
+  t.deepEqual(events.map((e) => e.type), ["PricePublished", "SeatsHeld"]);
+  const next = after(state, events);
+  t.deepEqual(next.published, { multiplier: 1.1, at: T0 });
+  const again = accepted(t, decide(next, { ...command, holdId: "h2", userId: "u2", seats: ["A2"], quote: quoteFor(["A2"]) }, T0 + MIN));
+  t.deepEqual(again.map((e) => e.type), ["SeatsHeld"], "the same price again records nothing new");
+  rejected(t, decide(next, { ...command, holdId: "h3", userId: "u3", seats: ["A1"] }, T0 + MIN), "SEAT_UNAVAILABLE");
+});
+
 // ---- journal ----
 
 test("every applied event moves the version on by one, and replay rebuilds the same state", (t) => {
