@@ -669,6 +669,10 @@ export function formatSummary(s: SimulationSummary): string {
   const pct = (n: number, of: number) => (of > 0 ? ` (${Math.round((n * 100) / of)}%)` : "");
   const errors = Object.entries(s.otherErrors).map(([status, n]) => `${status}: ${n}`).join(", ");
   const ok = (n: number) => (n === 0 ? "0  ok" : `${n}  FAILED`);
+  // Cards in the mix's order, anything else (a --payment-method id, a failure code) by count.
+  const rank = (key: string) => { const i = (CARD_KINDS as readonly string[]).indexOf(key); return i < 0 ? CARD_KINDS.length : i; };
+  const counted = (counts: Record<string, number>, order = (a: string, b: string) => counts[b]! - counts[a]! || a.localeCompare(b)) =>
+    Object.keys(counts).sort(order).map((key) => `${key} ${counts[key]}`).join(", ");
   const rows: [string, string][] = [
     ["customers", `${s.users} (${s.customers.held} held seats, ${s.customers.soldOut} found it sold out, ${s.customers.gaveUp} gave up after conflicts, ${s.customers.failed} failed)`],
     ["hold attempts", String(s.attempts)],
@@ -679,9 +683,9 @@ export function formatSummary(s: SimulationSummary): string {
     ["retries (503/429)", String(s.retries)],
     ["abandoned holds", `${s.abandoned.released + s.abandoned.expired} (${s.abandoned.released} released, ${s.abandoned.expired} left to expire)`],
     ["bookings confirmed", `${s.bookingsConfirmed} (${s.seatsConfirmed} seats${s.paymentsFailed ? `, ${s.paymentsFailed} payments declined` : ""})`],
-    ["payments", `${s.payments.attempts} ${s.payMode === "hosted" ? "through the card page" : "with test payment methods"} (${Object.entries(s.payments.byCard).map(([card, n]) => `${card} ${n}`).join(", ") || "none"})`],
+    ["payments", `${s.payments.attempts} ${s.payMode === "hosted" ? "through the card page" : "with test payment methods"} (${counted(s.payments.byCard, (a, b) => rank(a) - rank(b)) || "none"})`],
     ["  confirmed", String(s.payments.confirmed)],
-    ["  declined", Object.entries(s.payments.declined).map(([code, n]) => `${code} ${n}`).join(", ") || "0"],
+    ["  declined", counted(s.payments.declined) || "0"],
     ["  abandoned", String(s.payments.abandoned)],
     ...(s.payments.unsettled ? [["  unsettled", `${s.payments.unsettled}  (no final status in time)`] as [string, string]] : []),
     ["3-D Secure", `${s.threeDSecure.challenges} challenges: ${s.threeDSecure.passed} passed, ${s.threeDSecure.failed} failed, ${s.threeDSecure.abandoned} abandoned`],
@@ -740,10 +744,11 @@ bookings and runs the history checker at the end; exits 1 on any violation.
   --retries <n>          hold retries after a conflict (default 3)
   --register-batch <n>   most registrations in flight (default 50; adapts to the server)
   --seed <n>             seed for repeatable choices (default random, printed)
-  --cards <mix>          weights of the test cards paying customers use
-                         (default ${formatCardMix(DEFAULT_CARD_MIX)}; kinds: ${CARD_KINDS.join(", ")})
-  --challenge-fail <0..1>     share of 3-D Secure challenges failed (default 0.2)
-  --challenge-abandon <0..1>  share of 3-D Secure challenges walked away from (default 0.1)
+  --cards <mix>          weights of the test cards paying customers use, of ${CARD_KINDS.join(", ")}
+                         (default ${formatCardMix(DEFAULT_CARD_MIX)})
+  --challenge-fail <r>   share of 3-D Secure challenges failed, 0..1 (default 0.2)
+  --challenge-abandon <r>
+                         share of 3-D Secure challenges walked away from, 0..1 (default 0.1)
   --direct               pay with Stripe's test PaymentMethod ids (pm_card_visa...) instead of
                          making each card at the processor as the card page does
   --payment-method <pm>  one test payment method for everyone (implies --direct)
