@@ -78,6 +78,7 @@ function expectedPayments(seed: number, users: number, options: Pick<SimulationO
   return { byCard, confirmed, declined, abandoned: threeDSecure.abandoned, threeDSecure };
 }
 
+/** For runs where everyone pays (payRatio 1) and wins seats (a big show, maxHoldRetries 10). */
 function assertPaidAsPlanned(t: ExecutionContext, s: SimulationSummary, options: Parameters<typeof expectedPayments>[2]) {
   t.is(s.customers.held, s.users, "everyone held seats, so everyone paid");
   const expected = expectedPayments(s.seed, s.users, options);
@@ -94,7 +95,7 @@ test("a crowd pays through the card page and meets 3-D Secure", async (t) => {
   const shows = await futureShows(api);
   const showId = shows.at(-1)!.id;
   const mix: Partial<SimulationOptions> = { cardMix: parseCardMix("ok=3,declined=1,insufficient=1,3ds=4,3ds-fail=1"), challengeFail: 0.25, challengeAbandon: 0.2 };
-  const summary = await simulate({ url: api.url, users: 40, showId, thinkMs: 20, payRatio: 1, seed: 11, ...mix });
+  const summary = await simulate({ url: api.url, users: 40, showId, thinkMs: 20, payRatio: 1, maxHoldRetries: 10, seed: 11, ...mix });
   t.log(formatSummary(summary));
   assertConsistent(t, summary);
   assertPaidAsPlanned(t, summary, mix);
@@ -105,9 +106,8 @@ test("a crowd pays through the card page and meets 3-D Secure", async (t) => {
   const { threeDSecure: tds, payments: { declined } } = summary;
   t.true(tds.passed > 0 && tds.failed > 0 && tds.abandoned > 0, JSON.stringify(tds));
   t.true((declined.card_declined ?? 0) > 0 && (declined.insufficient_funds ?? 0) > 0, JSON.stringify(declined));
-  // Marquee kept only the processor's payment method ids: the ledger names no card.
-  const ledger = await api.request("GET", "/api/admin/payments", { token: await api.admin() });
-  t.false(/4242424242424242|4000002500003155|4000000000009235/.test(JSON.stringify(ledger.body)));
+  // Seats paid after a challenge are booked like any others; an abandoned challenge's stay held.
+  t.is(count(await seatMap(api, showId), "booked"), summary.seatsConfirmed);
   t.regex(formatSummary(summary), new RegExp(`3-D Secure\\s+${tds.challenges} challenges: ${tds.passed} passed, ${tds.failed} failed, ${tds.abandoned} abandoned`));
 });
 
@@ -117,7 +117,7 @@ test("a crowd books a show without selling any seat twice", async (t) => {
   const showId = shows.at(-1)!.id; // the biggest: plenty of seats for 60 customers
   const phases = new Set<string>();
   // The direct path: Stripe's test PaymentMethod ids, the default card mix.
-  const summary = await simulate({ url: api.url, users: 60, showId, thinkMs: 20, payRatio: 1, seed: 1, direct: true, onProgress: (p) => phases.add(p.phase) });
+  const summary = await simulate({ url: api.url, users: 60, showId, thinkMs: 20, payRatio: 1, maxHoldRetries: 10, seed: 1, direct: true, onProgress: (p) => phases.add(p.phase) });
   t.log(formatSummary(summary));
   assertConsistent(t, summary);
   assertPaidAsPlanned(t, summary, {});
