@@ -4,12 +4,21 @@
 // walks away and lets it expire). At the end every customer's bookings are fetched and checked: no
 // seat of a show may be in two confirmed bookings, and every confirmed seat must be `booked` on the
 // show's seat map. Usable as a library (`simulate(options)`) by benchmarks and tests.
+//
+// Paying goes the way the web app's card page goes, without a browser: the checkout config, the
+// card to the processor's POST /v1/payment_methods with the publishable key (the number goes only
+// there), Marquee's pay with the pm_ id, and for a 3-D Secure card the challenge page answered,
+// then the booking polled until the processor's webhook settles it. `direct` pays with Stripe's
+// test PaymentMethod ids instead, one request fewer.
 import { parseArgs } from "node:util";
 import { randomBytes } from "node:crypto";
 import { checkHistory, type Answer, type CheckedBooking, type CheckedLedgerEntry, type RunHistory } from "../domain/booking/history.ts";
+import {
+  CARD_KINDS, DEFAULT_CARD_MIX, TEST_CARDS, cardForm, checkMix, formatCardMix, parseCardMix, planPayment, type CardMix, type PaymentPlan, type PlanOptions,
+} from "./simulate-cards.ts";
 
-export type Step = "register" | "browse" | "hold" | "book" | "pay" | "release";
-export const STEPS: readonly Step[] = ["register", "browse", "hold", "book", "pay", "release"];
+export type Step = "register" | "browse" | "hold" | "book" | "card" | "pay" | "challenge" | "release";
+export const STEPS: readonly Step[] = ["register", "browse", "hold", "book", "card", "pay", "challenge", "release"];
 
 export interface SimulationProgress {
   phase: "register" | "shop" | "verify";
@@ -19,6 +28,8 @@ export interface SimulationProgress {
   wins: number;
   conflicts: number;
   confirmed: number;
+  /** 3-D Secure challenges met so far. */
+  challenges: number;
   requests: number;
   /** Requests per second over the current phase. */
   rps: number;
@@ -48,8 +59,18 @@ export interface SimulationOptions {
   maxHoldRetries?: number;
   /** Seed of the pseudo-random choices (shows, seats, think times, pay or abandon). Default random. */
   seed?: number;
-  /** The test payment method to pay with (Stripe's ids, e.g. pm_card_chargeDeclined). Default pm_card_visa. */
+  /** Pay with Stripe's test PaymentMethod ids (pm_card_visa...) instead of making a card at the processor. Default false. */
+  direct?: boolean;
+  /** One test payment method for every customer (e.g. pm_card_chargeDeclined) instead of the card mix; implies `direct`. */
   paymentMethod?: string;
+  /** Relative weights of the test cards paying customers use. Default DEFAULT_CARD_MIX (70% good, 15% declined, 15% 3-D Secure). */
+  cardMix?: CardMix;
+  /** Share of customers meeting a 3-D Secure challenge who press Fail. Default 0.2. */
+  challengeFail?: number;
+  /** Share of customers meeting a 3-D Secure challenge who walk away (their hold lapses). Default 0.1. */
+  challengeAbandon?: number;
+  /** Longest wait for a challenged booking's final status (the processor's webhook). Default 30000. */
+  settleTimeoutMs?: number;
   /** Admin login, to read the payments ledger for the history check. Default $ADMIN_EMAIL / $ADMIN_PASSWORD or the development admin. */
   adminEmail?: string;
   adminPassword?: string;
@@ -114,7 +135,25 @@ export interface SimulationSummary {
   abandoned: { released: number; expired: number };
   bookingsConfirmed: number;
   seatsConfirmed: number;
+  /** Payments refused: declined at once or failed 3-D Secure (payments.declined in all). */
   paymentsFailed: number;
+  /** How customers paid: "hosted" (card at the processor) or "direct" (test PaymentMethod ids). */
+  payMode: "hosted" | "direct";
+  payments: {
+    /** Customers who paid, by card of the mix (or by payment method id with `paymentMethod`). */
+    byCard: Record<string, number>;
+    /** Pay requests answered, one per paying customer. */
+    attempts: number;
+    /** Confirmed, at once or after a challenge. */
+    confirmed: number;
+    /** Refused, by the processor's failure code (card_declined, insufficient_funds, payment_intent_authentication_failure...). */
+    declined: Record<string, number>;
+    /** Left waiting on a challenge nobody answered. */
+    abandoned: number;
+    /** No final status within settleTimeoutMs of the challenge. Must be 0. */
+    unsettled: number;
+  };
+  threeDSecure: { challenges: number; passed: number; failed: number; abandoned: number };
   /** Seats of a show that are in more than one confirmed booking. Must be 0. */
   doubleBookings: number;
   verification: {
@@ -132,6 +171,8 @@ export interface SimulationSummary {
      * undefined when the ledger could not be read (no admin login).
      */
     history?: string[];
+    /** The run's bookings by status as customers read them at the end (GET /api/me/bookings). */
+    bookingStatuses: Record<string, number>;
   };
   occupancy: ShowOccupancy[];
   latency: Record<Step, LatencyStats>;
@@ -141,7 +182,6 @@ type Json = any;
 /** An answer, with the time of its last try and how many tries it took (503/429 are retried). */
 interface Reply { status: number; body: Json; ms: number; tries: number }
 
-const DEFAULT_PAYMENT_METHOD = "pm_card_visa";
 const PASSWORD = "simulated customer";
 const MAX_RETRIES = 6;
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -160,6 +200,11 @@ export function mulberry32(seed: number): () => number {
 
 /** A generator per customer, so each one's choices do not depend on how the others interleave. */
 const customerRng = (seed: number, index: number) => mulberry32(Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(index + 1, 0xc2b2ae35));
+
+/** Customer `index`'s card and challenge answer: a stream of its own, so it depends on the seed alone. */
+export const paymentPlanOf = (seed: number, index: number, options: PlanOptions): PaymentPlan => planPayment(customerRng(seed ^ 0x3d5ec0de, index), options);
+
+const BOOKING_SETTLED = new Set(["confirmed", "payment_failed", "expired", "refunded", "cancelled"]);
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -223,13 +268,19 @@ export async function simulate(options: SimulationOptions = {}): Promise<Simulat
   if (!(minSeats >= 1 && maxSeats >= minSeats)) throw new Error(`seatsPerCustomer must be at least 1 (got ${JSON.stringify(spc)})`);
   const maxHoldRetries = Math.max(0, Math.floor(options.maxHoldRetries ?? 3));
   const seed = (options.seed ?? randomBytes(4).readUInt32LE(0)) >>> 0;
-  const paymentMethod = options.paymentMethod ?? DEFAULT_PAYMENT_METHOD;
+  const paymentMethod = options.paymentMethod;
+  const direct = options.direct === true || paymentMethod !== undefined;
+  const share = (value: number | undefined, fallback: number) => Math.min(1, Math.max(0, value ?? fallback));
+  const plans: PlanOptions = { mix: options.cardMix ?? DEFAULT_CARD_MIX, challengeFail: share(options.challengeFail, 0.2), challengeAbandon: share(options.challengeAbandon, 0.1) };
+  checkMix(plans.mix);
+  if (plans.challengeFail + plans.challengeAbandon > 1) throw new Error(`challengeFail + challengeAbandon must be at most 1 (got ${plans.challengeFail} + ${plans.challengeAbandon})`);
+  const settleTimeoutMs = Math.max(0, options.settleTimeoutMs ?? 30_000);
   // Unique per run (not seeded): emails and idempotency keys must never collide with an earlier run.
   const runId = `${Date.now().toString(36)}${randomBytes(3).toString("hex")}`;
   const rng = mulberry32(seed);
 
   const limit = limiter(concurrency);
-  const samples: Record<Step, number[]> = { register: [], browse: [], hold: [], book: [], pay: [], release: [] };
+  const samples: Record<Step, number[]> = Object.fromEntries(STEPS.map((step) => [step, []])) as unknown as Record<Step, number[]>;
   const otherErrors: Record<string, number> = {};
   const problems: string[] = [];
   const problem = (text: string) => { if (problems.length < 20) problems.push(text); };
@@ -238,19 +289,23 @@ export async function simulate(options: SimulationOptions = {}): Promise<Simulat
   let requests = 0;
   let retries = 0;
 
-  async function call(step: Step | null, method: string, path: string, init: { body?: unknown; token?: string; key?: string } = {}): Promise<Reply> {
+  /** A request to the gateway (`path` from /api) or, given a whole URL, to the processor; `form` posts a form as the hosted pages do. */
+  async function call(step: Step | null, method: string, path: string, init: { body?: unknown; form?: URLSearchParams; token?: string; key?: string } = {}): Promise<Reply> {
     const headers: Record<string, string> = {};
     if (init.body !== undefined) headers["content-type"] = "application/json";
+    if (init.form !== undefined) headers["content-type"] = "application/x-www-form-urlencoded";
     if (init.token) headers.authorization = `Bearer ${init.token}`;
     if (init.key) headers["idempotency-key"] = init.key;
-    const body = init.body === undefined ? undefined : JSON.stringify(init.body);
+    const body = init.form !== undefined ? init.form.toString() : init.body === undefined ? undefined : JSON.stringify(init.body);
+    const target = /^https?:\/\//.test(path) ? path : url + path;
     for (let attempt = 0; ; attempt++) {
       let reply: Reply;
       let retryAfterMs = 0;
       try {
         reply = await limit(async () => {
           const started = performance.now();
-          const res = await fetch(url + path, { method, headers, body, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+          // Not following redirects: the 3-D Secure page answers by sending the browser back to the web app.
+          const res = await fetch(target, { method, headers, body, redirect: "manual", signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
           const text = await res.text();
           const ms = performance.now() - started;
           let parsed: Json = text;
@@ -297,8 +352,22 @@ export async function simulate(options: SimulationOptions = {}): Promise<Simulat
     if (res.status !== 200) throw new Error(`show ${showId}: GET answered ${res.status || "nothing"}: ${JSON.stringify(res.body).slice(0, 200)}`);
   }
 
+  // ---- Where the card page is: its processor takes the cards, with the publishable key.
+  let checkout: { publishableKey: string; apiBase: string } | undefined;
+  if (!direct) {
+    const res = await call(null, "GET", "/api/payments/checkout");
+    const { publishableKey, pageUrl } = (res.body ?? {}) as { publishableKey?: unknown; pageUrl?: unknown };
+    if (res.status !== 200 || typeof publishableKey !== "string" || typeof pageUrl !== "string") {
+      throw new Error(`GET ${url}/api/payments/checkout answered ${res.status || "nothing"} without a card page (${JSON.stringify(res.body).slice(0, 200)}); pay with --direct`);
+    }
+    checkout = { publishableKey, apiBase: new URL(pageUrl).origin };
+  }
+
   // ---- Progress.
   const counters = { wins: 0, conflicts: 0, attempts: 0, holdErrors: 0, confirmed: 0 };
+  const payments: SimulationSummary["payments"] = { byCard: {}, attempts: 0, confirmed: 0, declined: {}, abandoned: 0, unsettled: 0 };
+  const threeDSecure: SimulationSummary["threeDSecure"] = { challenges: 0, passed: 0, failed: 0, abandoned: 0 };
+  const tally = (counts: Record<string, number>, key: string) => { counts[key] = (counts[key] ?? 0) + 1; };
   let phase: SimulationProgress["phase"] = "register";
   let phaseStart = performance.now();
   let phaseRequests = 0;
@@ -308,7 +377,7 @@ export async function simulate(options: SimulationOptions = {}): Promise<Simulat
     if (!options.onProgress) return;
     const elapsed = performance.now() - phaseStart;
     options.onProgress({
-      phase, done, total: users, wins: counters.wins, conflicts: counters.conflicts, confirmed: counters.confirmed,
+      phase, done, total: users, wins: counters.wins, conflicts: counters.conflicts, confirmed: counters.confirmed, challenges: threeDSecure.challenges,
       requests, rps: elapsed > 0 ? Math.round(((requests - phaseRequests) * 1000) / elapsed) : 0, elapsedMs: Math.round(performance.now() - started),
     });
   };
@@ -351,6 +420,80 @@ export async function simulate(options: SimulationOptions = {}): Promise<Simulat
       pump();
     });
 
+    /** The payment method the customer's card page would make (or its test id on the direct path). */
+    const methodFor = async (customer: Customer, plan: PaymentPlan): Promise<string | undefined> => {
+      if (paymentMethod) return paymentMethod;
+      if (!checkout) return TEST_CARDS[plan.card].paymentMethod;
+      const made = await call("card", "POST", `${checkout.apiBase}/v1/payment_methods`, { form: cardForm(plan.card, new Date()), token: checkout.publishableKey, key: `sim-${runId}-${customer.index}-card` });
+      if (made.status === 200 && typeof made.body?.id === "string") return made.body.id;
+      failed(made);
+      problem(`POST /v1/payment_methods (${plan.card} card): ${made.status} ${made.body?.error?.code ?? made.body?.error?.message ?? ""}`.trim());
+      return undefined;
+    };
+
+    /** The booking as the customer sees it once the processor's word has reached Marquee. */
+    const finalStatus = async (token: string, bookingId: string): Promise<Json | undefined> => {
+      const deadline = performance.now() + settleTimeoutMs;
+      for (;;) {
+        const res = await call(null, "GET", `/api/bookings/${encodeURIComponent(bookingId)}`, { token });
+        if (res.status === 200 && BOOKING_SETTLED.has(res.body?.status) && !res.body.paymentInProgress) return res.body;
+        if (res.status !== 200) { failed(res); return undefined; }
+        if (performance.now() >= deadline) return undefined;
+        await sleep(100);
+      }
+    };
+
+    const confirm = (customer: Customer, booking: Json, showId: string) => {
+      counters.confirmed++;
+      payments.confirmed++;
+      outcome.seatsConfirmed += booking.seats.length;
+      customer.confirmed.push({ id: booking.id, showId: booking.showId ?? showId, seats: booking.seats });
+    };
+    const decline = (code: string) => { outcome.paymentsFailed++; tally(payments.declined, code); };
+
+    /** Pays as the card page does; a 3-D Secure card meets its challenge and is waited for. */
+    const pay = async (customer: Customer, bookingId: string, showId: string) => {
+      const token = customer.token!;
+      const plan = paymentPlanOf(seed, customer.index, plans);
+      const method = await methodFor(customer, plan);
+      if (!method) { outcome.failed++; return; }
+      tally(payments.byCard, paymentMethod ?? plan.card);
+      const paid = await call("pay", "POST", `/api/bookings/${encodeURIComponent(bookingId)}/pay`, { body: { paymentMethod: method }, token, key: `sim-${runId}-${customer.index}-pay` });
+      const told = paid.status === 200 ? paid.body?.status : paid.body?.data?.booking?.status;
+      answers.push({ bookingId, action: "pay", ...(typeof told === "string" ? { bookingStatus: told } : {}) });
+      if (paid.status === 402) { payments.attempts++; decline(String(paid.body?.data?.reason ?? "declined")); return; }
+      if (paid.status !== 200 || (told !== "confirmed" && told !== "requires_action")) {
+        failed(paid);
+        problem(`pay ${bookingId}: ${paid.status} ${paid.body?.type ?? paid.body?.status ?? ""}`);
+        outcome.failed++;
+        return;
+      }
+      payments.attempts++;
+      if (told === "confirmed") { confirm(customer, paid.body, showId); return; }
+
+      const link = paid.body.payment?.nextAction?.url;
+      if (typeof link !== "string") { problem(`pay ${bookingId}: requires_action without a challenge link`); outcome.failed++; return; }
+      threeDSecure.challenges++;
+      if (plan.challenge === "abandon") { threeDSecure.abandoned++; payments.abandoned++; return; }
+      const challenge = new URL(link);
+      const page = await call(null, "GET", challenge.href);
+      const answered = page.status === 200
+        ? await call("challenge", "POST", challenge.origin + challenge.pathname, { form: new URLSearchParams({ client_secret: challenge.searchParams.get("client_secret") ?? "", outcome: plan.challenge }) })
+        : page;
+      if (answered.status >= 400 || answered.status === 0) {
+        failed(answered);
+        problem(`3-D Secure challenge of ${bookingId}: ${answered.status || "no answer"}`);
+        outcome.failed++;
+        return;
+      }
+      const booking = await finalStatus(token, bookingId);
+      if (booking) answers.push({ bookingId, action: "pay", bookingStatus: booking.status });
+      if (booking?.status === "confirmed") { threeDSecure.passed++; confirm(customer, booking, showId); return; }
+      if (booking?.status === "payment_failed") { threeDSecure.failed++; decline(String(booking.payment?.failureCode ?? "declined")); return; }
+      payments.unsettled++;
+      problem(`booking ${bookingId} is ${booking?.status ?? "still unsettled"} ${settleTimeoutMs} ms after its 3-D Secure challenge was answered ${plan.challenge}`);
+    };
+
     // ---- Shop: everyone at once (within `concurrency` requests in flight).
     await options.beforeShop?.();
     const registerEnd = performance.now();
@@ -388,20 +531,7 @@ export async function simulate(options: SimulationOptions = {}): Promise<Simulat
       if (r() < payRatio) {
         const booking = await call("book", "POST", "/api/bookings", { body: { holdId: hold.id }, token, key: `sim-${runId}-${customer.index}-book` });
         if (booking.status !== 201) { failed(booking); problem(`book ${hold.id}: ${booking.status} ${booking.body?.type ?? ""}`); outcome.failed++; return; }
-        const paid = await call("pay", "POST", `/api/bookings/${encodeURIComponent(booking.body.id)}/pay`, { body: { paymentMethod }, token, key: `sim-${runId}-${customer.index}-pay` });
-        const told = paid.status === 200 ? paid.body?.status : paid.body?.data?.booking?.status;
-        answers.push({ bookingId: booking.body.id, action: "pay", ...(typeof told === "string" ? { bookingStatus: told } : {}) });
-        if (paid.status === 200 && paid.body?.status === "confirmed") {
-          counters.confirmed++;
-          outcome.seatsConfirmed += paid.body.seats.length;
-          customer.confirmed.push({ id: paid.body.id, showId: paid.body.showId ?? showId, seats: paid.body.seats });
-        } else if (paid.status === 402) {
-          outcome.paymentsFailed++;
-        } else {
-          failed(paid);
-          problem(`pay ${booking.body.id}: ${paid.status} ${paid.body?.type ?? paid.body?.status ?? ""}`);
-          outcome.failed++;
-        }
+        await pay(customer, booking.body.id, showId);
       } else if (r() < 0.5) {
         const released = await call("release", "DELETE", `/api/holds/${encodeURIComponent(hold.id)}`, { token });
         if (released.status === 204) outcome.released++;
@@ -440,6 +570,8 @@ export async function simulate(options: SimulationOptions = {}): Promise<Simulat
       }));
     }
     const bookingsChecked = seen.size;
+    const bookingStatuses: Record<string, number> = {};
+    for (const b of everyBooking) tally(bookingStatuses, b.status);
     let missingBookings = 0;
     for (const customer of customers) {
       for (const b of customer.confirmed) {
@@ -515,8 +647,11 @@ export async function simulate(options: SimulationOptions = {}): Promise<Simulat
       bookingsConfirmed: counters.confirmed,
       seatsConfirmed: outcome.seatsConfirmed,
       paymentsFailed: outcome.paymentsFailed,
+      payMode: direct ? "direct" : "hosted",
+      payments,
+      threeDSecure,
       doubleBookings,
-      verification: { bookingsChecked, seatsNotBooked, missingBookings, problems, ...(history ? { history } : {}) },
+      verification: { bookingsChecked, seatsNotBooked, missingBookings, problems, ...(history ? { history } : {}), bookingStatuses },
       occupancy,
       latency: Object.fromEntries(STEPS.map((step) => [step, stats(samples[step])])) as Record<Step, LatencyStats>,
     };
@@ -534,6 +669,10 @@ export function formatSummary(s: SimulationSummary): string {
   const pct = (n: number, of: number) => (of > 0 ? ` (${Math.round((n * 100) / of)}%)` : "");
   const errors = Object.entries(s.otherErrors).map(([status, n]) => `${status}: ${n}`).join(", ");
   const ok = (n: number) => (n === 0 ? "0  ok" : `${n}  FAILED`);
+  // Cards in the mix's order, anything else (a --payment-method id, a failure code) by count.
+  const rank = (key: string) => { const i = (CARD_KINDS as readonly string[]).indexOf(key); return i < 0 ? CARD_KINDS.length : i; };
+  const counted = (counts: Record<string, number>, order = (a: string, b: string) => counts[b]! - counts[a]! || a.localeCompare(b)) =>
+    Object.keys(counts).sort(order).map((key) => `${key} ${counts[key]}`).join(", ");
   const rows: [string, string][] = [
     ["customers", `${s.users} (${s.customers.held} held seats, ${s.customers.soldOut} found it sold out, ${s.customers.gaveUp} gave up after conflicts, ${s.customers.failed} failed)`],
     ["hold attempts", String(s.attempts)],
@@ -544,6 +683,12 @@ export function formatSummary(s: SimulationSummary): string {
     ["retries (503/429)", String(s.retries)],
     ["abandoned holds", `${s.abandoned.released + s.abandoned.expired} (${s.abandoned.released} released, ${s.abandoned.expired} left to expire)`],
     ["bookings confirmed", `${s.bookingsConfirmed} (${s.seatsConfirmed} seats${s.paymentsFailed ? `, ${s.paymentsFailed} payments declined` : ""})`],
+    ["payments", `${s.payments.attempts} ${s.payMode === "hosted" ? "through the card page" : "with test payment methods"} (${counted(s.payments.byCard, (a, b) => rank(a) - rank(b)) || "none"})`],
+    ["  confirmed", String(s.payments.confirmed)],
+    ["  declined", counted(s.payments.declined) || "0"],
+    ["  abandoned", String(s.payments.abandoned)],
+    ...(s.payments.unsettled ? [["  unsettled", `${s.payments.unsettled}  (no final status in time)`] as [string, string]] : []),
+    ["3-D Secure", `${s.threeDSecure.challenges} challenges: ${s.threeDSecure.passed} passed, ${s.threeDSecure.failed} failed, ${s.threeDSecure.abandoned} abandoned`],
     ["double bookings", ok(s.doubleBookings)],
     ["seats not booked", ok(s.verification.seatsNotBooked)],
     ["missing bookings", ok(s.verification.missingBookings)],
@@ -584,8 +729,9 @@ export function formatSummary(s: SimulationSummary): string {
 const HELP = `Usage: npm run simulate -- [options]
 
 A crowd of simulated customers against a running Marquee gateway: register, browse, hold
-(retrying conflicts), think, then pay or abandon. Checks for double bookings at the end
-and exits 1 if any seat was sold twice (or a confirmed seat is not booked).
+(retrying conflicts), think, then pay or abandon. Paying goes through the processor's card
+page API with a seeded mix of test cards, answering 3-D Secure challenges. Checks for double
+bookings and runs the history checker at the end; exits 1 on any violation.
 
   --url <url>            gateway (default $MARQUEE_URL or http://localhost:3000)
   --users <n>            simulated customers (default 200)
@@ -598,7 +744,14 @@ and exits 1 if any seat was sold twice (or a confirmed seat is not booked).
   --retries <n>          hold retries after a conflict (default 3)
   --register-batch <n>   most registrations in flight (default 50; adapts to the server)
   --seed <n>             seed for repeatable choices (default random, printed)
-  --payment-method <pm>  test payment method to pay with (default pm_card_visa)
+  --cards <mix>          weights of the test cards paying customers use, of ${CARD_KINDS.join(", ")}
+                         (default ${formatCardMix(DEFAULT_CARD_MIX)})
+  --challenge-fail <r>   share of 3-D Secure challenges failed, 0..1 (default 0.2)
+  --challenge-abandon <r>
+                         share of 3-D Secure challenges walked away from, 0..1 (default 0.1)
+  --direct               pay with Stripe's test PaymentMethod ids (pm_card_visa...) instead of
+                         making each card at the processor as the card page does
+  --payment-method <pm>  one test payment method for everyone (implies --direct)
   --admin-password <pw>  admin password, to read the payments ledger for the history check
                          (default $ADMIN_PASSWORD or the development admin's)
   --onsale               simulate a hot on-sale through the waiting room instead (--onsale --help)
@@ -624,6 +777,10 @@ function parseCli(argv: string[]): { options: SimulationOptions; json: boolean; 
       "register-batch": { type: "string" },
       seed: { type: "string" },
       "payment-method": { type: "string" },
+      cards: { type: "string" },
+      "challenge-fail": { type: "string" },
+      "challenge-abandon": { type: "string" },
+      direct: { type: "boolean", default: false },
       "admin-password": { type: "string" },
       json: { type: "boolean", default: false },
       quiet: { type: "boolean", default: false },
@@ -657,6 +814,10 @@ function parseCli(argv: string[]): { options: SimulationOptions; json: boolean; 
     registerBatch: num("register-batch", values["register-batch"], 1),
     seed: num("seed", values.seed, 0, 0xffffffff),
     paymentMethod: values["payment-method"],
+    direct: values.direct,
+    cardMix: values.cards === undefined ? undefined : parseCardMix(values.cards),
+    challengeFail: num("challenge-fail", values["challenge-fail"], 0, 1),
+    challengeAbandon: num("challenge-abandon", values["challenge-abandon"], 0, 1),
     adminPassword: values["admin-password"],
   };
   return { options, json: values.json, quiet: values.quiet };
@@ -682,7 +843,7 @@ async function main() {
   const printed = new Set<string>();
   if (!quiet) {
     options.onProgress = (p) => {
-      const text = `${p.phase.padEnd(8)} ${String(p.done).padStart(String(p.total).length)}/${p.total}  wins ${p.wins}  conflicts ${p.conflicts}  confirmed ${p.confirmed}  ${p.rps} req/s  ${(p.elapsedMs / 1000).toFixed(1)} s`;
+      const text = `${p.phase.padEnd(8)} ${String(p.done).padStart(String(p.total).length)}/${p.total}  wins ${p.wins}  conflicts ${p.conflicts}  confirmed ${p.confirmed}  3ds ${p.challenges}  ${p.rps} req/s  ${(p.elapsedMs / 1000).toFixed(1)} s`;
       if (live) process.stderr.write(`\r${text}\x1b[K`);
       else if (p.done === p.total && !printed.has(p.phase)) { printed.add(p.phase); process.stderr.write(`${text}\n`); } // no TTY: one line per phase
     };
