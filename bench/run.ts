@@ -62,7 +62,8 @@ try {
   race = await contention(server.url);
   const crowdSize = Number(process.env.BENCH_CROWD ?? 1000);
   log(`crowd: ${crowdSize} simulated customers (browse, hold, think, pay or abandon) on 3 shows`);
-  crowd = await simulate({ url: server.url, users: crowdSize, shows: 3, seed: 7, thinkMs: 200 });
+  // Visa only, paid directly: the crowd measures the booking path, comparable across runs.
+  crowd = await simulate({ url: server.url, users: crowdSize, shows: 3, seed: 7, thinkMs: 200, paymentMethod: "pm_card_visa" });
 } finally {
   await Promise.all([server.stop(), redisServer.stop()]);
   const client = new Redis(REDIS_URL);
