@@ -1,11 +1,10 @@
 // `npm run bench`: hold/release throughput against a no-op baseline on the same gateway, in one
 // run, and a contention scenario. Machines here are noisy, so the ratio is what counts.
-import { readFileSync } from "node:fs";
 import autocannon from "autocannon";
 import { Redis } from "ioredis";
 import { simulate, type SimulationSummary } from "../scripts/simulate.ts";
 import { call, register } from "./client.ts";
-import { dropKeys, pinLoadGenerator, startServerProcess } from "./server.ts";
+import { cpuMsOf, dropKeys, pinLoadGenerator, startServerProcess } from "./server.ts";
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
@@ -15,16 +14,6 @@ const RACERS = Number(process.env.BENCH_RACERS ?? 1000);
 
 type Json = any;
 const log = (message: string) => process.stderr.write(`${message}\n`);
-
-/** CPU time a process has used, in ms, from /proc (Linux); undefined elsewhere. */
-function cpuMsOf(pid: number): number | undefined {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-    return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime, in 10 ms clock ticks
-  } catch {
-    return undefined;
-  }
-}
 
 type Run = autocannon.Result & { serverCpuUs?: number; clientCpuUs: number };
 
