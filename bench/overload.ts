@@ -8,7 +8,9 @@
 // node's own view of where the time went (event-loop delay, admission counts, from /metrics).
 import { call, register } from "./client.ts";
 import { closedLoop, openLoop, rawRequest, type OpenLoopResult } from "./open-loop.ts";
-import { cpuMsOf, pinLoadGenerator, startServerProcess, type RunningServer } from "./server.ts";
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { cpuMsOf, freePort, pinLoadGenerator, startServerProcess, type RunningServer } from "./server.ts";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const FACTOR = Number(process.env.BENCH_OVERLOAD ?? 5);
@@ -50,7 +52,7 @@ async function nodeView(url: string): Promise<Record<string, number>> {
 }
 
 async function scenario(env: Record<string, string>, cpu: number | undefined, load: (url: string, next: () => Buffer) => Promise<OpenLoopResult>): Promise<Outcome> {
-  const server: RunningServer = await startServerProcess({ SCRYPT_N: "1024", LOGIN_MAX_PER_ADDRESS: "100000", SIGNUP_MAX_PER_ADDRESS: "100000", ...env }, cpu);
+  const server: RunningServer = await startServerProcess({ LOG_LEVEL: "error", SCRYPT_N: "1024", LOGIN_MAX_PER_ADDRESS: "100000", SIGNUP_MAX_PER_ADDRESS: "100000", ...env }, cpu);
   try {
     const next = await holdRequests(server.url);
     const before = cpuMsOf(server.child.pid!) ?? NaN;
@@ -77,6 +79,28 @@ async function scenario(env: Record<string, string>, cpu: number | undefined, lo
   }
 }
 
+/**
+ * Node CPU per refusal: bench/refusal-server.ts on the node's core, every write refused, 64
+ * connections in a closed loop, requests shaped as the holds are. What HTTP itself costs (the kernel's TCP, node:http's parser
+ * and response), the floor under any refusal on one event loop.
+ */
+async function refusalCost(cpu: number | undefined, next: () => Buffer): Promise<{ us: number; perSecond: number }> {
+  const port = await freePort();
+  const script = fileURLToPath(new URL("refusal-server.ts", import.meta.url));
+  const [command, args] = cpu === undefined ? [process.execPath, [script]] : ["taskset", ["-c", String(cpu), process.execPath, script]];
+  const child = spawn(command, args, { env: { ...process.env, PORT: String(port) }, stdio: ["ignore", "pipe", "inherit"] });
+  try {
+    await new Promise<void>((resolve, reject) => { child.stdout.once("data", () => resolve()); child.once("exit", reject); });
+    const url = `http://127.0.0.1:${port}`;
+    const before = cpuMsOf(child.pid!) ?? NaN;
+    const result = await closedLoop({ url, connections: 64, seconds: SECONDS / 2, next });
+    const refused = result.answers.filter((a) => a.status === 503).length;
+    return { us: (((cpuMsOf(child.pid!) ?? NaN) - before) * 1000) / refused, perSecond: refused / (SECONDS / 2) };
+  } finally {
+    child.kill("SIGKILL");
+  }
+}
+
 const cpu = pinLoadGenerator();
 log(cpu === undefined ? "cores: not pinned (one core, or no taskset)" : `cores: the node on core ${cpu}, the load generator on the other`);
 log(`overload: best rate first (${BEST_CONNECTIONS} connections, closed loop, ${SECONDS}s)`);
@@ -90,6 +114,9 @@ const bound = process.env.BENCH_SHED_MAX_WRITES;
 const offer = (url: string, next: () => Buffer) => openLoop({ url, rate: offered, seconds: SECONDS, next, warmConnections: 256, maxConnections: 5_000 });
 const shedding = await scenario(bound ? { SHED_MAX_WRITES: bound } : {}, cpu, offer);
 const unbounded = await scenario({ SHED_MAX_WRITES: "0", SHED_MAX_READS: "0" }, cpu, offer);
+log("refusal cost: every write refused by the gateway's load shedding on a bare node:http server, 64 connections");
+const aHold = rawRequest("POST", "/api/shows/show_0001/holds", { authorization: `Bearer ${"t".repeat(180)}` }, JSON.stringify({ seats: ["show_0001:F12"] }));
+const refusal = await refusalCost(cpu, () => aHold);
 
 const bestP99 = percentile(best.served, 0.99);
 const ms = (x: number) => (Number.isNaN(x) ? "-" : x.toFixed(0));
@@ -108,3 +135,9 @@ for (const [name, o] of [["at best rate", best], ["shedding", shedding], ["no sh
   const n = (key: string) => o.node[key] ?? NaN;
   console.log(`- ${name}: writes accepted ${n('admission_accepted_total{class="write"}')}, shed ${n('admission_shed_total{class="write"}')}; event-loop delay p50 ${ms(n('eventloop_delay{quantile="0.5"}'))} ms, p99 ${ms(n('eventloop_delay{quantile="0.99"}'))} ms, max ${ms(n('eventloop_delay{quantile="1"}'))} ms`);
 }
+
+// One core's budget at FACTOR x: G holds at h us each plus (offered - G) refusals at r us each
+// fit in 1 s per second, so G <= (1 - offered r) / (h - r), whatever decides which to refuse.
+const holdUs = (best.cpuMs * 1000) / (best.served.length + best.shed.length + best.other);
+const ceiling = (1 - offered * refusal.us * 1e-6) / ((holdUs - refusal.us) * 1e-6);
+console.log(`\nwhere the time goes: at its best the node spends ${holdUs.toFixed(0)} µs of CPU per hold (${((bestRate * holdUs) / 1e4).toFixed(0)}% of its core at ${bestRate.toFixed(0)}/s); a refusal costs ${refusal.us.toFixed(1)} µs (${refusal.perSecond.toFixed(0)} refusals/s on the core alone). Offered ${offered}/s, refusing the rest leaves room for at most ${ceiling.toFixed(0)} holds/s = ${((ceiling / bestRate) * 100).toFixed(0)}% of the best rate on one core, whatever decides which to refuse.`);
