@@ -44,6 +44,7 @@ export interface DelayTarget {
 const LEAST_CUT = 0.75;
 const MOST_CUT = 0.1;
 const GROWTH = 0.1;
+const MIN_SAMPLES = 3;
 
 const NEVER_SHED = new Set(["/api/health", "/api/ready", "/metrics"]);
 
@@ -80,8 +81,8 @@ export class AdmissionLimiter {
   readonly #limits: AdmissionLimits;
   readonly #inFlight: Record<LoadClass, number> = { write: 0, read: 0 };
   readonly #peak: Record<LoadClass, number> = { write: 0, read: 0 };
-  /** The interval under way: when it began and the least delay seen in it. */
-  #interval: { start: number; leastDelayMs: number } | undefined;
+  /** The interval under way: when it began, the least delay seen in it, and how many samples. */
+  #interval: { start: number; leastDelayMs: number; samples: number } | undefined;
   /** Undefined: the bounds stay as configured. */
   readonly #target: DelayTarget | undefined;
   readonly #accepted: Record<LoadClass, number> = { write: 0, read: 0 };
@@ -133,11 +134,13 @@ export class AdmissionLimiter {
     const target = this.#target;
     if (!target) return;
     if (!this.#interval) {
-      this.#interval = { start: now, leastDelayMs: delayMs };
+      this.#interval = { start: now, leastDelayMs: delayMs, samples: 1 };
       return;
     }
     this.#interval.leastDelayMs = Math.min(this.#interval.leastDelayMs, delayMs);
-    if (now - this.#interval.start < target.intervalMs) return;
+    this.#interval.samples += 1;
+    // One stall (a GC pause) can span an interval alone: it takes a few late samples to be a queue.
+    if (now - this.#interval.start < target.intervalMs || this.#interval.samples < MIN_SAMPLES) return;
     for (const kind of ["write", "read"] as const) {
       this.#limits[kind] = nextLimit(this.#limits[kind], this.#peak[kind], this.#ceilings[kind], this.#interval.leastDelayMs, target);
       this.#peak[kind] = this.#inFlight[kind];

@@ -71,6 +71,7 @@ function drive(limiter: AdmissionLimiter, intervals: number, delayMs: number, st
   let now = start;
   for (let i = 0; i < intervals; i++) {
     limiter.observeDelay(now, delayMs);
+    limiter.observeDelay(now + 25, delayMs);
     now += 50;
     limiter.observeDelay(now, delayMs);
   }
@@ -98,6 +99,16 @@ test("a single late sample in an interval with on-time ones is a busy loop, not 
   limiter.observeDelay(10, 300);
   limiter.observeDelay(60, 1);
   t.is(limiter.stats().limit.write, 64);
+});
+
+test("one long stall alone is not a queue: the bound waits for a few late samples", (t) => {
+  const limiter = new AdmissionLimiter({ write: 64, read: 64 }, target);
+  for (let i = 0; i < 64; i++) limiter.enter("write");
+  limiter.observeDelay(0, 1);
+  limiter.observeDelay(400, 390);
+  t.is(limiter.stats().limit.write, 64, "a 400 ms interval with one late sample does not move the bound yet");
+  limiter.observeDelay(410, 1);
+  t.is(limiter.stats().limit.write, 64, "and the next on-time sample shows the loop was not queued");
 });
 
 test("in the middle of a late turn of the loop only the floor is let in; an unbounded class still takes everything", (t) => {
