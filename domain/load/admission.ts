@@ -4,8 +4,8 @@
 // a bounded number in flight keeps the accepted requests at the latency of a busy, not a
 // drowning, node (Little's law: in-flight = rate x latency, so bounding one bounds the other).
 //
-// A fixed bound cannot know what the node can serve: the same holds cost more when refusing
-// thousands of others eats a third of the core, and on one event loop the queue that hurts is
+// A fixed bound cannot know what the node can serve: refusing thousands of others can take a
+// third of the core from the holds it accepts, and on one event loop the queue that hurts is
 // the one in front of it (requests waiting in the kernel until the loop reads them), which no
 // in-flight count sees. So each class's bound moves between a floor and its configured ceiling,
 // driven by how late the event loop runs (the gateway measures it: a timer due every few ms that
@@ -14,8 +14,8 @@
 // has on-time moments, a queued one has none, and a GC pause or a burst is not a queue. Past the
 // target, the bound drops to below what was in flight, by as much as the delay overshoots it
 // (Netflix's concurrency-limits "gradient": limit x target / delay, cut by at least a quarter),
-// so a queue stops within an interval or two; on time, it grows by a tenth, so a node recovers by
-// itself in about a second.
+// so a few late intervals bring it from its ceiling to its floor; on time, it grows by a tenth,
+// so a node recovers by itself in about two seconds.
 // Pure bookkeeping: no clock, no I/O; the gateway calls enter(), the release it gets back, and
 // observeDelay() with each delay it measures.
 
