@@ -93,6 +93,8 @@ export interface MarqueeConfig {
   /** Load shedding: most writes (holds, bookings, payments...) and reads in flight per gateway node; 0 = no bound. */
   shedMaxWrites: number;
   shedMaxReads: number;
+  /** Event-loop delay (ms) past which the bounds above shrink towards what the node can serve; 0 = fixed bounds. */
+  shedTargetDelayMs: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -284,6 +286,7 @@ export function readConfig(env: Env = process.env): MarqueeConfig {
     operatorPort: operatorPort(env),
     shedMaxWrites: int(env, "SHED_MAX_WRITES", 256, 0),
     shedMaxReads: int(env, "SHED_MAX_READS", 1024, 0),
+    shedTargetDelayMs: int(env, "SHED_TARGET_DELAY_MS", 10, 0),
   };
 }
 

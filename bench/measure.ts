@@ -1,9 +1,9 @@
 // What the HTTP benchmarks share: one load round with the server's and the load generator's CPU
 // per request, customers and shows to hold on, the hold + release and no-op scenarios, and the
 // median-with-spread arithmetic every ratio is reported with.
-import { readFileSync } from "node:fs";
 import autocannon from "autocannon";
 import { call, register } from "./client.ts";
+import { cpuMsOf } from "./server.ts";
 
 export const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 export const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
@@ -13,15 +13,6 @@ export const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 type Json = any;
 export const log = (message: string) => process.stderr.write(`${message}\n`);
 
-/** CPU time a process has used, in ms, from /proc (Linux); undefined elsewhere. */
-export function cpuMsOf(pid: number): number | undefined {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-    return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime, in 10 ms clock ticks
-  } catch {
-    return undefined;
-  }
-}
 
 export type Run = autocannon.Result & { serverCpuUs?: number; clientCpuUs: number };
 

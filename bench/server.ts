@@ -2,6 +2,7 @@
 // platform do not share an event loop, and stops it when asked.
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { availableParallelism } from "node:os";
+import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import type { Redis } from "ioredis";
 import { fileURLToPath } from "node:url";
@@ -85,4 +86,14 @@ export async function startServerProcess(env: Record<string, string>, cpu?: numb
 export async function dropKeys(redis: Redis, prefix: string): Promise<void> {
   const keys = await redis.keys(`${prefix}:*`);
   for (let i = 0; i < keys.length; i += 500) await redis.del(...keys.slice(i, i + 500));
+}
+
+/** CPU time a process has used, in ms, from /proc (Linux); undefined elsewhere. */
+export function cpuMsOf(pid: number): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime, in 10 ms clock ticks
+  } catch {
+    return undefined;
+  }
 }

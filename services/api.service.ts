@@ -49,8 +49,6 @@ type Access = "public" | "signed-in" | "admin";
 const accessOf = (alias: { path?: string; action?: string }): Access =>
   alias.path?.startsWith("admin/") ? "admin" : alias.action !== undefined && SIGNED_IN_ACTIONS.has(alias.action) ? "signed-in" : "public";
 
-const gatewayHandler = (ApiGateway.methods as Record<string, (...args: unknown[]) => unknown>).httpHandler!;
-
 const HEARTBEAT_MS = 15_000;
 type Watch = (req: GatewayRequest & { $params: Record<string, unknown> }, res: ServerResponse) => Promise<void>;
 type Serve = (req: GatewayRequest, res: ServerResponse, file?: string) => Promise<void>;
@@ -334,11 +332,6 @@ export default function apiService({ config, store }: ServiceDeps): ServiceSchem
     } as ServiceSchema["settings"],
 
     methods: {
-      // Every request meets load shedding (services/load-shedding.ts) before moleculer-web routes it.
-      httpHandler(this: ServiceSchema, req: IncomingMessage, res: ServerResponse, next?: unknown) {
-        if (shedding.admit(req, res)) return gatewayHandler.call(this, req, res, next);
-      },
-
       /**
        * Server-Sent Events for one show: a snapshot (or, with Last-Event-ID, what the client
        * missed), then every seat change, coalesced; heartbeats keep proxies from closing idle
@@ -449,9 +442,13 @@ export default function apiService({ config, store }: ServiceDeps): ServiceSchem
       // Ahead of moleculer-web's handler, so every answer carries them: the web app, the API, errors.
       this.server?.prependListener("request", (req, res) => setSecurityHeaders(req, res, config.trustProxy));
       if (this.server) logRequests(this.server, this.logger, config.logFormat === "json");
+      // Last, so it runs first: a refused request costs no header, log line or routing.
+      if (this.server) shedding.guard(this.server);
+      shedding.start(this.broker);
     },
 
     stopped() {
+      shedding.stop();
       link.stop();
     },
 

@@ -19,6 +19,10 @@ const DEFINITIONS = {
   "marquee.shards.owned": { type: "gauge", description: "Show shards whose lease this node holds" },
   "marquee.lease.moves.total": { type: "counter", labelNames: ["change"], zeros: { change: ["acquired", "handed_over", "lost"] }, description: "Shard leases this node acquired, handed over or lost" },
   "marquee.sse.watchers": { type: "gauge", description: "Open live seat-map streams (server-sent events) on this gateway" },
+  "marquee.admission.accepted.total": { type: "counter", labelNames: ["class"], zeros: { class: ["write", "read"] }, description: "HTTP requests the gateway's load shedding let in, per class" },
+  "marquee.admission.shed.total": { type: "counter", labelNames: ["class"], zeros: { class: ["write", "read"] }, description: "HTTP requests refused with 503 OVERLOADED, per class" },
+  "marquee.admission.limit": { type: "gauge", labelNames: ["class"], description: "Requests of a class the gateway lets in at once right now (follows the event-loop delay)" },
+  "marquee.eventloop.delay": { type: "histogram", unit: "ms", buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000], quantiles: [0.5, 0.9, 0.99, 1], maxAgeSeconds: 10, description: "How late a timer due every 10 ms fires: how long any socket waits to be read (quantiles over the last 10 s)" },
 } as const;
 
 export type MarqueeMetric = keyof typeof DEFINITIONS;

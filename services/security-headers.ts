@@ -13,7 +13,7 @@ export const CONTENT_SECURITY_POLICY = [
   "font-src 'self'", "object-src 'none'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'",
 ].join("; ");
 
-const ALWAYS: Record<string, string> = {
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   "Content-Security-Policy": CONTENT_SECURITY_POLICY,
   "X-Content-Type-Options": "nosniff",
   "X-Frame-Options": "DENY",
@@ -29,7 +29,7 @@ export function servedOverHttps(req: IncomingMessage, trustProxy: boolean): bool
 }
 
 export function setSecurityHeaders(req: IncomingMessage, res: ServerResponse, trustProxy: boolean): void {
-  for (const [name, value] of Object.entries(ALWAYS)) res.setHeader(name, value);
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
   // Sent over plain HTTP it would be ignored by browsers, and it would pin a site that has no HTTPS.
   if (servedOverHttps(req, trustProxy)) res.setHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
 }

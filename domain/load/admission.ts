@@ -3,7 +3,21 @@
 // a queue in front of a saturated node only turns overload into timeouts for everyone, while
 // a bounded number in flight keeps the accepted requests at the latency of a busy, not a
 // drowning, node (Little's law: in-flight = rate x latency, so bounding one bounds the other).
-// Pure bookkeeping: no clock, no I/O; the gateway calls enter() and the release it gets back.
+//
+// A fixed bound cannot know what the node can serve: refusing thousands of others can take a
+// third of the core from the holds it accepts, and on one event loop the queue that hurts is
+// the one in front of it (requests waiting in the kernel until the loop reads them), which no
+// in-flight count sees. So each class's bound moves between a floor and its configured ceiling,
+// driven by how late the event loop runs (the gateway measures it: a timer due every few ms that
+// fires late says how long every socket waited to be read). As in CoDel (Nichols and Jacobson,
+// "Controlling Queue Delay", 2012), the signal is the least delay over an interval: a busy loop
+// has on-time moments, a queued one has none, and a GC pause or a burst is not a queue. Past the
+// target, the bound drops to below what was in flight, by as much as the delay overshoots it
+// (Netflix's concurrency-limits "gradient": limit x target / delay, cut by at least a quarter),
+// so a few late intervals bring it from its ceiling to its floor; on time, it grows by a tenth,
+// so a node recovers by itself in about two seconds.
+// Pure bookkeeping: no clock, no I/O; the gateway calls enter(), the release it gets back, and
+// observeDelay() with each delay it measures.
 
 /** Holds and every other write cost an actor turn; reads are cheaper and cached. */
 export type LoadClass = "write" | "read";
@@ -14,43 +28,95 @@ export interface AdmissionLimits {
   read: number;
 }
 
-export interface AdmissionStats { inFlight: Record<LoadClass, number>; accepted: Record<LoadClass, number>; shed: Record<LoadClass, number> }
+export interface AdmissionStats { inFlight: Record<LoadClass, number>; limit: Record<LoadClass, number>; accepted: Record<LoadClass, number>; shed: Record<LoadClass, number> }
+
+/** How the bounds follow the event loop's delay. */
+export interface DelayTarget {
+  /** Least event-loop delay (ms) over an interval above which the node is queueing, not just busy. */
+  targetMs: number;
+  /** The interval (ms) over which the least delay is taken, and how often the bounds move. */
+  intervalMs: number;
+  /** The lowest a bound goes: a stall of the loop must not stop a class altogether. */
+  floor: number;
+}
+
+/** A bound is cut by at least a quarter, at most to a tenth, in one interval. */
+const LEAST_CUT = 0.75;
+const MOST_CUT = 0.1;
+const GROWTH = 0.1;
+const MIN_SAMPLES = 3;
+
+const NEVER_SHED = new Set(["/api/health", "/api/ready", "/metrics"]);
 
 /**
  * Which class a request belongs to, or undefined for requests that are never shed: the health
- * check (a load balancer must see a busy node as alive) and live streams (long-lived by design;
- * they cost a socket, not work, once open).
+ * and readiness checks (a load balancer must see a busy node as alive, and ask it whether it is
+ * ready), the metrics (a busy node is when they matter most) and live streams (long-lived by
+ * design; they cost a socket, not work, once open).
  */
 export function loadClassOf(method: string, path: string): LoadClass | undefined {
   const bare = path.split("?", 1)[0]!;
-  if (bare === "/api/health" || bare.endsWith("/events")) return undefined;
+  if (NEVER_SHED.has(bare) || bare.endsWith("/events")) return undefined;
   return method === "GET" || method === "HEAD" || method === "OPTIONS" ? "read" : "write";
 }
 
+/**
+ * A class's next bound from the least event-loop delay over the last interval and the most it had
+ * in flight meanwhile: cut below what was in flight when the loop was late all interval, else
+ * grown towards the ceiling. An unbounded class (Infinity) stays unbounded.
+ */
+export function nextLimit(limit: number, peakInFlight: number, ceiling: number, leastDelayMs: number, target: DelayTarget): number {
+  if (ceiling === Infinity) return Infinity;
+  const floor = Math.min(target.floor, ceiling);
+  if (leastDelayMs > target.targetMs) {
+    const cut = Math.min(LEAST_CUT, Math.max(MOST_CUT, target.targetMs / leastDelayMs));
+    return Math.max(floor, Math.floor(Math.min(limit, peakInFlight) * cut));
+  }
+  return Math.min(ceiling, limit + Math.max(1, Math.ceil(limit * GROWTH)));
+}
+
 export class AdmissionLimiter {
+  /** The configured bounds: what the adaptive bounds never exceed. */
+  readonly #ceilings: AdmissionLimits;
   readonly #limits: AdmissionLimits;
   readonly #inFlight: Record<LoadClass, number> = { write: 0, read: 0 };
+  readonly #peak: Record<LoadClass, number> = { write: 0, read: 0 };
+  /** The interval under way: when it began, the least delay seen in it, and how many samples. */
+  #interval: { start: number; leastDelayMs: number; samples: number } | undefined;
+  /** Undefined: the bounds stay as configured. */
+  readonly #target: DelayTarget | undefined;
   readonly #accepted: Record<LoadClass, number> = { write: 0, read: 0 };
   readonly #shed: Record<LoadClass, number> = { write: 0, read: 0 };
 
-  constructor(limits: AdmissionLimits) {
+  constructor(limits: AdmissionLimits, target?: DelayTarget) {
     for (const [name, limit] of Object.entries(limits)) {
       if (!(limit === Infinity || (Number.isInteger(limit) && limit >= 1))) throw new RangeError(`the ${name} limit must be a positive integer or Infinity, got ${limit}`);
     }
+    this.#target = target;
+    this.#ceilings = { ...limits };
     this.#limits = { ...limits };
   }
 
   /**
    * Takes a slot for one request of this class: the function that gives it back (call it once,
    * when the answer is sent or the client goes away; later calls do nothing), or undefined
-   * when the class is full and the request must be refused now.
+   * when the class is full and the request must be refused now. `lateMs` is how overdue the
+   * gateway's delay timer is at this moment: past the target, the loop is in the middle of a
+   * long turn, the bound's next step has not come yet, and everything read in this turn has
+   * waited that long already; then only the floor is let in, so one turn cannot take on more
+   * than the node can finish in time.
    */
-  enter(kind: LoadClass): (() => void) | undefined {
-    if (this.#inFlight[kind] >= this.#limits[kind]) {
+  enter(kind: LoadClass, lateMs = 0): (() => void) | undefined {
+    const target = this.#target;
+    const bound = this.#limits[kind];
+    // An unbounded class (no ceiling configured) is never shed, late or not.
+    const limit = target && lateMs > target.targetMs && bound !== Infinity ? Math.min(bound, target.floor) : bound;
+    if (this.#inFlight[kind] >= limit) {
       this.#shed[kind] += 1;
       return undefined;
     }
     this.#inFlight[kind] += 1;
+    if (this.#inFlight[kind] > this.#peak[kind]) this.#peak[kind] = this.#inFlight[kind];
     this.#accepted[kind] += 1;
     let released = false;
     return () => {
@@ -60,7 +126,29 @@ export class AdmissionLimiter {
     };
   }
 
+  /**
+   * One delay sample (how late a timer fired at `now`, ms); once an interval has passed, every
+   * bound takes its next step from the least delay seen in it.
+   */
+  observeDelay(now: number, delayMs: number): void {
+    const target = this.#target;
+    if (!target) return;
+    if (!this.#interval) {
+      this.#interval = { start: now, leastDelayMs: delayMs, samples: 1 };
+      return;
+    }
+    this.#interval.leastDelayMs = Math.min(this.#interval.leastDelayMs, delayMs);
+    this.#interval.samples += 1;
+    // One stall (a GC pause) can span an interval alone: it takes a few late samples to be a queue.
+    if (now - this.#interval.start < target.intervalMs || this.#interval.samples < MIN_SAMPLES) return;
+    for (const kind of ["write", "read"] as const) {
+      this.#limits[kind] = nextLimit(this.#limits[kind], this.#peak[kind], this.#ceilings[kind], this.#interval.leastDelayMs, target);
+      this.#peak[kind] = this.#inFlight[kind];
+    }
+    this.#interval = undefined;
+  }
+
   stats(): AdmissionStats {
-    return { inFlight: { ...this.#inFlight }, accepted: { ...this.#accepted }, shed: { ...this.#shed } };
+    return { inFlight: { ...this.#inFlight }, limit: { ...this.#limits }, accepted: { ...this.#accepted }, shed: { ...this.#shed } };
   }
 }

@@ -342,6 +342,10 @@ export async function startNode(t: ExecutionContext, env: Record<string, string>
     // Each node running payments embeds the local processor on a port of its own; they share the
     // cluster's Redis, so any of them answers for any payment.
     PROCESSOR_PORT: "0",
+    // As in testConfig: tests fire hundreds of requests at once to check behaviour, not capacity,
+    // on machines busy with other tests, where a node's event loop runs late and it would shed.
+    SHED_MAX_WRITES: "0",
+    SHED_MAX_READS: "0",
     ...env,
     NODE_ID: nodeID,
   };
