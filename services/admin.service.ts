@@ -5,11 +5,8 @@
 // between the attempt being recorded and its outcome, and turns outcomes into answers.
 import { createHash } from "node:crypto";
 import type { Context, ServiceSchema } from "moleculer";
-import type { ShowDetails, ShowSummary } from "../domain/catalog/types.ts";
 import { cardDataIn } from "../domain/payment/card-data.ts";
-import type { PaymentOutcome } from "../domain/show/types.ts";
-import type { Quote } from "../domain/pricing/quote.ts";
-import type { BookingView, HoldView, LedgerEntry } from "../domain/show/views.ts";
+import type { BookingView, HoldView } from "../domain/show/views.ts";
 import { availabilityOf } from "../domain/show/availability.ts";
 import { bookingCode } from "../domain/ticket/ticket.ts";
 import { idempotent } from "./idempotency.ts";
@@ -21,6 +18,7 @@ import { bookingIdParam, holdIdParam, idParam as id } from "./params.ts";
 import { created } from "./replies.ts";
 import { GoneError, type MarqueeError, NotFoundError, PaymentRequiredError, UnprocessableError } from "./errors.ts";
 import { PAID_SHOWS } from "./show.actor.ts";
+import { call } from "./contracts.ts";
 
 type Ctx<P = Record<string, never>> = Context<P, CallMeta>;
 
@@ -89,13 +87,13 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
       /** The hold if the caller may see it (their own; anyone's for an admin), asked of its show's actor. */
       holdFor(ctx: Ctx<unknown>, holdId: string, caller: Caller): Promise<HoldView> {
         const userId = ownerScope(caller);
-        return this.at("Hold", holdId, ctx.call<HoldView, object>("show.getHold", { showId: this.showOf(holdId), holdId, ...(userId ? { userId } : {}) }));
+        return this.at("Hold", holdId, call(ctx, "show.getHold", { showId: this.showOf(holdId), holdId, ...(userId ? { userId } : {}) }));
       },
 
       /** The booking if the caller may see it, read from its show's actor: no read path writes. */
       bookingFor(ctx: Ctx<unknown>, bookingId: string, caller: Caller): Promise<BookingView> {
         const userId = ownerScope(caller);
-        return this.at("Booking", bookingId, ctx.call<BookingView, object>("show.getBooking", { showId: this.showOfBooking(bookingId), bookingId, ...(userId ? { userId } : {}) }));
+        return this.at("Booking", bookingId, call(ctx, "show.getBooking", { showId: this.showOfBooking(bookingId), bookingId, ...(userId ? { userId } : {}) }));
       },
 
       /** A paid-for booking's answer: confirmed, or why not (declined, or the seats were gone and the money goes back). */
@@ -126,7 +124,7 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
           const maxPerAccount = await admittedFor(showId, caller, ctx.params.queuePass);
           const hold = await idempotent(store, `hold:${caller.id}`, ctx.meta.idempotencyKey, { showId, seats: ctx.params.seats, best }, async () => {
             // The show's actor prices the seats and holds them in one visit.
-            const view = await ctx.call<HoldView, object>("show.hold", {
+            const view = await call(ctx, "show.hold", {
               showId, holdId: newHoldId(showId), userId: caller.id, ...(best ? { best } : { seats: ctx.params.seats }), ...(maxPerAccount ? { maxPerAccount } : {}),
             });
             return publicHold(view);
@@ -150,7 +148,7 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
           // A customer releases as themselves (the actor refuses anyone else's hold); an admin
           // releases as the hold's owner.
           const userId = ownerScope(caller) ?? (await this.holdFor(ctx, holdId, caller)).userId;
-          await this.at("Hold", holdId, ctx.call("show.release", { showId: this.showOf(holdId), holdId, userId }));
+          await this.at("Hold", holdId, call(ctx, "show.release", { showId: this.showOf(holdId), holdId, userId }));
           ctx.meta.$statusCode = 204;
           return null;
         },
@@ -168,7 +166,7 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
             // Listed first, so "my bookings" always finds it; a show listed for a booking that
             // was then refused only costs that page one look.
             await store.addToSet(userShows(userId), showId);
-            return this.at("Hold", holdId, ctx.call<BookingView, object>("show.openBooking", { showId, bookingId: newBookingId(showId), holdId, userId }));
+            return this.at("Hold", holdId, call(ctx, "show.openBooking", { showId, bookingId: newBookingId(showId), holdId, userId }));
           });
           return created(ctx, `/api/bookings/${booking.id}`, booking);
         },
@@ -200,7 +198,7 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
             // The same customer key is the same attempt, so a retry neither charges twice nor
             // trips over its own attempt; without a key every pay is a new attempt.
             const attemptId = key ? `att_${createHash("sha256").update(`${bookingId}\n${key}`).digest("hex").slice(0, 32)}` : newId("att");
-            const started = await this.at("Booking", bookingId, ctx.call<BookingView, object>("show.startPayment", { showId, bookingId, userId, attemptId })).catch(async (error: unknown) => {
+            const started = await this.at("Booking", bookingId, call(ctx, "show.startPayment", { showId, bookingId, userId, attemptId })).catch(async (error: unknown) => {
               // Gone, and the customer learns what became of the booking (and of any money).
               if (typeOf(error) === "HOLD_EXPIRED") throw new GoneError((error as Error).message, "HOLD_EXPIRED", { booking: await this.bookingFor(ctx, bookingId, caller) });
               throw error;
@@ -210,12 +208,12 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
 
             // Unheard (the processor timed out): the attempt stays in flight for the reconciler,
             // and the 503 says so; a retry with the same Idempotency-Key asks about the same attempt.
-            const outcome = await ctx.call<PaymentOutcome, object>("payment.pay", {
+            const outcome = await call(ctx, "payment.pay", {
               attemptId, showId, bookingId, userId, amount: started.amount, currency: started.currency, paymentMethod, returnUrl,
             });
             // A test's fault switch: die the moment the money is taken and not yet recorded.
             if (config.fault === "after_charge" && outcome.status === "succeeded") process.kill(process.pid, "SIGKILL");
-            return this.paid(await ctx.call<BookingView, object>("show.recordPayment", { showId, bookingId, attemptId, outcome }));
+            return this.paid(await call(ctx, "show.recordPayment", { showId, bookingId, attemptId, outcome }));
           });
         },
       },
@@ -232,9 +230,9 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
           const caller = callerOf(ctx);
           const showIds = await store.members(userShows(caller.id));
           const [perShow, summaries] = await Promise.all([
-            Promise.all(showIds.map((showId) => ctx.call<BookingView[], object>("show.bookingsOf", { showId, userId: caller.id }))),
+            Promise.all(showIds.map((showId) => call(ctx, "show.bookingsOf", { showId, userId: caller.id }))),
             // Each booking names its show (movie, cinema, time), so a list needs no call per show.
-            ctx.call<ShowSummary[], object>("catalog.showSummaries", { showIds }),
+            call(ctx, "catalog.showSummaries", { showIds }),
           ]);
           const shows = new Map(summaries.map((s) => [s.id, s]));
           const cancelUntil = (showId: string) => {
@@ -254,9 +252,9 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
           const userId = ownerScope(caller);
           const showId = this.showOfBooking(bookingId);
           // The cinema's cancellation fee, if it has one, is kept back from the refund.
-          const show = await this.at("Booking", bookingId, ctx.call<ShowDetails, object>("catalog.getShow", { showId }));
+          const show = await this.at("Booking", bookingId, call(ctx, "catalog.getShow", { showId }));
           const policy = show.cinema.refundPolicy;
-          return this.at("Booking", bookingId, ctx.call<BookingView, object>("show.cancel", { showId, bookingId, ...(userId ? { userId } : {}), ...(policy ? { policy } : {}) }));
+          return this.at("Booking", bookingId, call(ctx, "show.cancel", { showId, bookingId, ...(userId ? { userId } : {}), ...(policy ? { policy } : {}) }));
         },
       },
 
@@ -268,9 +266,9 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
           // Anyone may look; a signed-in caller also learns which seats are theirs.
           const userId = ctx.meta.caller?.id;
           const [show, live, prices] = await Promise.all([
-            ctx.call<ShowDetails, object>("catalog.getShow", { showId }),
-            ctx.call<{ version: number; seats: Record<string, string>; bookedBy?: string[] }, object>("show.seats", { showId, ...(userId ? { userId } : {}) }),
-            ctx.call<{ currency: string; prices: Record<string, number> }, object>("show.prices", { showId }),
+            call(ctx, "catalog.getShow", { showId }),
+            call(ctx, "show.seats", { showId, ...(userId ? { userId } : {}) }),
+            call(ctx, "show.prices", { showId }),
           ]);
           return {
             ...show,
@@ -294,7 +292,7 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
         async handler(ctx: Ctx<{ showId: string; seats: string[] | string; lat?: number; lon?: number }>) {
           // GET /quote?seats=A1,A2 sends one string.
           const seats = typeof ctx.params.seats === "string" ? ctx.params.seats.split(",").map((s) => s.trim()).filter(Boolean) : ctx.params.seats;
-          return ctx.call<Quote, object>("show.quote", { ...ctx.params, seats });
+          return call(ctx, "show.quote", { ...ctx.params, seats });
         },
       },
 
@@ -308,7 +306,7 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
           const ids = [...new Set(ctx.params.ids.split(",").map((s) => s.trim()).filter(Boolean))].slice(0, 100);
           const each = await Promise.all(ids.map(async (showId) => {
             try {
-              const priced = await ctx.call<{ currency: string; categoryPrices: Record<string, number>; forSale: number; claimed: number }, object>("show.prices", { showId });
+              const priced = await call(ctx, "show.prices", { showId });
               const prices = Object.values(priced.categoryPrices);
               const { forSale, claimed } = priced;
               return { showId, currency: priced.currency, from: prices.length ? Math.min(...prices) : null, seatsLeft: Math.max(0, forSale - claimed), availability: availabilityOf(forSale, claimed) };
@@ -327,7 +325,7 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
         params: { showId: id },
         async handler(ctx: Ctx<{ showId: string }>) {
           adminOf(ctx);
-          return ctx.call("show.stats", { showId: ctx.params.showId });
+          return call(ctx, "show.stats", { showId: ctx.params.showId });
         },
       },
       expireHold: {
@@ -335,14 +333,14 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
         async handler(ctx: Ctx<{ holdId: string }>) {
           adminOf(ctx);
           const { holdId } = ctx.params;
-          return this.at("Hold", holdId, ctx.call("show.expireHold", { showId: this.showOf(holdId), holdId }));
+          return this.at("Hold", holdId, call(ctx, "show.expireHold", { showId: this.showOf(holdId), holdId }));
         },
       },
       repriceShow: {
         params: { showId: id },
         async handler(ctx: Ctx<{ showId: string }>) {
           adminOf(ctx);
-          return ctx.call("pricing.reprice", { showId: ctx.params.showId });
+          return call(ctx, "pricing.reprice", { showId: ctx.params.showId });
         },
       },
       refundBooking: {
@@ -350,7 +348,7 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
         async handler(ctx: Ctx<{ bookingId: string; amount?: number; note?: string }>) {
           const admin = adminOf(ctx);
           const { bookingId, amount, note } = ctx.params;
-          return this.at("Booking", bookingId, ctx.call<BookingView, object>("show.refund", {
+          return this.at("Booking", bookingId, call(ctx, "show.refund", {
             showId: this.showOfBooking(bookingId), bookingId, by: admin.id, ...(amount ? { amount } : {}), ...(note ? { note } : {}),
           }));
         },
@@ -362,7 +360,7 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
           adminOf(ctx);
           const since = ctx.params.since?.getTime() ?? 0;
           const showIds = ctx.params.showId ? [ctx.params.showId] : await store.members(PAID_SHOWS);
-          const ledgers = await Promise.all(showIds.map((showId) => ctx.call<LedgerEntry[], object>("show.ledger", { showId, since })));
+          const ledgers = await Promise.all(showIds.map((showId) => call(ctx, "show.ledger", { showId, since })));
           return ledgers.flat().sort((a, b) => a.at.localeCompare(b.at));
         },
       },

@@ -8,8 +8,6 @@ import type { Context, ServiceSchema } from "moleculer";
 import { LRUCache } from "lru-cache";
 import { onsaleView, planOnSale, queueUrl, type OnSale, type OnSaleRequest } from "../domain/onsale/onsale.ts";
 import { admit, initialAdmissions, joinScore, positionOf, queueSnapshot, type Admissions, type Position, type SeatsLeft } from "../domain/onsale/queue.ts";
-import type { ShowDetails } from "../domain/catalog/types.ts";
-import type { ShowStats } from "../domain/show/views.ts";
 import { queuePasses } from "../infra/auth/queue-pass.ts";
 import { StaleEpochError, type Fence } from "../infra/store.ts";
 import { adminOf, callerOf } from "./caller.ts";
@@ -19,6 +17,7 @@ import { newId } from "./ids.ts";
 import { idParam as id } from "./params.ts";
 import { holdersOf, onsaleOfShow } from "./queue-guard.ts";
 import { created } from "./replies.ts";
+import { call } from "./contracts.ts";
 
 type Ctx<P = Record<string, never>> = Context<P, CallMeta>;
 
@@ -99,7 +98,7 @@ export default function onsaleService({ config, store }: ServiceDeps, options: O
 
       /** Seats free, held and booked across the on-sale's shows, from their actors. */
       async seatsLeft(onsale: OnSale): Promise<SeatsLeft> {
-        const stats = await Promise.all(onsale.showIds.map((showId) => this.broker.call<ShowStats, object>("show.stats", { showId })));
+        const stats = await Promise.all(onsale.showIds.map((showId) => call(this.broker, "show.stats", { showId })));
         return stats.reduce((sum, s) => ({ available: sum.available + s.available, held: sum.held + s.held, booked: sum.booked + s.booked, bookings: sum.bookings + s.bookings }), { available: 0, held: 0, booked: 0, bookings: 0 });
       },
 
@@ -157,7 +156,7 @@ export default function onsaleService({ config, store }: ServiceDeps, options: O
         async handler(ctx: Ctx<OnSaleRequest>) {
           const admin = adminOf(ctx);
           const now = clock();
-          const shows = await Promise.all([...new Set(ctx.params.shows)].map((showId) => ctx.call<ShowDetails, object>("catalog.getShow", { showId }).catch((error: MarqueeError) => {
+          const shows = await Promise.all([...new Set(ctx.params.shows)].map((showId) => call(ctx, "catalog.getShow", { showId }).catch((error: MarqueeError) => {
             if (error.code === 404) throw new UnprocessableError(`Show ${showId} does not exist`, "UNKNOWN_SHOW", { showId });
             throw error;
           })));

@@ -3,13 +3,14 @@
 // those ids to the processor and the processor's answers (and its webhooks) back to the show.
 // The gateway routes `webhook` and `checkout` only; the rest is called inside the main tier.
 import type { Context, ServiceSchema } from "moleculer";
-import { PaymentOutcomeUnknown, WebhookRejected, type AttemptRef, type PaymentGateway, type RefundRef } from "../domain/payment/gateway.ts";
+import { PaymentOutcomeUnknown, WebhookRejected, type PaymentGateway } from "../domain/payment/gateway.ts";
 import type { PaymentOutcome } from "../domain/show/types.ts";
 import { stripeGateway } from "../infra/payments/stripe-gateway.ts";
 import type { MarqueeConfig } from "../moleculer.config.ts";
 import type { CallMeta, ServiceDeps } from "./deps.ts";
 import { BadRequestError, MarqueeError, ServiceUnavailableError } from "./errors.ts";
 import { count } from "./metrics.ts";
+import { call, type Params } from "./contracts.ts";
 
 type Ctx<P> = Context<P, CallMeta>;
 
@@ -58,7 +59,7 @@ export default function paymentService({ config, store }: ServiceDeps): ServiceS
       /** Charges an attempt its show has recorded, with a payment method made at the processor. */
       pay: {
         params: { ...attemptParams, paymentMethod: { type: "string", min: 1, max: 200 }, returnUrl: { type: "url" } },
-        async handler(ctx: Ctx<AttemptRef & { paymentMethod: string; returnUrl: string }>): Promise<PaymentOutcome> {
+        async handler(ctx: Ctx<Params<"payment.pay">>): Promise<PaymentOutcome> {
           const { paymentMethod, returnUrl, ...attempt } = ctx.params;
           const outcome = await heard(gateway.pay(attempt, paymentMethod, returnUrl));
           count(this.broker, "marquee.payments.total", { status: outcome.status });
@@ -69,7 +70,7 @@ export default function paymentService({ config, store }: ServiceDeps): ServiceS
       /** What became of an attempt; one that never began charging is voided by the asking. */
       settle: {
         params: { ...attemptParams, customerTimeUp: "boolean" },
-        async handler(ctx: Ctx<AttemptRef & { customerTimeUp: boolean }>): Promise<PaymentOutcome | null> {
+        async handler(ctx: Ctx<Params<"payment.settle">>): Promise<PaymentOutcome | null> {
           const { customerTimeUp, ...attempt } = ctx.params;
           return (await heard(gateway.settle(attempt, customerTimeUp))) ?? null;
         },
@@ -77,7 +78,7 @@ export default function paymentService({ config, store }: ServiceDeps): ServiceS
 
       refund: {
         params: refundParams,
-        async handler(ctx: Ctx<RefundRef>) {
+        async handler(ctx: Ctx<Params<"payment.refund">>) {
           const outcome = await heard(gateway.refund(ctx.params));
           if (outcome.status !== "failed") {
             const labels = { currency: ctx.params.currency, reason: ctx.params.reason };
@@ -90,7 +91,7 @@ export default function paymentService({ config, store }: ServiceDeps): ServiceS
 
       refundStatus: {
         params: refundParams,
-        handler(ctx: Ctx<RefundRef>) {
+        handler(ctx: Ctx<Params<"payment.refundStatus">>) {
           return heard(gateway.refundStatus(ctx.params));
         },
       },
@@ -122,9 +123,9 @@ export default function paymentService({ config, store }: ServiceDeps): ServiceS
           for (const update of event.updates) {
             try {
               if (update.kind === "payment") {
-                await ctx.call("show.recordPayment", { showId: update.showId, bookingId: update.bookingId, attemptId: update.attemptId, outcome: update.outcome });
+                await call(ctx, "show.recordPayment", { showId: update.showId, bookingId: update.bookingId, attemptId: update.attemptId, outcome: update.outcome });
               } else {
-                await ctx.call("show.recordRefund", {
+                await call(ctx, "show.recordRefund", {
                   showId: update.showId, bookingId: update.bookingId, refundId: update.refundId, status: update.outcome.status,
                   ...(update.outcome.processorId ? { processorId: update.outcome.processorId } : {}),
                 });

@@ -17,6 +17,7 @@ import { adminOf } from "./caller.ts";
 import { created } from "./replies.ts";
 import type { CallMeta, ServiceDeps } from "./deps.ts";
 import { NotFoundError, UnprocessableError } from "./errors.ts";
+import { call } from "./contracts.ts";
 
 type Ctx<P = Record<string, never>> = Context<P, CallMeta>;
 
@@ -67,7 +68,7 @@ export default function pricingService({ store }: ServiceDeps): ServiceSchema {
       async show(ctx: Ctx<unknown>, showId: string): Promise<ShowToPrice> {
         const cached = shows.get(showId);
         if (cached) return cached;
-        const show = await ctx.call<ShowToPrice, { showId: string }>("catalog.getShow", { showId });
+        const show = await call(ctx, "catalog.getShow", { showId });
         shows.set(showId, show);
         return show;
       },
@@ -106,12 +107,12 @@ export default function pricingService({ store }: ServiceDeps): ServiceSchema {
 
       /** Learns booking curves from finished shows and publishes them; runs on a timer, never on a request. */
       async train() {
-        const ended = await this.broker.call<{ id: string; endsAt: string }[], object>("catalog.listShows", {}).catch(() => []);
+        const ended = await call(this.broker, "catalog.listShows", {}).catch(() => []);
         const now = Date.now();
         const history: ShowHistory[] = [];
         for (const s of ended.filter((x) => Date.parse(x.endsAt) < now)) {
-          const facts = await this.broker.call<{ capacity: number; claimHoursBefore: number[] }, object>("show.history", { showId: s.id }).catch(() => null);
-          const show = await this.broker.call<ShowToPrice, object>("catalog.getShow", { showId: s.id }).catch(() => null);
+          const facts = await call(this.broker, "show.history", { showId: s.id }).catch(() => null);
+          const show = await call(this.broker, "catalog.getShow", { showId: s.id }).catch(() => null);
           if (!facts || !show) continue;
           history.push({ key: comparableKey(show.cinema.id, Date.parse(show.startsAt), show.cinema.timezone), ...facts });
         }
@@ -207,7 +208,7 @@ export default function pricingService({ store }: ServiceDeps): ServiceSchema {
             if (missing.length) throw new UnprocessableError(`Prices missing for categories: ${missing.join(", ")}`, "MISSING_CATEGORY_PRICES", { missing });
             await this.saveOverrides(ctx, { ...overrides, showPrices: { ...overrides.showPrices, [showId]: prices } }, "basePrices.set", `show:${showId}`, overrides.showPrices[showId], prices);
           } else {
-            await ctx.call("catalog.getCinema", { cinemaId });
+            await call(ctx, "catalog.getCinema", { cinemaId: cinemaId! });
             await this.saveOverrides(ctx, { ...overrides, cinemaPrices: { ...overrides.cinemaPrices, [cinemaId!]: prices } }, "basePrices.set", `cinema:${cinemaId}`, overrides.cinemaPrices[cinemaId!], prices);
           }
           return prices;
@@ -288,7 +289,7 @@ export default function pricingService({ store }: ServiceDeps): ServiceSchema {
       reprice: {
         params: { showId: { type: "string", min: 1, max: 100 } },
         async handler(ctx: Ctx<{ showId: string }>) {
-          const repriced = await ctx.call<{ showId: string; previous: number | null; multiplier: number; published: number; factors: unknown[]; categoryPrices: Record<string, number> }, object>("show.reprice", { showId: ctx.params.showId });
+          const repriced = await call(ctx, "show.reprice", { showId: ctx.params.showId });
           const { previous, published, ...answer } = repriced;
           await this.audit(ctx, "show.reprice", ctx.params.showId, previous, published);
           return answer;

@@ -2,14 +2,13 @@
 // rates the film 1-5 with an optional text, once per booking; films show the average and count
 // of visible reviews; admins hide abusive ones, and every hide or unhide is audited.
 import type { Context, ServiceSchema } from "moleculer";
-import type { BookingView as BookingRecord } from "../domain/show/views.ts";
-import type { ShowSummary } from "../domain/catalog/types.ts";
 import { authorName, checkReview, mayReview, summarise, type Review } from "../domain/review/review.ts";
 import { adminOf, callerOf } from "./caller.ts";
 import { created } from "./replies.ts";
 import type { CallMeta, ServiceDeps } from "./deps.ts";
 import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from "./errors.ts";
 import { idParam as id } from "./params.ts";
+import { call } from "./contracts.ts";
 
 type Ctx<P = Record<string, never>> = Context<P, CallMeta>;
 
@@ -29,10 +28,10 @@ export default function reviewsService({ store }: ServiceDeps): ServiceSchema {
       /** The caller's own paid booking, its show, and whether its ticket was let in. */
       async attendance(ctx: Ctx<unknown>, bookingId: string) {
         const caller = callerOf(ctx);
-        const booking = await ctx.call<BookingRecord, object>("admin.getBooking", { bookingId });
+        const booking = await call(ctx, "admin.getBooking", { bookingId });
         // An admin sees everyone's bookings, but reviews only their own.
         if (booking.userId !== caller.id) throw new NotFoundError("Booking", bookingId, "BOOKING_NOT_FOUND");
-        const [show] = await ctx.call<ShowSummary[], object>("catalog.showSummaries", { showIds: [booking.showId] });
+        const [show] = await call(ctx, "catalog.showSummaries", { showIds: [booking.showId] });
         if (!show) throw new NotFoundError("Show", booking.showId);
         const ended = Date.now() >= Date.parse(show.endsAt);
         const admitted = booking.status === "confirmed" && !ended && booking.admitted !== undefined;
@@ -95,7 +94,7 @@ export default function reviewsService({ store }: ServiceDeps): ServiceSchema {
       /** The caller's bookings that can be reviewed now and have not been. */
       reviewable: {
         async handler(ctx: Ctx) {
-          const mine = await ctx.call<(BookingRecord & { show: ShowSummary | null })[], object>("admin.myBookings", {});
+          const mine = await call(ctx, "admin.myBookings", {});
           const candidates = mine.filter((b) => b.status === "confirmed" && b.show);
           const reviewed = await store.getMany<Review>("reviews", candidates.map((b) => b.id));
           const out = [];

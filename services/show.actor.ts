@@ -12,8 +12,8 @@
 // shard-leases.ts); every write is fenced by the lease's epoch, so a node that lost its lease,
 // however paused or cut off, cannot write a single event.
 import { Context, type ServiceBroker, type ServiceSchema } from "moleculer";
-import type { AttemptRef, RefundOutcome, RefundRef } from "../domain/payment/gateway.ts";
-import type { PaymentOutcome, RefundPolicy, RefundRequested, Rejection, ShowCommand, ShowEvent, ShowState } from "../domain/show/types.ts";
+import type { RefundOutcome, RefundRef } from "../domain/payment/gateway.ts";
+import type { PaymentOutcome, RefundRequested, Rejection, ShowCommand, ShowEvent, ShowState } from "../domain/show/types.ts";
 import {
   bookingHistory, bookingOf, bookingsOf, type BookingView, demand, hasUnsettledMoney, holdView, ledger, moneyDue, occupancy, seatsBookedBy, seatsNow, seatStatuses,
   seatsTouched, stats,
@@ -39,6 +39,7 @@ import { showNodes } from "./show.routing.ts";
 import { ConflictError, MarqueeError, NotFoundError, rejectionError, ServiceUnavailableError } from "./errors.ts";
 import { bookingCode } from "../domain/ticket/ticket.ts";
 import { count, gauge, observe } from "./metrics.ts";
+import { call, type Params } from "./contracts.ts";
 
 const showParams = { showId: id };
 const seatsParam = { type: "array", items: { type: "string", min: 1, max: 20 }, min: 1, max: 1000 } as const;
@@ -142,7 +143,7 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
       async catalogShow(showId: string): Promise<ShowDetails> {
         const cached = catalogShows.get(showId);
         if (cached) return cached;
-        const show = await this.broker.call<ShowDetails, { showId: string }>("catalog.getShow", { showId });
+        const show = await call(this.broker, "catalog.getShow", { showId });
         catalogShows.set(showId, show);
         return show;
       },
@@ -247,7 +248,7 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
         const ref: RefundRef = { ...rest, showId };
         let answer: RefundOutcome;
         try {
-          answer = await ctx.call<RefundOutcome, RefundRef>(known === "requested" ? "payment.refund" : "payment.refundStatus", ref);
+          answer = await (known === "requested" ? call(ctx, "payment.refund", ref) : call(ctx, "payment.refundStatus", ref));
         } catch (error) {
           this.logger.warn(`show ${showId}: refund ${refund.refundId} not issued yet, will retry`, (error as Error).message);
           return undefined;
@@ -283,7 +284,7 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
             const { bookingId, attemptId, customerTimeUp, awaitingCustomer, ...rest } = attempt;
             let outcome: PaymentOutcome | null;
             try {
-              outcome = await ctx.call<PaymentOutcome | null, AttemptRef & { customerTimeUp: boolean }>("payment.settle", { ...rest, bookingId, attemptId, showId, customerTimeUp });
+              outcome = await call(ctx, "payment.settle", { ...rest, bookingId, attemptId, showId, customerTimeUp });
             } catch (error) {
               this.logger.warn(`show ${showId}: attempt ${attemptId} could not be looked up yet, will retry`, (error as Error).message);
               continue;
@@ -346,7 +347,7 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
           best: { type: "object", optional: true, strict: "remove", props: { category: { type: "string", min: 1, max: 40 }, count: { type: "number", integer: true, min: 1, max: 100 } } },
           maxPerAccount: { type: "number", integer: true, positive: true, optional: true },
         },
-        async handler(ctx: Context<{ showId: string; holdId: string; userId: string; seats?: string[]; best?: { category: string; count: number }; maxPerAccount?: number }>) {
+        async handler(ctx: Context<Params<"show.hold">>) {
           const { showId, holdId, userId, best, maxPerAccount } = ctx.params;
           const show: ShowDetails = await this.catalogShow(showId);
           const prices = book ?? await priceBook();
@@ -381,7 +382,7 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
           ...showParams, seats: { type: "array", items: { type: "string", max: 20 }, max: 1000 },
           lat: { type: "number", min: -90, max: 90, optional: true }, lon: { type: "number", min: -180, max: 180, optional: true },
         },
-        async handler(ctx: Context<{ showId: string; seats: string[]; lat?: number; lon?: number }>) {
+        async handler(ctx: Context<Params<"show.quote">>) {
           const { showId, seats, lat, lon } = ctx.params;
           const customer = lat !== undefined && lon !== undefined ? { lat, lon } : undefined;
           const { input, pricing }: Priced = await this.priceFor(ctx, showId, customer);
@@ -392,7 +393,7 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
       /** Every seat's price now, with the show's demand: for the seat map and showtime chips. */
       prices: {
         params: showParams,
-        async handler(ctx: Context<{ showId: string }>) {
+        async handler(ctx: Context<Params<"show.prices">>) {
           const { input, pricing }: Priced = await this.priceFor(ctx, ctx.params.showId);
           const prices: Record<string, number> = {};
           for (const seat of input.show.seats) {
@@ -407,7 +408,7 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
       /** An operator reprices the show now, outside the hourly cap; pricing.reprice audits it. */
       reprice: {
         params: showParams,
-        async handler(ctx: Context<{ showId: string }>) {
+        async handler(ctx: Context<Params<"show.reprice">>) {
           const { showId } = ctx.params;
           const before = (await this.actor(ctx, showId)).state.published?.multiplier ?? null;
           const { pricing }: Priced = await this.priceFor(ctx, showId, undefined, true);
@@ -418,7 +419,7 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
 
       release: {
         params: { ...showParams, holdId: holdIdParam, userId: id },
-        async handler(ctx: Context<{ showId: string; holdId: string; userId: string }>) {
+        async handler(ctx: Context<Params<"show.release">>) {
           const { showId, holdId, userId } = ctx.params;
           const reply = await this.command(ctx, showId, { type: "ReleaseHold", holdId, userId });
           return holdView(reply.state, holdId, userId);
@@ -427,7 +428,7 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
 
       openBooking: {
         params: { ...showParams, bookingId: bookingIdParam, holdId: holdIdParam, userId: id },
-        async handler(ctx: Context<{ showId: string; bookingId: string; holdId: string; userId: string }>) {
+        async handler(ctx: Context<Params<"show.openBooking">>) {
           const { showId, bookingId, holdId, userId } = ctx.params;
           const reply = await this.command(ctx, showId, { type: "OpenBooking", bookingId, holdId, userId });
           return bookingOf(reply.state, bookingId, userId);
@@ -437,7 +438,7 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
       /** Records the attempt before the caller charges the card (the attempt id is the processor's key). */
       startPayment: {
         params: { ...showParams, bookingId: bookingIdParam, userId: id, attemptId: id },
-        async handler(ctx: Context<{ showId: string; bookingId: string; userId: string; attemptId: string }>) {
+        async handler(ctx: Context<Params<"show.startPayment">>) {
           const { showId, bookingId, userId, attemptId } = ctx.params;
           const reply = await this.command(ctx, showId, { type: "StartPayment", bookingId, userId, attemptId, graceMs: config.paymentGraceMs });
           return bookingOf(reply.state, bookingId, userId);
@@ -447,7 +448,7 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
       /** What the processor said of an attempt: confirms the seats, or refunds money that came too late. */
       recordPayment: {
         params: { ...showParams, bookingId: bookingIdParam, attemptId: id, outcome: { type: "object" } },
-        async handler(ctx: Context<{ showId: string; bookingId: string; attemptId: string; outcome: PaymentOutcome }>) {
+        async handler(ctx: Context<Params<"show.recordPayment">>) {
           const { showId, bookingId, attemptId, outcome } = ctx.params;
           const reply = await this.command(ctx, showId, { type: "RecordPayment", bookingId, attemptId, outcome, refundId: newId("re") });
           return this.settled(ctx, showId, bookingId, reply);
@@ -457,7 +458,7 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
       /** Where a refund stands at the processor (its webhook, or the reconciler's lookup). */
       recordRefund: {
         params: { ...showParams, bookingId: bookingIdParam, refundId: id, status: { type: "enum", values: ["pending", "succeeded", "failed"] }, processorId: { ...id, optional: true } },
-        async handler(ctx: Context<{ showId: string; bookingId: string; refundId: string; status: "pending" | "succeeded" | "failed"; processorId?: string }>) {
+        async handler(ctx: Context<Params<"show.recordRefund">>) {
           const { showId, ...refund } = ctx.params;
           const reply = await this.command(ctx, showId, { type: "RecordRefund", ...refund });
           return bookingOf(reply.state, refund.bookingId);
@@ -466,7 +467,7 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
 
       cancel: {
         params: { ...showParams, bookingId: bookingIdParam, userId: { ...id, optional: true }, policy: { type: "object", optional: true } },
-        async handler(ctx: Context<{ showId: string; bookingId: string; userId?: string; policy?: RefundPolicy }>) {
+        async handler(ctx: Context<Params<"show.cancel">>) {
           const { showId, bookingId, userId, policy } = ctx.params;
           const reply = await this.command(ctx, showId, { type: "CancelBooking", bookingId, userId, cutoffMs: config.cancelCutoffMs, refundId: newId("re"), ...(policy ? { policy } : {}) });
           return this.settled(ctx, showId, bookingId, reply);
@@ -476,7 +477,7 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
       /** An admin's refund of a paid booking, in full or in part; the seats stay booked. */
       refund: {
         params: { ...showParams, bookingId: bookingIdParam, amount: { type: "number", integer: true, positive: true, optional: true }, by: id, note: { type: "string", max: 500, optional: true } },
-        async handler(ctx: Context<{ showId: string; bookingId: string; amount?: number; by: string; note?: string }>) {
+        async handler(ctx: Context<Params<"show.refund">>) {
           const { showId, bookingId, amount, by, note } = ctx.params;
           const reply = await this.command(ctx, showId, { type: "RefundBooking", bookingId, refundId: newId("re"), by, ...(amount ? { amount } : {}), ...(note ? { note } : {}) });
           return this.settled(ctx, showId, bookingId, reply);
@@ -485,7 +486,7 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
 
       getBooking: {
         params: { ...showParams, bookingId: bookingIdParam, userId: { ...id, optional: true } },
-        async handler(ctx: Context<{ showId: string; bookingId: string; userId?: string }>) {
+        async handler(ctx: Context<Params<"show.getBooking">>) {
           const { showId, bookingId, userId } = ctx.params;
           const actor: ShowActor = await this.actor(ctx, showId);
           const view = bookingOf(actor.state, bookingId, userId);
@@ -496,7 +497,7 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
 
       bookingsOf: {
         params: { ...showParams, userId: id },
-        async handler(ctx: Context<{ showId: string; userId: string }>) {
+        async handler(ctx: Context<Params<"show.bookingsOf">>) {
           const actor: ShowActor = await this.actor(ctx, ctx.params.showId);
           return bookingsOf(actor.state, ctx.params.userId);
         },
@@ -505,7 +506,7 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
       /** Every charge and refund of the show (since an ISO time), for operators reconciling money against seats. */
       ledger: {
         params: { ...showParams, since: { type: "number", integer: true, min: 0, optional: true } },
-        async handler(ctx: Context<{ showId: string; since?: number }>) {
+        async handler(ctx: Context<Params<"show.ledger">>) {
           const actor: ShowActor = await this.actor(ctx, ctx.params.showId);
           return ledger(actor.state, ctx.params.since ?? 0);
         },
@@ -514,7 +515,7 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
       /** Lets a ticket in, found by booking id (a scanned QR code) or by its code (typed at the door). */
       admit: {
         params: { ...showParams, bookingId: { ...id, optional: true }, code: { type: "string", optional: true, pattern: /^MQ-[0-9A-Z]{6}$/ }, door: { type: "string", min: 1, max: 40 }, usherId: id },
-        async handler(ctx: Context<{ showId: string; bookingId?: string; code?: string; door: string; usherId: string }>) {
+        async handler(ctx: Context<Params<"show.admit">>) {
           const { showId, code, door, usherId } = ctx.params;
           const actor: ShowActor = await this.actor(ctx, showId);
           const bookingId = ctx.params.bookingId ?? Object.keys(actor.state.bookings).find((b) => bookingCode(b) === code);
@@ -527,7 +528,7 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
       /** A booking as the show's actor knows it (with its admission), for the caller's own rules. */
       getHold: {
         params: { ...showParams, holdId: holdIdParam, userId: { ...id, optional: true } },
-        async handler(ctx: Context<{ showId: string; holdId: string; userId?: string }>) {
+        async handler(ctx: Context<Params<"show.getHold">>) {
           const { showId, holdId, userId } = ctx.params;
           const actor: ShowActor = await this.actor(ctx, showId);
           const view = holdView(actor.state, holdId, userId);
@@ -539,7 +540,7 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
       seats: {
         // With a userId, also the seats that user has booked here.
         params: { ...showParams, userId: { ...id, optional: true } },
-        async handler(ctx: Context<{ showId: string; userId?: string }>) {
+        async handler(ctx: Context<Params<"show.seats">>) {
           const actor: ShowActor = await this.actor(ctx, ctx.params.showId);
           const { state } = actor;
           return {
@@ -551,7 +552,7 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
 
       history: {
         params: showParams,
-        async handler(ctx: Context<{ showId: string }>) {
+        async handler(ctx: Context<Params<"show.history">>) {
           const actor: ShowActor = await this.actor(ctx, ctx.params.showId);
           return bookingHistory(actor.state);
         },
@@ -560,7 +561,7 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
       // ---------- operators (the admin component and the REPL check the role) ----------
       expireHold: {
         params: { ...showParams, holdId: holdIdParam },
-        async handler(ctx: Context<{ showId: string; holdId: string }>) {
+        async handler(ctx: Context<Params<"show.expireHold">>) {
           const { showId, holdId } = ctx.params;
           const reply = await this.command(ctx, showId, { type: "ForceExpireHold", holdId });
           return holdView(reply.state, holdId);
@@ -569,7 +570,7 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
 
       stats: {
         params: showParams,
-        async handler(ctx: Context<{ showId: string }>) {
+        async handler(ctx: Context<Params<"show.stats">>) {
           const actor: ShowActor = await this.actor(ctx, ctx.params.showId);
           return { showId: actor.showId, version: actor.state.version, ...stats(actor.state) };
         },

@@ -5,7 +5,6 @@
 import type { Context, ServiceSchema } from "moleculer";
 import QRCode from "qrcode";
 import type { BookingView as BookingRecord } from "../domain/show/views.ts";
-import type { ShowDetails, ShowSummary } from "../domain/catalog/types.ts";
 import { cancellationRefund } from "../domain/show/booking.ts";
 import { bookingCode, normaliseCode, signTicket, verifyTicket } from "../domain/ticket/ticket.ts";
 import { localClock, localDate } from "../domain/zone.ts";
@@ -13,6 +12,7 @@ import { usherOf } from "./caller.ts";
 import type { CallMeta, ServiceDeps } from "./deps.ts";
 import { ConflictError, UnprocessableError, type MarqueeError } from "./errors.ts";
 import { idParam as id } from "./params.ts";
+import { call } from "./contracts.ts";
 
 type Ctx<P> = Context<P, CallMeta>;
 
@@ -44,10 +44,10 @@ export default function ticketsService({ config }: ServiceDeps): ServiceSchema {
             if (!code) throw new UnprocessableError("Type the booking code as printed, e.g. MQ-7K3F9Q", "INVALID_CODE");
             find = { code };
           }
-          const [show] = await ctx.call<ShowSummary[], { showIds: string[] }>("catalog.showSummaries", { showIds: [showId] });
+          const [show] = await call(ctx, "catalog.showSummaries", { showIds: [showId] });
           let booking: BookingRecord;
           try {
-            booking = await ctx.call<BookingRecord, object>("show.admit", { showId, ...find, door, usherId: usher.id });
+            booking = await call(ctx, "show.admit", { showId, ...find, door, usherId: usher.id });
           } catch (error) {
             const e = error as MarqueeError & { data?: { admittedAt?: string; door?: string } };
             // The door reads the cinema's clock: "already admitted at 18:02 by Door 2".
@@ -68,13 +68,13 @@ export default function ticketsService({ config }: ServiceDeps): ServiceSchema {
       ticket: {
         params: { bookingId: id },
         async handler(ctx: Ctx<{ bookingId: string }>) {
-          const booking = await ctx.call<BookingRecord, { bookingId: string }>("admin.getBooking", { bookingId: ctx.params.bookingId });
+          const booking = await call(ctx, "admin.getBooking", { bookingId: ctx.params.bookingId });
           if (booking.status !== "confirmed") {
             throw new ConflictError(`Booking ${booking.id} is ${booking.status.replaceAll("_", " ")}: only a paid booking has a ticket`, "NO_TICKET", { status: booking.status });
           }
           const [[show], details] = await Promise.all([
-            ctx.call<ShowSummary[], { showIds: string[] }>("catalog.showSummaries", { showIds: [booking.showId] }),
-            ctx.call<ShowDetails, object>("catalog.getShow", { showId: booking.showId }).catch(() => undefined),
+            call(ctx, "catalog.showSummaries", { showIds: [booking.showId] }),
+            call(ctx, "catalog.getShow", { showId: booking.showId }).catch(() => undefined),
           ]);
           const payload = signTicket({ bookingId: booking.id, showId: booking.showId, seats: booking.seats }, config.ticketSecret);
           const qrSvg = await QRCode.toString(payload, { type: "svg", errorCorrectionLevel: "M", margin: 2 });
