@@ -45,8 +45,11 @@ test("a charge taken but never recorded is found by its attempt id and confirms 
 });
 
 test("a charge recorded only after the hold ran out is refunded in full at once", async (t) => {
-  const api = await startServer(t, { ...FAST, holdTtlMs: 200, paymentGraceMs: 0 });
-  const { user, booking, charge, showId, seat } = await attemptRecorded(api, "att_00000000000000000000000000000002");
+  // Long enough for a busy machine to record the attempt before the hold lapses; the charge
+  // lands after it lapsed and before the reconciler asks (which would void it instead).
+  const api = await startServer(t, { ...FAST, holdTtlMs: 2_000, paymentGraceMs: 0, settleAfterMs: 4_000 });
+  const { user, booking, hold, charge, showId, seat } = await attemptRecorded(api, "att_00000000000000000000000000000002");
+  await new Promise((resolve) => setTimeout(resolve, Math.max(0, Date.parse(hold.expiresAt) - Date.now() + 100)));
   t.is((await charge()).status, "succeeded");
   const settled = await until(api, user.token, booking.id, (b) => !b.paymentInProgress && b.refund?.status === "succeeded");
   t.like(settled, { status: "refunded", refunded: booking.amount, refund: { reason: "seats_not_confirmed", status: "succeeded" } });
