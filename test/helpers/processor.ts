@@ -61,6 +61,18 @@ export async function startReceiver(t: ExecutionContext, answer: (n: number) => 
   return { url, received, accepted, waitFor };
 }
 
+/** Presses a button of the processor's 3-D Secure page at `url`, as the customer's browser posts its form. */
+export async function answerChallenge(url: string, answer: "complete" | "fail"): Promise<void> {
+  const page = await fetch(url);
+  const text = await page.text();
+  const action = /<form method="post" action="([^"]+)"/.exec(text)?.[1];
+  const secret = /name="client_secret" value="([^"]+)"/.exec(text)?.[1];
+  if (!action || !secret) throw new Error(`the challenge page has no form: ${page.status} ${text.slice(0, 200)}`);
+  const res = await fetch(new URL(action, url), { method: "POST", redirect: "manual", body: new URLSearchParams({ client_secret: secret, outcome: answer }) });
+  await res.text();
+  if (res.status !== 303) throw new Error(`the challenge answered ${res.status}`);
+}
+
 export const typesOf = (deliveries: Received[]): string[] => deliveries.map((d) => JSON.parse(d.body).type as string);
 
 /**

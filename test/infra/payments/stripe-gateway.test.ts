@@ -7,7 +7,7 @@ import { PaymentOutcomeUnknown, WebhookRejected, type AttemptRef, type RefundRef
 import type { PaymentOutcome } from "../../../domain/show/types.ts";
 import { stripeGateway } from "../../../infra/payments/stripe-gateway.ts";
 import { COLLECTIONS } from "../../../processor/ledger.ts";
-import { PUBLISHABLE_KEY, SECRET_KEY, startReceiver, startTestProcessor, typesOf, WEBHOOK_SECRET, type Received } from "../../helpers/processor.ts";
+import { answerChallenge, PUBLISHABLE_KEY, SECRET_KEY, startReceiver, startTestProcessor, typesOf, WEBHOOK_SECRET, type Received } from "../../helpers/processor.ts";
 
 const RETURN_URL = "https://marquee.test/bookings/b1";
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -30,17 +30,10 @@ const refundOf = (a: AttemptRef, paymentId: string, amount = a.amount): RefundRe
   refundId: `re_${randomUUID().replaceAll("-", "")}`, showId: a.showId, bookingId: a.bookingId, paymentId, amount, currency: a.currency, reason: "cancelled",
 });
 
-/** Presses a button of the processor's 3-D Secure page, as the customer's browser posts it. */
-async function answerChallenge(outcome: PaymentOutcome, answer: "complete" | "fail"): Promise<void> {
+/** Where the customer is sent to authenticate. */
+function challengeOf(outcome: PaymentOutcome): string {
   if (outcome.status !== "requires_action") throw new Error(`no challenge: the payment is ${outcome.status}`);
-  const page = await fetch(outcome.url);
-  const text = await page.text();
-  const action = /<form method="post" action="([^"]+)"/.exec(text)?.[1];
-  const secret = /name="client_secret" value="([^"]+)"/.exec(text)?.[1];
-  if (!action || !secret) throw new Error(`the challenge page has no form: ${page.status} ${text.slice(0, 200)}`);
-  const res = await fetch(new URL(action, outcome.url), { method: "POST", redirect: "manual", body: new URLSearchParams({ client_secret: secret, outcome: answer }) });
-  await res.text();
-  if (res.status !== 303) throw new Error(`the challenge answered ${res.status}`);
+  return outcome.url;
 }
 
 /** The processor's payments for an attempt, read from its own store. */
@@ -68,7 +61,7 @@ test("a card that needs 3-D Secure asks for the challenge, and settles as paid o
   const challenged = await gateway.pay(a, "pm_card_authenticationRequired", RETURN_URL);
   t.like(challenged, { status: "requires_action", card: { last4: "3155" } });
   t.regex((challenged as { url: string }).url, /^http:\/\/127\.0\.0\.1:\d+\/3ds\/pi_/);
-  await answerChallenge(challenged, "complete");
+  await answerChallenge(challengeOf(challenged), "complete");
   t.like(await gateway.settle(a, false), { status: "succeeded", paymentId: challenged.paymentId, card: { brand: "visa", last4: "3155" } });
 });
 
@@ -76,7 +69,7 @@ test("a failed 3-D Secure challenge settles as a failed payment and takes nothin
   const { gateway, stripe } = await gatewayAt(t);
   const a = attempt();
   const challenged = await gateway.pay(a, "pm_card_authenticationRequired", RETURN_URL);
-  await answerChallenge(challenged, "fail");
+  await answerChallenge(challengeOf(challenged), "fail");
   t.like(await gateway.settle(a, true), { status: "failed", code: "payment_intent_authentication_failure" });
   t.is((await stripe.paymentIntents.retrieve(challenged.paymentId!)).amount_received, 0);
 });
@@ -84,7 +77,7 @@ test("a failed 3-D Secure challenge settles as a failed payment and takes nothin
 test("a card whose challenge always fails fails even when the customer completes it", async (t) => {
   const { gateway } = await gatewayAt(t);
   const a = attempt();
-  await answerChallenge(await gateway.pay(a, "pm_card_authenticationRequiredChallengeFails", RETURN_URL), "complete");
+  await answerChallenge(challengeOf(await gateway.pay(a, "pm_card_authenticationRequiredChallengeFails", RETURN_URL)), "complete");
   t.like(await gateway.settle(a, false), { status: "failed", code: "payment_intent_authentication_failure" });
 });
 
