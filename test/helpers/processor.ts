@@ -75,6 +75,20 @@ export async function answerChallenge(url: string, answer: "complete" | "fail"):
 
 export const typesOf = (deliveries: Received[]): string[] => deliveries.map((d) => JSON.parse(d.body).type as string);
 
+/** The store, with every call made to it (its name and arguments: what is written, what is asked) kept as text in `calls`. */
+export function recorded(store: Store, calls: string[]): Store {
+  return new Proxy(store, {
+    get(target, name, receiver) {
+      const value = Reflect.get(target, name, receiver);
+      if (typeof value !== "function") return value;
+      return (...args: unknown[]) => {
+        calls.push(`${String(name)} ${JSON.stringify(args)}`);
+        return value.apply(target, args);
+      };
+    },
+  });
+}
+
 /**
  * The store with every call delayed by 0-2 ms, as a network store would: the memory store
  * answers within one tick, which would serialize requests that race on a real Redis.
