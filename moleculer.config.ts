@@ -4,6 +4,7 @@ import type { BrokerOptions } from "moleculer";
 import { platformChannel } from "./infra/operator-channel.ts";
 import { PrometheusReporter } from "./infra/prometheus.ts";
 import { parseFaults } from "./processor/faults.ts";
+import { QuietValidator } from "./infra/quiet-validator.ts";
 
 export const ALL_SERVICES = ["api", "admin", "show", "catalog", "pricing", "payment", "auth", "tickets", "reviews", "onsale"] as const;
 export type ServiceName = (typeof ALL_SERVICES)[number];
@@ -310,7 +311,8 @@ export function brokerOptions(cfg: MarqueeConfig): BrokerOptions {
     // middlewares and the bookkeeping they add to every call.
     retryPolicy: { enabled: clustered, retries: 4, delay: 100, maxDelay: 1_000, factor: 2, check: (error: Error) => Boolean((error as { retryable?: boolean }).retryable) },
     circuitBreaker: { enabled: clustered, threshold: 0.5, minRequestCount: 20, windowTime: 10, halfOpenTime: 2_000, check: (error: Error) => Boolean((error as { retryable?: boolean }).retryable) },
-    validator: true,
+    // fastest-validator, minus the refused values in its errors (they are logged).
+    validator: new QuietValidator(),
     // Typed as reporter names or option objects only; Moleculer also takes an instance.
     metrics: { enabled: cfg.metrics, collectProcessMetrics: cfg.metrics, reporter: cfg.metrics ? [new PrometheusReporter(cfg.metricsPort) as never] : [] },
     tracing: tracingOptions(cfg),

@@ -174,8 +174,12 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
 
       pay: {
         // Only the payment method's id: anything else in the body (a card) is looked for and refused.
-        params: { bookingId: bookingIdParam, paymentMethod: { type: "string", optional: true, max: 200 }, returnUrl: { type: "string", optional: true, max: 2000 } },
-        async handler(ctx: Ctx<{ bookingId: string; paymentMethod?: string; returnUrl?: string }>) {
+        // A number is let through validation to be looked at: it may be a card, which is refused as such.
+        params: {
+          bookingId: bookingIdParam, returnUrl: { type: "string", optional: true, max: 2000 },
+          paymentMethod: { type: "multi", optional: true, rules: [{ type: "string", max: 200 }, { type: "number" }] },
+        },
+        async handler(ctx: Ctx<{ bookingId: string; paymentMethod?: string | number; returnUrl?: string }>) {
           const caller = callerOf(ctx);
           const cardAt = cardDataIn(ctx.params);
           if (cardAt) {
@@ -185,7 +189,7 @@ export default function adminService({ config, store }: ServiceDeps): ServiceSch
             );
           }
           const { bookingId, paymentMethod } = ctx.params;
-          if (!paymentMethod || !PAYMENT_METHOD.test(paymentMethod)) {
+          if (typeof paymentMethod !== "string" || !PAYMENT_METHOD.test(paymentMethod)) {
             throw new UnprocessableError("Send paymentMethod: the id of a payment method made at the processor's card page (pm_...), or a test method such as pm_card_visa", "PAYMENT_METHOD_REQUIRED", { field: "paymentMethod" });
           }
           const returnUrl = returnUrlOf(ctx.params.returnUrl, bookingId);

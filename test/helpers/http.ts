@@ -1,7 +1,8 @@
 // Starts the whole platform on a free port for HTTP tests and stops it in teardown.
 import type { ExecutionContext } from "ava";
-import { startMarquee, type Marquee } from "../../app.ts";
+import { startMarquee, storeFor, type Marquee } from "../../app.ts";
 import type { MarqueeConfig } from "../../moleculer.config.ts";
+import type { Store } from "../../infra/store.ts";
 import { testConfig } from "./broker.ts";
 
 export interface Reply<T = any> {
@@ -29,9 +30,10 @@ export interface Client {
 
 let users = 0;
 
-export async function startServer(t: ExecutionContext, overrides: Partial<MarqueeConfig> = {}): Promise<Client> {
+/** `store`: the one the platform keeps everything in (the configured one when omitted). */
+export async function startServer(t: ExecutionContext, overrides: Partial<MarqueeConfig> = {}, store?: Store): Promise<Client> {
   const config = testConfig({ seedDemo: true, ...overrides });
-  const marquee = await startMarquee(config);
+  const marquee = await startMarquee(config, store ?? storeFor(config));
   t.teardown(() => marquee.stop());
   const url = `http://127.0.0.1:${marquee.port}`;
 

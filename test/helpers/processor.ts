@@ -61,7 +61,33 @@ export async function startReceiver(t: ExecutionContext, answer: (n: number) => 
   return { url, received, accepted, waitFor };
 }
 
+/** Presses a button of the processor's 3-D Secure page at `url`, as the customer's browser posts its form. */
+export async function answerChallenge(url: string, answer: "complete" | "fail"): Promise<void> {
+  const page = await fetch(url);
+  const text = await page.text();
+  const action = /<form method="post" action="([^"]+)"/.exec(text)?.[1];
+  const secret = /name="client_secret" value="([^"]+)"/.exec(text)?.[1];
+  if (!action || !secret) throw new Error(`the challenge page has no form: ${page.status} ${text.slice(0, 200)}`);
+  const res = await fetch(new URL(action, url), { method: "POST", redirect: "manual", body: new URLSearchParams({ client_secret: secret, outcome: answer }) });
+  await res.text();
+  if (res.status !== 303) throw new Error(`the challenge answered ${res.status}`);
+}
+
 export const typesOf = (deliveries: Received[]): string[] => deliveries.map((d) => JSON.parse(d.body).type as string);
+
+/** The store, with every call made to it (its name and arguments: what is written, what is asked) kept as text in `calls`. */
+export function recorded(store: Store, calls: string[]): Store {
+  return new Proxy(store, {
+    get(target, name, receiver) {
+      const value = Reflect.get(target, name, receiver);
+      if (typeof value !== "function") return value;
+      return (...args: unknown[]) => {
+        calls.push(`${String(name)} ${JSON.stringify(args)}`);
+        return value.apply(target, args);
+      };
+    },
+  });
+}
 
 /**
  * The store with every call delayed by 0-2 ms, as a network store would: the memory store

@@ -2,25 +2,10 @@
 import test from "ava";
 import type Stripe from "stripe";
 import { MemoryStore } from "../../infra/memory-store.ts";
-import type { Store } from "../../infra/store.ts";
-import { PUBLISHABLE_KEY, sdkFor, startReceiver, startTestProcessor } from "../helpers/processor.ts";
+import { PUBLISHABLE_KEY, recorded, sdkFor, startReceiver, startTestProcessor } from "../helpers/processor.ts";
 
 const CARDS = ["4242424242424242", "5555555555554444", "4000000000000002", "4000002500003155", "4000000000009995"];
 const CVC = "735";
-
-/** The store, recording everything written through it. */
-function recorded(store: Store, writes: string[]): Store {
-  return new Proxy(store, {
-    get(target, name, receiver) {
-      const value = Reflect.get(target, name, receiver);
-      if (typeof value !== "function") return value;
-      return (...args: unknown[]) => {
-        writes.push(JSON.stringify(args));
-        return value.apply(target, args);
-      };
-    },
-  });
-}
 
 test("after cards are entered and paid with, no number or CVC is in the store, the logs or the webhooks", async (t) => {
   const writes: string[] = [];
