@@ -2,7 +2,7 @@
 // `latency=200,timeout_after_charge=0.3,webhook_delay=2000,webhook_duplicate=1,webhook_reorder=1,
 // webhook_drop=0.5,decline=0.1,refund_settle=1000,seed=42` (rates are probabilities 0..1, times
 // milliseconds). Draws come from a seeded generator, so a run with a seed is repeatable.
-import { mulberry32 } from "../scripts/simulate.ts";
+import { mulberry32 } from "../domain/random.ts";
 
 export interface FaultPlan {
   /** Added before every API answer. */

@@ -9,7 +9,8 @@
 // double-booking check (exit 1 if any seat was sold twice). Usable as a library by the bench.
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
-import { limiter, mulberry32, pickSeats, stats, type LatencyStats } from "./simulate.ts";
+import { mulberry32 } from "../domain/random.ts";
+import { limiter, pickSeats, stats, type LatencyStats } from "./simulate.ts";
 
 export interface OnSaleSimulationOptions {
   url?: string;

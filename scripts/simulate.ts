@@ -13,6 +13,7 @@
 import { parseArgs } from "node:util";
 import { randomBytes } from "node:crypto";
 import { checkHistory, type Answer, type CheckedBooking, type CheckedLedgerEntry, type RunHistory } from "../domain/booking/history.ts";
+import { mulberry32 } from "../domain/random.ts";
 import {
   CARD_KINDS, DEFAULT_CARD_MIX, TEST_CARDS, cardForm, checkMix, formatCardMix, parseCardMix, planPayment, type CardMix, type PaymentPlan, type PlanOptions,
 } from "./simulate-cards.ts";
@@ -186,17 +187,6 @@ const PASSWORD = "simulated customer";
 const MAX_RETRIES = 6;
 const REQUEST_TIMEOUT_MS = 30_000;
 
-/** mulberry32: a tiny seeded generator, so a run's choices can be repeated. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A generator per customer, so each one's choices do not depend on how the others interleave. */
 const customerRng = (seed: number, index: number) => mulberry32(Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(index + 1, 0xc2b2ae35));

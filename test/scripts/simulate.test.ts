@@ -1,6 +1,7 @@
 import test, { type ExecutionContext } from "ava";
 import { startServer, type Client } from "../helpers/http.ts";
-import { formatSummary, mulberry32, paymentPlanOf, simulate, STEPS, violated, type SimulationOptions, type SimulationSummary } from "../../scripts/simulate.ts";
+import { mulberry32 } from "../../domain/random.ts";
+import { formatSummary, paymentPlanOf, simulate, STEPS, violated, type SimulationOptions, type SimulationSummary } from "../../scripts/simulate.ts";
 import { DEFAULT_CARD_MIX, parseCardMix, planPayment, type CardMix } from "../../scripts/simulate-cards.ts";
 
 type Json = any;

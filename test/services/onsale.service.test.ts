@@ -4,7 +4,7 @@ import test from "ava";
 import type { ServiceBroker, ServiceSchema } from "moleculer";
 import onsaleService from "../../services/onsale.service.ts";
 import type { Caller } from "../../services/deps.ts";
-import { mulberry32 } from "../../scripts/simulate.ts";
+import { mulberry32 } from "../../domain/random.ts";
 import { startBroker } from "../helpers/broker.ts";
 
 const T0 = Date.parse("2030-06-01T10:00:00Z");

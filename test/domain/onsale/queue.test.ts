@@ -2,7 +2,7 @@ import test from "ava";
 import { planOnSale, type OnSale } from "../../../domain/onsale/onsale.ts";
 import { admit, initialAdmissions, joinScore, OPENING_SETTLE_MS, positionOf, type Admissions, type SeatsLeft } from "../../../domain/onsale/queue.ts";
 import { MemoryStore } from "../../../infra/memory-store.ts";
-import { mulberry32 } from "../../../scripts/simulate.ts";
+import { mulberry32 } from "../../../domain/random.ts";
 
 const opensAt = Date.parse("2026-12-01T10:00:00Z");
 const open = opensAt + OPENING_SETTLE_MS;
