@@ -34,6 +34,8 @@ export interface Answer {
   action: "pay" | "cancel";
   /** The booking status the answer carried, when it carried one (200s, and 402/410 with the booking). */
   bookingStatus?: string;
+  /** No answer came (a node died, a 5xx): the action may or may not have happened. */
+  unknown?: boolean;
 }
 
 export interface RunHistory {
@@ -105,10 +107,16 @@ export function checkHistory(run: RunHistory): string[] {
 
   // What customers were told stands: a booking answered "confirmed" stays confirmed unless a later
   // cancel of it was answered "cancelled".
+  // A cancel nobody heard back from may have happened.
   const told = new Map<string, string>();
-  for (const a of run.answers ?? []) if (a.bookingStatus) told.set(a.bookingId, a.bookingStatus);
+  const maybeCancelled = new Set<string>();
+  for (const a of run.answers ?? []) {
+    if (a.bookingStatus) told.set(a.bookingId, a.bookingStatus);
+    if (a.action === "cancel" && a.unknown && told.get(a.bookingId) === "confirmed") maybeCancelled.add(a.bookingId);
+  }
   for (const [bookingId, status] of told) {
     const now = bookings.get(bookingId)?.status;
+    if (status === "confirmed" && now === "cancelled" && maybeCancelled.has(bookingId)) continue;
     if (status === "confirmed" && now !== "confirmed") problems.push(`booking ${bookingId} was answered confirmed but is ${now ?? "missing"}`);
     if (status === "cancelled" && now !== "cancelled") problems.push(`booking ${bookingId} was answered cancelled but is ${now ?? "missing"}`);
   }

@@ -21,5 +21,5 @@ export async function verifyRun(get: Get, options: { adminToken: string; custome
 /** What an answer to pay or cancel told the customer about their booking. */
 export function answerOf(bookingId: string, action: "pay" | "cancel", reply: { status: number; body: any }): Answer {
   const status = reply.status === 200 ? reply.body?.status : reply.body?.data?.booking?.status;
-  return { bookingId, action, ...(typeof status === "string" ? { bookingStatus: status } : {}) };
+  return { bookingId, action, ...(typeof status === "string" ? { bookingStatus: status } : {}), ...(reply.status === 0 || reply.status >= 500 ? { unknown: true } : {}) };
 }

@@ -68,3 +68,11 @@ test("a booking a customer was told is confirmed must stay confirmed unless they
   run.answers = [{ bookingId: "b2", action: "pay", bookingStatus: "confirmed" }];
   t.deepEqual(checkHistory(run), ["booking b2 was answered confirmed but is cancelled"]);
 });
+
+test("a cancel whose answer never came may have happened; one refused with an answer did not", (t) => {
+  const run = clean();
+  run.answers = [{ bookingId: "b2", action: "pay", bookingStatus: "confirmed" }, { bookingId: "b2", action: "cancel", unknown: true }];
+  t.deepEqual(checkHistory(run), []);
+  run.answers = [{ bookingId: "b2", action: "pay", bookingStatus: "confirmed" }, { bookingId: "b2", action: "cancel" }];
+  t.deepEqual(checkHistory(run), ["booking b2 was answered confirmed but is cancelled"]);
+});
