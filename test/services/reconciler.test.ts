@@ -45,7 +45,8 @@ test("a charge taken but never recorded is found by its attempt id and confirms 
 });
 
 test("a charge recorded only after the hold ran out is refunded in full at once", async (t) => {
-  const api = await startServer(t, { ...FAST, holdTtlMs: 200, paymentGraceMs: 0 });
+  // Booked well within the hold (1 s), and looked up (2 s after paying) once it has run out.
+  const api = await startServer(t, { ...FAST, settleAfterMs: 2_000, holdTtlMs: 1_000, paymentGraceMs: 0 });
   const { user, booking, charge, showId, seat } = await attemptRecorded(api, "att_00000000000000000000000000000002");
   t.is((await charge()).status, "succeeded");
   const settled = await until(api, user.token, booking.id, (b) => !b.paymentInProgress && b.refund?.status === "succeeded");
