@@ -253,8 +253,7 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
           this.logger.warn(`show ${showId}: refund ${refund.refundId} not issued yet, will retry`, (error as Error).message);
           return undefined;
         }
-        const learnsId = answer.processorId !== undefined && refund.processorId === undefined;
-        if (answer.status === known && !learnsId) return undefined;
+        // The decider decides whether this changes anything (a refund only moves forward).
         const reply = await this.command(ctx, showId, {
           type: "RecordRefund", bookingId: refund.bookingId, refundId: refund.refundId, status: answer.status,
           ...(answer.processorId ? { processorId: answer.processorId } : {}),
@@ -281,7 +280,7 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
           }
           const due = moneyDue(actor.state, Date.now(), config.settleAfterMs, config.settleAfterMs);
           for (const attempt of due.attempts) {
-            const { bookingId, attemptId, customerTimeUp, awaitingCustomer, ...rest } = attempt;
+            const { bookingId, attemptId, customerTimeUp, ...rest } = attempt;
             let outcome: PaymentOutcome | null;
             try {
               outcome = await call(ctx, "payment.settle", { ...rest, bookingId, attemptId, showId, customerTimeUp });
@@ -289,9 +288,9 @@ export default function showActor({ config, store }: ServiceDeps): ServiceSchema
               this.logger.warn(`show ${showId}: attempt ${attemptId} could not be looked up yet, will retry`, (error as Error).message);
               continue;
             }
-            // Still being decided, or the customer is still at the challenge we already know of.
-            if (!outcome || (outcome.status === "requires_action" && awaitingCustomer)) continue;
-            this.logger.info(`show ${showId}: attempt ${attemptId} had no outcome; the processor says ${outcome.status}`);
+            if (!outcome) continue; // still being decided at the processor
+            // A challenge already on record changes nothing: the decider keeps the attempt waiting.
+            if (outcome.status !== "requires_action") this.logger.info(`show ${showId}: attempt ${attemptId} had no outcome; the processor says ${outcome.status}`);
             const reply = await this.command(ctx, showId, { type: "RecordPayment", bookingId, attemptId, outcome, refundId: newId("re") });
             await this.settled(ctx, showId, bookingId, reply);
           }

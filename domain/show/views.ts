@@ -191,8 +191,6 @@ export interface DueAttempt {
   bookingId: string; attemptId: string; userId: string; amount: number; currency: string; paymentId?: string;
   /** The hold no longer waits for this payment: an unfinished challenge may be voided. */
   customerTimeUp: boolean;
-  /** The customer was sent to authenticate; asking again only matters once their time is up. */
-  awaitingCustomer: boolean;
 }
 
 /**
@@ -214,7 +212,7 @@ export function moneyDue(state: ShowState, now: number, attemptAfterMs: number, 
       const customerTimeUp = !hold || now >= hold.expiresAt;
       if (now - a.startedAt >= attemptAfterMs) {
         attempts.push({
-          bookingId: b.id, attemptId: a.id, userId: b.userId, amount: a.amount, currency: b.currency, customerTimeUp, awaitingCustomer: !!a.action,
+          bookingId: b.id, attemptId: a.id, userId: b.userId, amount: a.amount, currency: b.currency, customerTimeUp,
           ...(a.paymentId ? { paymentId: a.paymentId } : {}),
         });
       }
