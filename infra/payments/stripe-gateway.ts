@@ -34,6 +34,9 @@ const unheard = (error: unknown): boolean => {
     || type === "StripeRateLimitError" || type === "StripeIdempotencyError" || ((error as Stripe.errors.StripeError).statusCode ?? 500) >= 500;
 };
 
+/** Intents come back with their payment method inlined: its card's brand and last 4 need no second call. */
+const WITH_METHOD = { expand: ["payment_method"] };
+
 export function stripeGateway(options: StripeGatewayOptions): PaymentGateway {
   const base = options.apiBase ? new URL(options.apiBase) : undefined;
   const stripe = new Stripe(options.secretKey, {
@@ -66,10 +69,10 @@ export function stripeGateway(options: StripeGatewayOptions): PaymentGateway {
   }
 
   async function intentOf(a: AttemptRef): Promise<Stripe.PaymentIntent> {
-    if (a.paymentId) return stripe.paymentIntents.retrieve(a.paymentId);
+    if (a.paymentId) return stripe.paymentIntents.retrieve(a.paymentId, WITH_METHOD);
     const first = await stripe.paymentIntents.create(intentParams(a), { idempotencyKey: a.attemptId });
     // A replayed create answers as it did the first time: ask for the intent as it is now.
-    return stripe.paymentIntents.retrieve(first.id);
+    return stripe.paymentIntents.retrieve(first.id, WITH_METHOD);
   }
 
   const outcomeOf = async (intent: Stripe.PaymentIntent) => outcomeOfIntent(intent, await cardOfIntent(intent));
@@ -96,14 +99,14 @@ export function stripeGateway(options: StripeGatewayOptions): PaymentGateway {
       let intent = await intentOf(a);
       if (intent.status === "requires_payment_method" && !intent.last_payment_error || intent.status === "requires_confirmation") {
         try {
-          intent = await stripe.paymentIntents.confirm(intent.id, { payment_method: paymentMethod, return_url: returnUrl }, { idempotencyKey: `${a.attemptId}:confirm` });
+          intent = await stripe.paymentIntents.confirm(intent.id, { payment_method: paymentMethod, return_url: returnUrl, ...WITH_METHOD }, { idempotencyKey: `${a.attemptId}:confirm` });
         } catch (error) {
           if (unheard(error)) throw error;
           const refused = error as Stripe.errors.StripeError;
           // A decline comes with the intent as it now stands; any other refusal (no such
           // payment method, an intent voided meanwhile) ends the attempt with the reason.
           if (refused.payment_intent) return (await outcomeOf(refused.payment_intent)) ?? failed(refused);
-          const now = await stripe.paymentIntents.retrieve(intent.id);
+          const now = await stripe.paymentIntents.retrieve(intent.id, WITH_METHOD);
           return (await outcomeOf(now)) ?? failed(refused);
         }
       }
@@ -121,7 +124,7 @@ export function stripeGateway(options: StripeGatewayOptions): PaymentGateway {
       } catch (error) {
         if (unheard(error)) throw error;
         // It moved on meanwhile (the customer's confirm got there first): that outcome stands.
-        return outcomeOf(await stripe.paymentIntents.retrieve(intent.id));
+        return outcomeOf(await stripe.paymentIntents.retrieve(intent.id, WITH_METHOD));
       }
     }),
 
