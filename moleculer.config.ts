@@ -94,7 +94,11 @@ export interface MarqueeConfig {
   /** Load shedding: most writes (holds, bookings, payments...) and reads in flight per gateway node; 0 = no bound. */
   shedMaxWrites: number;
   shedMaxReads: number;
-  /** Event-loop delay (ms) past which the bounds above shrink towards what the node can serve; 0 = fixed bounds. */
+  /**
+   * How long (ms) a write may have waited in front of a saturated event loop before it is refused
+   * (reads: four times as long), and the event-loop delay past which the bounds above shrink
+   * towards what the node can serve; 0 = fixed bounds only.
+   */
   shedTargetDelayMs: number;
 }
 
@@ -287,7 +291,7 @@ export function readConfig(env: Env = process.env): MarqueeConfig {
     operatorPort: operatorPort(env),
     shedMaxWrites: int(env, "SHED_MAX_WRITES", 256, 0),
     shedMaxReads: int(env, "SHED_MAX_READS", 1024, 0),
-    shedTargetDelayMs: int(env, "SHED_TARGET_DELAY_MS", 10, 0),
+    shedTargetDelayMs: int(env, "SHED_TARGET_DELAY_MS", 5, 0),
   };
 }
 

@@ -437,6 +437,10 @@ export default function apiService({ config, store }: ServiceDeps): ServiceSchem
       },
     },
 
+    created(this: { server?: Server; name: string }) {
+      if (this.server) shedding.deepenBacklog(this.server);
+    },
+
     started(this: { broker: ServiceBroker; server?: Server; logger: Parameters<typeof logRequests>[1] }) {
       link = followLink((this.broker.transit?.tx as { client?: unknown } | undefined)?.client);
       // Ahead of moleculer-web's handler, so every answer carries them: the web app, the API, errors.

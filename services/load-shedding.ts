@@ -6,9 +6,12 @@
 // a burst a refusal must cost as little as the HTTP parsing that precedes it, because every
 // microsecond spent refusing is taken from the requests the node accepted. Refusals are counted
 // in the metrics, not logged a line each: a node that logs every refusal sheds its own capacity.
-// A timer due every TICK_MS measures how late the event loop runs, which is how long any socket
-// waited to be read; the limiter's bounds follow it.
+// Each request is checked with how long the current turn of the event loop has run (how long it
+// has waited already); a timer due every TICK_MS measures how late the loop runs and how busy it
+// was (Node's event-loop utilization), which tell the limiter whether the loop is saturated and
+// move its in-flight bounds.
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import type { ListenOptions } from "node:net";
 import type { ServiceBroker } from "moleculer";
 import { AdmissionLimiter, loadClassOf, type AdmissionStats, type DelayTarget, type LoadClass } from "../domain/load/admission.ts";
 import type { MarqueeConfig } from "../moleculer.config.ts";
@@ -23,15 +26,18 @@ const TICK_MS = 10;
 const INTERVAL_MS = 50;
 /** The least a class's bound goes: about what one node has in flight at its best (~2,000 holds/s x ~8 ms, Little's law). */
 const FLOOR = 16;
+/** Connections the kernel may queue for accept(); Linux caps it at net.core.somaxconn (4096 by default). */
+const BACKLOG = 4096;
 /** Metrics are written every this many ticks, not per request. */
 const REPORT_EVERY = 10;
 
-function refusal(kind: LoadClass): { headers: string[]; body: Buffer } {
-  const body = Buffer.from(JSON.stringify({
+/** The body is a string: node:http then sends it with the head in one write, where a Buffer costs a writev of two. */
+function refusal(kind: LoadClass): { headers: string[]; body: string } {
+  const body = JSON.stringify({
     name: "ServiceUnavailableError", message: "The service is busy right now; try again in a moment", code: 503, type: "OVERLOADED",
     data: { retryAfter: RETRY_AFTER_SECONDS, class: kind },
-  }));
-  const headers = { ...SECURITY_HEADERS, "Content-Type": "application/json; charset=utf-8", "Retry-After": String(RETRY_AFTER_SECONDS), "Content-Length": String(body.length) };
+  });
+  const headers = { ...SECURITY_HEADERS, "Content-Type": "application/json; charset=utf-8", "Retry-After": String(RETRY_AFTER_SECONDS), "Content-Length": String(Buffer.byteLength(body)) };
   return { headers: Object.entries(headers).flat(), body };
 }
 
@@ -42,17 +48,29 @@ export function loadShedding(config: Pick<MarqueeConfig, "shedMaxWrites" | "shed
   const target: DelayTarget | undefined = config.shedTargetDelayMs > 0 ? { targetMs: config.shedTargetDelayMs, intervalMs: INTERVAL_MS, floor: FLOOR } : undefined;
   const limiter = new AdmissionLimiter({ write: config.shedMaxWrites || Infinity, read: config.shedMaxReads || Infinity }, target);
   let timer: NodeJS.Timeout | undefined;
-  /** When the delay timer is next due: how overdue it is says how long the current turn of the loop has run. */
-  let due = Infinity;
+  /**
+   * When the current turn of the loop read its first request: the turn's requests were all in
+   * the kernel when it began. Requests are read in the loop's poll phase and setImmediate runs
+   * right after it, so one callback a turn marks its end.
+   */
+  let turnStart: number | undefined;
+  const endTurn = () => {
+    turnStart = undefined;
+  };
 
   /** True when the request may go on (its slot is given back when it is answered); false when it was refused. */
   const admit = (req: IncomingMessage, res: ServerResponse): boolean => {
     const kind = loadClassOf(req.method ?? "GET", req.url ?? "/");
     if (!kind) return true;
-    const release = limiter.enter(kind, performance.now() - due);
+    const now = performance.now();
+    if (turnStart === undefined) {
+      turnStart = now;
+      setImmediate(endTurn);
+    }
+    const release = limiter.enter(kind, now - turnStart);
     if (!release) {
       res.writeHead(503, refusals[kind].headers);
-      res.end(refusals[kind].body);
+      res.end(refusals[kind].body, "latin1");
       return false;
     }
     res.once("finish", release);
@@ -70,15 +88,30 @@ export function loadShedding(config: Pick<MarqueeConfig, "shedMaxWrites" | "shed
     });
   };
 
+  /**
+   * Listens with a backlog of BACKLOG instead of Node's 511 (call it before the server listens).
+   * A burst of new customers (an on-sale opening) connects faster than one turn of the loop
+   * accepts; past the backlog the kernel drops their handshakes, and each one dropped costs its
+   * customer a second or more of retransmits before a request can even be refused.
+   */
+  const deepenBacklog = (server: Server): void => {
+    const listen = server.listen.bind(server) as (options: ListenOptions, callback?: () => void) => Server;
+    // moleculer-web calls listen(port, host, callback).
+    server.listen = ((port: number, host: string, callback?: () => void) => listen({ port, host, backlog: BACKLOG }, callback)) as Server["listen"];
+  };
+
   /** Starts stepping the bounds with the event loop's delay, and reporting them to the broker's metrics. */
   const start = (broker: ServiceBroker): void => {
     let reported: AdmissionStats = limiter.stats();
     let ticks = 0;
-    due = performance.now() + TICK_MS;
+    let due = performance.now() + TICK_MS;
+    let utilization = performance.eventLoopUtilization();
     const tick = () => {
       const now = performance.now();
       const delayMs = Math.max(0, now - due);
-      limiter.observeDelay(now, delayMs);
+      const current = performance.eventLoopUtilization();
+      limiter.observeLoop(now, delayMs, performance.eventLoopUtilization(current, utilization).active);
+      utilization = current;
       observe(broker, "marquee.eventloop.delay", delayMs);
       if (++ticks % REPORT_EVERY === 0) reported = report(broker, limiter.stats(), reported);
       due = now + TICK_MS;
@@ -91,10 +124,9 @@ export function loadShedding(config: Pick<MarqueeConfig, "shedMaxWrites" | "shed
 
   const stop = (): void => {
     clearTimeout(timer);
-    due = Infinity;
   };
 
-  return { limiter, admit, guard, start, stop };
+  return { limiter, admit, guard, deepenBacklog, start, stop };
 }
 
 function report(broker: ServiceBroker, now: AdmissionStats, before: AdmissionStats): AdmissionStats {

@@ -4,20 +4,25 @@
 // a bounded number in flight keeps the accepted requests at the latency of a busy, not a
 // drowning, node (Little's law: in-flight = rate x latency, so bounding one bounds the other).
 //
-// A fixed bound cannot know what the node can serve: refusing thousands of others can take a
-// third of the core from the holds it accepts, and on one event loop the queue that hurts is
-// the one in front of it (requests waiting in the kernel until the loop reads them), which no
-// in-flight count sees. So each class's bound moves between a floor and its configured ceiling,
-// driven by how late the event loop runs (the gateway measures it: a timer due every few ms that
-// fires late says how long every socket waited to be read). As in CoDel (Nichols and Jacobson,
-// "Controlling Queue Delay", 2012), the signal is the least delay over an interval: a busy loop
-// has on-time moments, a queued one has none, and a GC pause or a burst is not a queue. Past the
-// target, the bound drops to below what was in flight, by as much as the delay overshoots it
-// (Netflix's concurrency-limits "gradient": limit x target / delay, cut by at least a quarter),
-// so a few late intervals bring it from its ceiling to its floor; on time, it grows by a tenth,
-// so a node recovers by itself in about two seconds.
-// Pure bookkeeping: no clock, no I/O; the gateway calls enter(), the release it gets back, and
-// observeDelay() with each delay it measures.
+// On one event loop the queue that hurts is the one in front of it: requests waiting in the
+// kernel until the loop reads them, which no in-flight count sees (an admitted request is mostly
+// served within the turn of the loop that read it). So each turn that reads requests is timed:
+// while the loop is saturated (busy nearly all of the last interval: more is offered than it
+// can serve), a request read past its class's budget in a turn is refused, because it has
+// waited that long already. Each turn then does about a target's worth of work and refuses the
+// rest cheaply, whatever is offered; a loop with idle moments catches up by itself and refuses
+// nothing, however bursty its traffic.
+// Work that outlives its turn (a Redis round trip) is bounded in flight, per class, between a
+// floor and its configured ceiling, driven by how late the event loop runs (the gateway measures
+// it: a timer due every few ms that fires late says how long every socket waited to be read). As
+// in CoDel (Nichols and Jacobson, "Controlling Queue Delay", 2012), the signal is the least delay
+// over an interval: a busy loop has on-time moments, a queued one has none, and a GC pause or a
+// burst is not a queue. Past the target, the bound drops to below what was in flight, by as much
+// as the delay overshoots it (Netflix's concurrency-limits "gradient": limit x target / delay,
+// cut by at least a quarter), so a few late intervals bring it from its ceiling to its floor; on
+// time, it grows by a tenth, so a node recovers by itself in about two seconds.
+// Pure bookkeeping: no clock, no I/O; the gateway calls enter() with how long the current turn
+// has run, the release it gets back, and observeLoop() with each delay and busy time it measures.
 
 /** Holds and every other write cost an actor turn; reads are cheaper and cached. */
 export type LoadClass = "write" | "read";
@@ -45,6 +50,12 @@ const LEAST_CUT = 0.75;
 const MOST_CUT = 0.1;
 const GROWTH = 0.1;
 const MIN_SAMPLES = 3;
+/** The share of an interval the loop must be busy to be saturated: offered more than it serves. */
+const SATURATED = 0.95;
+/** Reads are let in this many targets into a turn of a saturated loop: they are cheap, and the catalog and seat maps must stay up under a flood of holds. */
+const READ_PATIENCE = 4;
+/** A turn this many targets long is a queue by itself, saturated or not (a burst from idle). */
+const LONG_TURN = 10;
 
 const NEVER_SHED = new Set(["/api/health", "/api/ready", "/metrics"]);
 
@@ -82,7 +93,9 @@ export class AdmissionLimiter {
   readonly #inFlight: Record<LoadClass, number> = { write: 0, read: 0 };
   readonly #peak: Record<LoadClass, number> = { write: 0, read: 0 };
   /** The interval under way: when it began, the least delay seen in it, and how many samples. */
-  #interval: { start: number; leastDelayMs: number; samples: number } | undefined;
+  #interval: { start: number; leastDelayMs: number; busyMs: number; samples: number } | undefined;
+  /** Whether the loop was busy nearly all of the last interval. */
+  #saturated = false;
   /** Undefined: the bounds stay as configured. */
   readonly #target: DelayTarget | undefined;
   readonly #accepted: Record<LoadClass, number> = { write: 0, read: 0 };
@@ -100,18 +113,23 @@ export class AdmissionLimiter {
   /**
    * Takes a slot for one request of this class: the function that gives it back (call it once,
    * when the answer is sent or the client goes away; later calls do nothing), or undefined
-   * when the class is full and the request must be refused now. `lateMs` is how overdue the
-   * gateway's delay timer is at this moment: past the target, the loop is in the middle of a
-   * long turn, the bound's next step has not come yet, and everything read in this turn has
-   * waited that long already; then only the floor is let in, so one turn cannot take on more
-   * than the node can finish in time.
+   * when the request must be refused now.
+   *
+   * `turnMs` is how long the current turn of the event loop has run when the request is read.
+   * Every request read in a turn was waiting in the kernel when the turn began, so each has
+   * waited at least that long, and on one event loop an admitted request is mostly served
+   * within the turn that reads it: an in-flight bound never fills, and the queue that hurts is
+   * the one in the sockets. So while the loop is saturated, a request read past its class's
+   * budget is refused: writes past the target, reads past READ_PATIENCE targets. A turn past
+   * LONG_TURN targets is refused from there on even in a loop that was not saturated before it
+   * (a burst from idle). An unbounded class (no ceiling configured) is never shed.
    */
-  enter(kind: LoadClass, lateMs = 0): (() => void) | undefined {
+  enter(kind: LoadClass, turnMs = 0): (() => void) | undefined {
     const target = this.#target;
     const bound = this.#limits[kind];
-    // An unbounded class (no ceiling configured) is never shed, late or not.
-    const limit = target && lateMs > target.targetMs && bound !== Infinity ? Math.min(bound, target.floor) : bound;
-    if (this.#inFlight[kind] >= limit) {
+    const queueing = target !== undefined && (this.#saturated || turnMs > target.targetMs * LONG_TURN);
+    const late = queueing && bound !== Infinity && turnMs > target.targetMs * (kind === "read" ? READ_PATIENCE : 1);
+    if (late || this.#inFlight[kind] >= bound) {
       this.#shed[kind] += 1;
       return undefined;
     }
@@ -127,17 +145,20 @@ export class AdmissionLimiter {
   }
 
   /**
-   * One delay sample (how late a timer fired at `now`, ms); once an interval has passed, every
-   * bound takes its next step from the least delay seen in it.
+   * One sample of the loop at `now`: how late a timer fired (ms) and how long the loop was busy
+   * since the previous sample (ms). Once an interval has passed, every in-flight bound takes its
+   * next step from the least delay seen in it, and the loop counts as saturated for the next
+   * interval when it was busy nearly all of this one.
    */
-  observeDelay(now: number, delayMs: number): void {
+  observeLoop(now: number, delayMs: number, busyMs = 0): void {
     const target = this.#target;
     if (!target) return;
     if (!this.#interval) {
-      this.#interval = { start: now, leastDelayMs: delayMs, samples: 1 };
+      this.#interval = { start: now, leastDelayMs: delayMs, busyMs: 0, samples: 1 };
       return;
     }
     this.#interval.leastDelayMs = Math.min(this.#interval.leastDelayMs, delayMs);
+    this.#interval.busyMs += busyMs;
     this.#interval.samples += 1;
     // One stall (a GC pause) can span an interval alone: it takes a few late samples to be a queue.
     if (now - this.#interval.start < target.intervalMs || this.#interval.samples < MIN_SAMPLES) return;
@@ -145,6 +166,7 @@ export class AdmissionLimiter {
       this.#limits[kind] = nextLimit(this.#limits[kind], this.#peak[kind], this.#ceilings[kind], this.#interval.leastDelayMs, target);
       this.#peak[kind] = this.#inFlight[kind];
     }
+    this.#saturated = this.#interval.busyMs >= SATURATED * (now - this.#interval.start);
     this.#interval = undefined;
   }
 

@@ -70,10 +70,10 @@ test("a loop on time grows the bound by a tenth, up to the configured ceiling", 
 function drive(limiter: AdmissionLimiter, intervals: number, delayMs: number, start: number): number {
   let now = start;
   for (let i = 0; i < intervals; i++) {
-    limiter.observeDelay(now, delayMs);
-    limiter.observeDelay(now + 25, delayMs);
+    limiter.observeLoop(now, delayMs);
+    limiter.observeLoop(now + 25, delayMs);
     now += 50;
-    limiter.observeDelay(now, delayMs);
+    limiter.observeLoop(now, delayMs);
   }
   return now;
 }
@@ -95,27 +95,65 @@ test("a queue in front of the loop shrinks the bound within a few intervals, and
 test("a single late sample in an interval with on-time ones is a busy loop, not a queue", (t) => {
   const limiter = new AdmissionLimiter({ write: 64, read: 64 }, target);
   for (let i = 0; i < 64; i++) limiter.enter("write");
-  limiter.observeDelay(0, 2);
-  limiter.observeDelay(10, 300);
-  limiter.observeDelay(60, 1);
+  limiter.observeLoop(0, 2);
+  limiter.observeLoop(10, 300);
+  limiter.observeLoop(60, 1);
   t.is(limiter.stats().limit.write, 64);
 });
 
 test("one long stall alone is not a queue: the bound waits for a few late samples", (t) => {
   const limiter = new AdmissionLimiter({ write: 64, read: 64 }, target);
   for (let i = 0; i < 64; i++) limiter.enter("write");
-  limiter.observeDelay(0, 1);
-  limiter.observeDelay(400, 390);
+  limiter.observeLoop(0, 1);
+  limiter.observeLoop(400, 390);
   t.is(limiter.stats().limit.write, 64, "a 400 ms interval with one late sample does not move the bound yet");
-  limiter.observeDelay(410, 1);
+  limiter.observeLoop(410, 1);
   t.is(limiter.stats().limit.write, 64, "and the next on-time sample shows the loop was not queued");
 });
 
-test("in the middle of a late turn of the loop only the floor is let in; an unbounded class still takes everything", (t) => {
+/** Samples the loop every 10 ms for `ms`, busy `share` of each 10 ms and on time; answers the time reached. */
+function run(limiter: AdmissionLimiter, ms: number, share: number, start = 0): number {
+  for (let now = start + 10; now <= start + ms; now += 10) limiter.observeLoop(now, 0, 10 * share);
+  return start + ms;
+}
+
+test("a saturated loop refuses writes read past the target into a turn, reads past four targets", (t) => {
+  const limiter = new AdmissionLimiter({ write: 256, read: 1024 }, target);
+  run(limiter, 100, 1);
+  t.truthy(limiter.enter("write", 0), "the first requests of a turn are served");
+  t.truthy(limiter.enter("write", 9), "up to the target");
+  t.is(limiter.enter("write", 11), undefined, "a write read 11 ms into the turn has waited past the target");
+  t.truthy(limiter.enter("read", 39), "reads are cheap: the seat map stays up");
+  t.is(limiter.enter("read", 41), undefined);
+  t.deepEqual(limiter.stats().shed, { write: 1, read: 1 });
+});
+
+test("a loop with idle moments refuses nothing for a long turn: it catches up by itself", (t) => {
+  const limiter = new AdmissionLimiter({ write: 256, read: 1024 }, target);
+  run(limiter, 100, 0.8);
+  t.truthy(limiter.enter("write", 60), "busy 80% of the time is a burst, not overload");
+  t.truthy(limiter.enter("read", 99));
+});
+
+test("a turn of ten targets is a queue even in a loop that was idle before it (a burst from idle)", (t) => {
+  const limiter = new AdmissionLimiter({ write: 256, read: 1024 }, target);
+  run(limiter, 100, 0);
+  t.truthy(limiter.enter("write", 99));
+  t.is(limiter.enter("write", 101), undefined);
+  t.is(limiter.enter("read", 101), undefined);
+});
+
+test("once the loop has idle moments again, a saturated loop stops refusing", (t) => {
+  const limiter = new AdmissionLimiter({ write: 256, read: 1024 }, target);
+  const later = run(limiter, 100, 1);
+  t.is(limiter.enter("write", 20), undefined);
+  run(limiter, 100, 0.5, later);
+  t.truthy(limiter.enter("write", 20));
+});
+
+test("an unbounded class is never refused, however late its turn", (t) => {
   const limiter = new AdmissionLimiter({ write: 256, read: Infinity }, target);
-  for (let i = 0; i < 4; i++) t.truthy(limiter.enter("write", 50));
-  t.is(limiter.enter("write", 50), undefined, "late: the floor of 4 is full");
-  t.truthy(limiter.enter("write", 3), "on time: the bound is 256");
+  run(limiter, 100, 1);
   for (let i = 0; i < 1000; i++) t.truthy(limiter.enter("read", 5_000));
 });
 
