@@ -28,6 +28,12 @@ export interface OpenLoopOptions {
   next: () => Buffer;
   /** Connections opened before the first request; more are opened as requests find all busy. */
   warmConnections?: number;
+  /**
+   * Sent once on every warm connection before the schedule starts, so the server has accepted
+   * them all: a connection the kernel has completed but the server not yet accepted waits behind
+   * its load (libuv accepts one connection each time it polls the listening socket).
+   */
+  warmRequest?: Buffer;
   maxConnections?: number;
   /** Answers still missing this long after the schedule ended count as timeouts. */
   graceMs?: number;
@@ -125,6 +131,10 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult
   };
   const warm = Array.from({ length: options.warmConnections ?? 64 }, open);
   await Promise.all(warm.map((c) => c.ready));
+  if (options.warmRequest) {
+    const request = options.warmRequest;
+    await Promise.all(warm.filter((c) => !c.dead).map((c) => new Promise<void>((resolve) => c.send(request, () => resolve()))));
+  }
   idle.push(...warm.filter((c) => !c.dead));
 
   const start = performance.now();
