@@ -47,7 +47,7 @@ async function redisPerMember(): Promise<number> {
 }
 
 log(`on-sale: ${USERS} customers for one ${SEATS}-seat show on one node`);
-const server = await startServerProcess({ SCRYPT_N: "1024", LOGIN_MAX_PER_ADDRESS: "1000000", HOLD_TTL_MS: "60000", SEED_DEMO: "false" });
+const server = await startServerProcess({ SCRYPT_N: "1024", LOGIN_MAX_PER_ADDRESS: "1000000", SIGNUP_MAX_PER_ADDRESS: "1000000", HOLD_TTL_MS: "60000", SEED_DEMO: "false" });
 let summary;
 try {
   summary = await simulateOnSale({ url: server.url, users: USERS, seats: SEATS, prequeueSeconds: 20, lateShare: 0.1, windowSeconds: 120, seed: 15, log });
