@@ -153,7 +153,9 @@ export async function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult
   const offer = (due: number) => {
     outstanding += 1;
     const request = options.next();
-    const c = idle.pop();
+    // Oldest idle first: every connection keeps being used, so none idles past the server's
+    // keep-alive timeout (5 s) and is replaced mid-run by a fresh one the node has to accept.
+    const c = idle.shift();
     if (c) return dispatch(c, due, request);
     if (all.size < maxConnections) {
       const fresh = open();
