@@ -92,7 +92,7 @@ export class AdmissionLimiter {
   readonly #limits: AdmissionLimits;
   readonly #inFlight: Record<LoadClass, number> = { write: 0, read: 0 };
   readonly #peak: Record<LoadClass, number> = { write: 0, read: 0 };
-  /** The interval under way: when it began, the least delay seen in it, and how many samples. */
+  /** The interval under way: when it began, the least delay seen in it, how long the loop was busy, and how many samples. */
   #interval: { start: number; leastDelayMs: number; busyMs: number; samples: number } | undefined;
   /** Whether the loop was busy nearly all of the last interval. */
   #saturated = false;
