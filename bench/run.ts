@@ -43,8 +43,11 @@ const namespace = `bench-${process.pid}-${Date.now()}`;
 const serverCpu = pinLoadGenerator();
 log(serverCpu === undefined ? "cores: not pinned (one core, or no taskset): server and load generator share the machine" : `cores: servers on core ${serverCpu}, the load generator on the other`);
 // Both servers run side by side (the idle one costs nothing), so their rounds can alternate.
-const server = await startServerProcess({ SCRYPT_N: "1024", LOGIN_MAX_PER_ADDRESS: "100000", SIGNUP_MAX_PER_ADDRESS: "100000" }, serverCpu);
-const redisServer = await startServerProcess({ SCRYPT_N: "1024", LOGIN_MAX_PER_ADDRESS: "100000", SIGNUP_MAX_PER_ADDRESS: "100000", REDIS_URL, NAMESPACE: namespace }, serverCpu);
+// Capacity, not overload: 50 connections keep the node saturated, where load shedding would
+// answer part of them with fast 503s (bench/overload.ts measures that).
+const capacity = { SCRYPT_N: "1024", LOGIN_MAX_PER_ADDRESS: "100000", SIGNUP_MAX_PER_ADDRESS: "100000", SHED_MAX_WRITES: "0", SHED_MAX_READS: "0" };
+const server = await startServerProcess(capacity, serverCpu);
+const redisServer = await startServerProcess({ ...capacity, REDIS_URL, NAMESPACE: namespace }, serverCpu);
 type Round = { baseline: Run; holds: Run; redisBaseline: Run; redisHolds: Run };
 const rounds: Round[] = [];
 let race: Awaited<ReturnType<typeof contention>>;
