@@ -13,7 +13,11 @@ try {
 
 const marquee = await startMarquee(config).catch((error: unknown) => {
   console.error(`marquee: could not start: ${(error as Error).message}`);
-  if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") console.error(`marquee: port ${config.port} is taken; set PORT to a free one`);
+  if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") {
+    const port = (error as { port?: number }).port ?? config.port;
+    const setting = ([["PORT", config.port], ["PROCESSOR_PORT", config.payments.processorPort], ["OPERATOR_PORT", config.operatorPort], ["METRICS_PORT", config.metricsPort]] as const).find(([, p]) => p === port)?.[0] ?? "PORT";
+    console.error(`marquee: port ${port} is taken; set ${setting} to a free one`);
+  }
   process.exit(1);
 });
 

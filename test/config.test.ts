@@ -1,5 +1,6 @@
 import test from "ava";
 import { spawnSync } from "node:child_process";
+import { createServer, type AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { insecureDefaults, readConfig } from "../moleculer.config.ts";
 
@@ -39,6 +40,17 @@ test("`npm start` in production with the defaults exits before listening and say
   t.is(run.status, 2);
   t.regex(run.stderr, /set TOKEN_SECRET to a random secret/);
   t.regex(run.stderr, /set ADMIN_PASSWORD/);
+});
+
+test("`npm start` with the card processor's port taken names that setting, not PORT", async (t) => {
+  const taken = createServer();
+  await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+  t.teardown(() => taken.close());
+  const port = (taken.address() as AddressInfo).port;
+  const root = fileURLToPath(new URL("..", import.meta.url));
+  const run = spawnSync(process.execPath, ["index.ts"], { cwd: root, env: { ...process.env, PORT: "0", HOST: "127.0.0.1", PROCESSOR_PORT: String(port), OPERATOR_PORT: "off", SEED_DEMO: "false", LOG_LEVEL: "error" }, encoding: "utf8", timeout: 30_000 });
+  t.is(run.status, 1);
+  t.regex(run.stderr, new RegExp(`port ${port} is taken; set PROCESSOR_PORT to a free one`));
 });
 
 test("the local processor takes test-mode keys only, and a mistyped fault switch stops the start", (t) => {
