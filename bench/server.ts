@@ -47,7 +47,9 @@ export async function startServerProcess(env: Record<string, string>, cpu?: numb
   const [command, args] = cpu === undefined ? [process.execPath, [script]] : ["taskset", ["-c", String(cpu), process.execPath, script]];
   const child = spawn(command, args, {
     cwd: root,
-    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: gateway ? "warn" : "info", ...env },
+    // Several nodes run side by side: each embeds its card processor on a port of its own and
+    // opens no operator port (both have fixed defaults, 3001 and 4446).
+    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: gateway ? "warn" : "info", PROCESSOR_PORT: "0", OPERATOR_PORT: "off", ...env },
     stdio: ["ignore", gateway ? "inherit" : "pipe", "inherit"],
   });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
