@@ -23,7 +23,7 @@ import type { CallMeta, ServiceDeps } from "./deps.ts";
 import { setSecurityHeaders } from "./security-headers.ts";
 import { BadRequestError, ForbiddenError, MarqueeError, NotFoundError, PayloadTooLargeError, ServiceUnavailableError, UnauthorizedError, UnsupportedMediaTypeError } from "./errors.ts";
 import { gauge } from "./metrics.ts";
-import { loadShedding } from "./load-shedding.ts";
+import { deepenBacklog, loadShedding } from "./load-shedding.ts";
 import { queueEvents } from "./queue-events.ts";
 import type { QueueSnapshot } from "../domain/onsale/queue.ts";
 
@@ -438,7 +438,7 @@ export default function apiService({ config, store }: ServiceDeps): ServiceSchem
     },
 
     created(this: { server?: Server; name: string }) {
-      if (this.server) shedding.deepenBacklog(this.server);
+      if (this.server) deepenBacklog(this.server);
     },
 
     started(this: { broker: ServiceBroker; server?: Server; logger: Parameters<typeof logRequests>[1] }) {

@@ -43,6 +43,18 @@ function refusal(kind: LoadClass): { headers: string[]; body: string } {
 
 const refusals: Record<LoadClass, ReturnType<typeof refusal>> = { write: refusal("write"), read: refusal("read") };
 
+/**
+ * Listens with a backlog of BACKLOG instead of Node's 511 (call it before the server listens).
+ * A burst of new customers (an on-sale opening) connects faster than one turn of the loop
+ * accepts; past the backlog the kernel drops their handshakes, and each one dropped costs its
+ * customer a second or more of retransmits before a request can even be refused.
+ */
+export function deepenBacklog(server: Server): void {
+  const listen = server.listen.bind(server) as (options: ListenOptions, callback?: () => void) => Server;
+  // moleculer-web calls listen(port, host, callback).
+  server.listen = ((port: number, host: string, callback?: () => void) => listen({ port, host, backlog: BACKLOG }, callback)) as Server["listen"];
+}
+
 export function loadShedding(config: Pick<MarqueeConfig, "shedMaxWrites" | "shedMaxReads" | "shedTargetDelayMs">) {
   // SHED_TARGET_DELAY_MS=0: fixed bounds.
   const target: DelayTarget | undefined = config.shedTargetDelayMs > 0 ? { targetMs: config.shedTargetDelayMs, intervalMs: INTERVAL_MS, floor: FLOOR } : undefined;
@@ -88,18 +100,6 @@ export function loadShedding(config: Pick<MarqueeConfig, "shedMaxWrites" | "shed
     });
   };
 
-  /**
-   * Listens with a backlog of BACKLOG instead of Node's 511 (call it before the server listens).
-   * A burst of new customers (an on-sale opening) connects faster than one turn of the loop
-   * accepts; past the backlog the kernel drops their handshakes, and each one dropped costs its
-   * customer a second or more of retransmits before a request can even be refused.
-   */
-  const deepenBacklog = (server: Server): void => {
-    const listen = server.listen.bind(server) as (options: ListenOptions, callback?: () => void) => Server;
-    // moleculer-web calls listen(port, host, callback).
-    server.listen = ((port: number, host: string, callback?: () => void) => listen({ port, host, backlog: BACKLOG }, callback)) as Server["listen"];
-  };
-
   /** Starts stepping the bounds with the event loop's delay, and reporting them to the broker's metrics. */
   const start = (broker: ServiceBroker): void => {
     let reported: AdmissionStats = limiter.stats();
@@ -126,7 +126,7 @@ export function loadShedding(config: Pick<MarqueeConfig, "shedMaxWrites" | "shed
     clearTimeout(timer);
   };
 
-  return { limiter, admit, guard, deepenBacklog, start, stop };
+  return { limiter, admit, guard, start, stop };
 }
 
 function report(broker: ServiceBroker, now: AdmissionStats, before: AdmissionStats): AdmissionStats {
