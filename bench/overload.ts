@@ -11,7 +11,7 @@ import { closedLoop, openLoop, rawRequest, type OpenLoopResult } from "./open-lo
 import { spawn } from "node:child_process";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
-import { cpuMsOf, freePort, pinLoadGenerator, startServerProcess, type RunningServer } from "./server.ts";
+import { cpuMsOf, cpuTimesOf, freePort, pinLoadGenerator, startServerProcess, type RunningServer } from "./server.ts";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const FACTOR = Number(process.env.BENCH_OVERLOAD ?? 5);
@@ -94,7 +94,7 @@ async function scenario(env: Record<string, string>, cpu: number | undefined, lo
  * connections in a closed loop, requests shaped as the holds are. What HTTP itself costs (the kernel's TCP, node:http's parser
  * and response), the floor under any refusal on one event loop.
  */
-async function refusalCost(cpu: number | undefined, next: () => Buffer): Promise<{ us: number; perSecond: number }> {
+async function refusalCost(cpu: number | undefined, next: () => Buffer): Promise<{ us: number; kernelUs: number; perSecond: number }> {
   const port = await freePort();
   const script = fileURLToPath(new URL("refusal-server.ts", import.meta.url));
   const [command, args] = cpu === undefined ? [process.execPath, [script]] : ["taskset", ["-c", String(cpu), process.execPath, script]];
@@ -102,10 +102,16 @@ async function refusalCost(cpu: number | undefined, next: () => Buffer): Promise
   try {
     await new Promise<void>((resolve, reject) => { child.stdout.once("data", () => resolve()); child.once("exit", reject); });
     const url = `http://127.0.0.1:${port}`;
-    const before = cpuMsOf(child.pid!) ?? NaN;
+    const before = cpuTimesOf(child.pid!);
     const result = await closedLoop({ url, connections: 64, seconds: SECONDS / 2, next });
+    const after = cpuTimesOf(child.pid!);
     const refused = result.answers.filter((a) => a.status === 503).length;
-    return { us: (((cpuMsOf(child.pid!) ?? NaN) - before) * 1000) / refused, perSecond: refused / (SECONDS / 2) };
+    const perRefusal = (ms: number | undefined) => ((ms ?? NaN) * 1000) / refused;
+    return {
+      us: perRefusal(after && before && after.userMs + after.systemMs - before.userMs - before.systemMs),
+      kernelUs: perRefusal(after && before && after.systemMs - before.systemMs),
+      perSecond: refused / (SECONDS / 2),
+    };
   } finally {
     child.kill("SIGKILL");
   }
@@ -124,8 +130,10 @@ const bound = process.env.BENCH_SHED_MAX_WRITES;
 // A fixed population of connections, as wrk2 keeps: a generator that opens more whenever all are
 // busy turns a spike into thousands of handshakes, which a saturated node accepts one per poll of
 // its listening socket (libuv), so the run would measure its accept queue, not its answers.
+// BENCH_MAX_CONNECTIONS above 1,024 lets the generator open more when all are busy, to see that.
 const CONNECTIONS = 1_024;
-const offer = (url: string, next: () => Buffer) => openLoop({ url, rate: offered, seconds: SECONDS, next, warmConnections: CONNECTIONS, maxConnections: CONNECTIONS, warmRequest: rawRequest("GET", "/api/health", {}) });
+const MAX_CONNECTIONS = Number(process.env.BENCH_MAX_CONNECTIONS ?? CONNECTIONS);
+const offer = (url: string, next: () => Buffer) => openLoop({ url, rate: offered, seconds: SECONDS, next, warmConnections: CONNECTIONS, maxConnections: MAX_CONNECTIONS, warmRequest: rawRequest("GET", "/api/health", {}) });
 const shedding = await scenario(bound ? { SHED_MAX_WRITES: bound } : {}, cpu, offer);
 const unbounded = await scenario({ SHED_MAX_WRITES: "0", SHED_MAX_READS: "0" }, cpu, offer);
 log("refusal cost: every write refused by the gateway's load shedding on a bare node:http server, 64 connections");
@@ -153,5 +161,6 @@ for (const [name, o] of [["at best rate", best], ["shedding", shedding], ["no sh
 // One core's budget at FACTOR x: G holds at h us each plus (offered - G) refusals at r us each
 // fit in 1 s per second, so G <= (1 - offered r) / (h - r), whatever decides which to refuse.
 const holdUs = (best.cpuMs * 1000) / (best.served.length + best.shed.length + best.other);
-const ceiling = (1 - offered * refusal.us * 1e-6) / ((holdUs - refusal.us) * 1e-6);
-console.log(`\nwhere the time goes: at its best the node spends ${holdUs.toFixed(0)} µs of CPU per hold (${((bestRate * holdUs) / 1e4).toFixed(0)}% of its core at ${bestRate.toFixed(0)}/s); a refusal costs ${refusal.us.toFixed(1)} µs (${refusal.perSecond.toFixed(0)} refusals/s on the core alone). Offered ${offered}/s, refusing the rest leaves room for at most ${ceiling.toFixed(0)} holds/s = ${((ceiling / bestRate) * 100).toFixed(0)}% of the best rate on one core, whatever decides which to refuse.`);
+const ceilingFor = (refusalUs: number) => (1 - offered * refusalUs * 1e-6) / ((holdUs - refusalUs) * 1e-6);
+const ceiling = ceilingFor(refusal.us);
+console.log(`\nwhere the time goes: at its best the node spends ${holdUs.toFixed(0)} µs of CPU per hold (${((bestRate * holdUs) / 1e4).toFixed(0)}% of its core at ${bestRate.toFixed(0)}/s); a refusal costs ${refusal.us.toFixed(1)} µs, ${refusal.kernelUs.toFixed(1)} µs of it in the kernel (${refusal.perSecond.toFixed(0)} refusals/s on the core alone). Offered ${offered}/s, refusing the rest leaves room for at most ${ceiling.toFixed(0)} holds/s = ${((ceiling / bestRate) * 100).toFixed(0)}% of the best rate on one core, whatever decides which to refuse; a refusal costing its kernel time alone would leave ${((ceilingFor(refusal.kernelUs) / bestRate) * 100).toFixed(0)}%.`);

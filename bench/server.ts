@@ -92,9 +92,16 @@ export async function dropKeys(redis: Redis, prefix: string): Promise<void> {
 
 /** CPU time a process has used, in ms, from /proc (Linux); undefined elsewhere. */
 export function cpuMsOf(pid: number): number | undefined {
+  const times = cpuTimesOf(pid);
+  return times && times.userMs + times.systemMs;
+}
+
+/** A process's CPU time so far, ms, in user space and in the kernel (its system calls: TCP, epoll). */
+export function cpuTimesOf(pid: number): { userMs: number; systemMs: number } | undefined {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-    return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime, in 10 ms clock ticks
+    // utime and stime, in 10 ms clock ticks.
+    return { userMs: Number(fields[11]) * 10, systemMs: Number(fields[12]) * 10 };
   } catch {
     return undefined;
   }
