@@ -19,3 +19,9 @@ test("a simulated on-sale sells every seat through the waiting room without sell
   t.true(Math.abs(summary.lotteryCorrelation) < 0.5);
   t.true(summary.prequeued > 60);
 });
+
+test("against a node that rations sign-ups, the simulation stops at once and names the setting to raise", async (t) => {
+  const api = await startServer(t, { seedDemo: false, signupMaxPerAddress: 3 });
+  // A simulator sleeping through the ration's Retry-After (an hour) would outlast the test's timeout.
+  await t.throwsAsync(simulateOnSale({ url: api.url, users: 20, seats: 10, prequeueSeconds: 1, lateShare: 0, windowSeconds: 30, seed: 1 }), { message: /SIGNUP_THROTTLED.*SIGNUP_MAX_PER_ADDRESS=/ });
+});
